@@ -1,0 +1,86 @@
+"""Admin data screens (wagtail-modeladmin) for services, seats, closures and appointments."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+
+from .models import Appointment, AuditEvent, Closure, CounterSeat, Notification, Service
+
+
+class ReadOnlyPermissionHelper(PermissionHelper):
+    """Nobody, superusers included, may add, edit or delete through the admin."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class ServiceAdmin(ModelAdmin):
+    model = Service
+    menu_icon = "list-ul"
+    list_display = ("name", "site", "duration_minutes", "active")
+    list_filter = ("site", "active", "offers_video", "offers_phone", "offers_desk")
+    search_fields = ("name", "description")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class CounterSeatAdmin(ModelAdmin):
+    model = CounterSeat
+    menu_icon = "user"
+    list_display = ("name", "site", "location", "active")
+    list_filter = ("site", "active", "services")
+    search_fields = ("name", "location")
+
+
+class ClosureAdmin(ModelAdmin):
+    model = Closure
+    menu_icon = "warning"
+    list_display = ("reason", "site", "seat", "kind", "start", "end")
+    list_filter = ("site", "kind", "start")
+    search_fields = ("reason",)
+
+
+class AppointmentAdmin(ModelAdmin):
+    model = Appointment
+    menu_icon = "date"
+    list_display = ("reference", "start", "service", "seat", "channel", "status", "citizen_name", "booked_via")
+    list_filter = ("start", "service", "status", "channel", "booked_via", "site")
+    search_fields = ("reference", "citizen_name", "email", "question")
+    list_export = ("reference", "start", "end", "service", "seat", "channel", "status", "booked_via",
+                   "citizen_name", "email", "phone", "language", "question", "created_at")
+    export_filename = "appointments"
+    inspect_view_enabled = True
+    ordering = ("-start",)
+
+
+class NotificationAdmin(ModelAdmin):
+    model = Notification
+    menu_icon = "mail"
+    list_display = ("appointment", "kind", "channel", "status", "delivery_status", "attempts", "created_at")
+    list_filter = ("kind", "channel", "status")
+    inspect_view_enabled = True
+    permission_helper_class = ReadOnlyPermissionHelper
+
+
+class AuditEventAdmin(ModelAdmin):
+    """Read-only: audit events are append-only."""
+
+    model = AuditEvent
+    permission_helper_class = ReadOnlyPermissionHelper
+    menu_icon = "history"
+    list_display = ("timestamp", "action", "actor_label", "object_type", "object_id")
+    list_filter = ("action", "timestamp")
+    search_fields = ("action", "object_id")
+    inspect_view_enabled = True
+
+
+class DigitalCounterAdminGroup(ModelAdminGroup):
+    menu_label = _("Digital counter")
+    menu_icon = "calendar"
+    menu_order = 250
+    items = (AppointmentAdmin, ServiceAdmin, CounterSeatAdmin, ClosureAdmin, NotificationAdmin, AuditEventAdmin)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DigitaleBalieConfig(AppConfig):
+    name = "digitale_balie_plugin"
+    label = "digitale_balie"
+    verbose_name = _("Digital counter")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers system checks)

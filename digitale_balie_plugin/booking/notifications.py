@@ -1,0 +1,202 @@
+"""E-mails and SMS about appointments, sent at most once each.
+
+A message is first *claimed* (a ``Notification`` row with a unique ``dedupe_key``), then sent.
+A rerun after a crash finds the claim and sends nothing; a failed send may be retried a few
+times by claiming the row again with a conditional update (only one worker can win it).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ..conf import app_settings
+from ..exceptions import IntegrationError
+from ..integrations.sms import get_sms_provider
+from ..integrations.sms.base import DeliveryReport, SmsMessage, SmsRejected, normalize_phone_number
+from ..models import Appointment, CounterSettings, Notification
+from ..models.choices import AppointmentStatus
+from .ics import appointment_calendar
+from .links import appointment_links
+
+logger = logging.getLogger("digitale_balie.notifications")
+
+MAX_ATTEMPTS = 3
+Kind = Notification.Kind
+
+
+def claim(appointment: Appointment, kind: str, channel: str) -> Notification | None:
+    """Atomically claim the right to send one message; ``None`` when it is (being) sent already."""
+    key = f"{appointment.pk}:{kind}:{channel}:{appointment.start:%Y%m%dT%H%M}"
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(appointment=appointment, kind=kind, channel=channel, dedupe_key=key)
+    except IntegrityError:
+        won = Notification.objects.filter(
+            dedupe_key=key, status=Notification.Status.FAILED, attempts__lt=MAX_ATTEMPTS
+        ).update(status=Notification.Status.SENDING, attempts=F("attempts") + 1)
+        return Notification.objects.get(dedupe_key=key) if won else None
+
+
+def _finish(notification: Notification, *, error: Exception | None = None, retry: bool = True, **fields) -> None:
+    if error is None:
+        notification.status = Notification.Status.SENT
+    else:
+        retryable = retry and notification.attempts < MAX_ATTEMPTS
+        notification.status = Notification.Status.FAILED if retryable else Notification.Status.GAVE_UP
+        notification.error = str(error)[:300]
+    for name, value in fields.items():
+        setattr(notification, name, value)
+    notification.save()
+
+
+SUBJECTS = {
+    Kind.CONFIRMATION: lambda: _("Your appointment is booked"),
+    Kind.RESCHEDULED: lambda: _("Your appointment has moved"),
+    Kind.CANCELLED: lambda: _("Your appointment is cancelled"),
+    Kind.REMINDER: lambda: _("Reminder: your appointment is tomorrow"),
+    Kind.CONFIRM_EMAIL: lambda: _("Please confirm your e-mail address"),
+}
+
+
+def send_appointment_email(appointment_pk: int, kind: str) -> bool:
+    """Send one e-mail of ``kind``; returns ``False`` when it was sent before (or is not wanted)."""
+    appointment = Appointment.objects.select_related("service", "site", "seat").filter(pk=appointment_pk).first()
+    if appointment is None or not _email_wanted(appointment, kind):
+        return False
+    notification = claim(appointment, kind, Notification.Channel.EMAIL)
+    if notification is None:
+        return False
+    try:
+        _build_email(appointment, kind).send()
+    except Exception as exc:  # noqa: BLE001 - any mail backend error: record it, retry later
+        logger.warning("E-mail %s for appointment %s failed: %s", kind, appointment.pk, exc)
+        _finish(notification, error=exc)
+        return False
+    _finish(notification)
+    return True
+
+
+def _email_wanted(appointment: Appointment, kind: str) -> bool:
+    """An unconfirmed address (taken down by phone) only gets the "confirm" mail: it may be a stranger's."""
+    if kind == Kind.CONFIRM_EMAIL:
+        return not appointment.email_confirmed and appointment.status == AppointmentStatus.BOOKED
+    if kind == Kind.CANCELLED:
+        return appointment.email_confirmed
+    return appointment.email_confirmed and appointment.status == AppointmentStatus.BOOKED
+
+
+def _build_email(appointment: Appointment, kind: str) -> EmailMultiAlternatives:
+    site_settings = CounterSettings.for_site(appointment.site)
+    with translation.override(appointment.language):
+        context = _email_context(appointment, kind, site_settings)
+        subject = f"{SUBJECTS[kind]()} · {appointment.service.name}"
+        text = render_to_string("digitale_balie/email/appointment.txt", context)
+        html = render_to_string("digitale_balie/email/appointment.html", context)
+    message = EmailMultiAlternatives(subject, text, site_settings.from_email, [appointment.email],
+                                     reply_to=[site_settings.reply_to] if site_settings.reply_to else None)
+    message.attach_alternative(html, "text/html")
+    if kind != Kind.CONFIRM_EMAIL:
+        ics = appointment_calendar(appointment, join_url=context.get("join_url", ""),
+                                   manage_url=context.get("manage_url", ""), cancelled=kind == Kind.CANCELLED)
+        message.attach(f"afspraak-{appointment.reference}.ics", ics, "text/calendar; charset=utf-8")
+    return message
+
+
+def _email_context(appointment: Appointment, kind: str, site_settings) -> dict:
+    context = {"appointment": appointment, "kind": kind, "settings": site_settings,
+               "municipality": site_settings.municipality_name or appointment.site.site_name,
+               "subject": SUBJECTS[kind]()}
+    if kind == Kind.CONFIRM_EMAIL:
+        from ..models import AccessToken
+        from .links import citizen_url
+
+        token = appointment.issue_token(AccessToken.Purpose.CONFIRM_EMAIL)
+        context["confirm_url"] = citizen_url(appointment.site, "confirm_email", token)
+    elif kind != Kind.CANCELLED:
+        context.update(appointment_links(appointment))
+    return context
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def due_for_reminder(now=None):
+    """Booked appointments starting within the reminder window that were booked before it opened."""
+    now = now or timezone.now()
+    window = app_settings.REMINDER_BEFORE
+    return Appointment.objects.booked().filter(
+        start__gt=now, start__lte=now + window, created_at__lte=F("start") - window + timedelta(minutes=30)
+    )
+
+
+def send_reminders(appointment_pk: int) -> list[str]:
+    """Remind by e-mail (confirmed address) and by SMS (consent given, or address unconfirmed)."""
+    appointment = Appointment.objects.select_related("service", "site").filter(pk=appointment_pk).first()
+    if appointment is None or appointment.status != AppointmentStatus.BOOKED:
+        return []
+    sent = []
+    if send_appointment_email(appointment.pk, Kind.REMINDER):
+        sent.append(Notification.Channel.EMAIL)
+    if _sms_wanted(appointment) and send_sms(appointment, Kind.REMINDER):
+        sent.append(Notification.Channel.SMS)
+    return sent
+
+
+def _sms_wanted(appointment: Appointment) -> bool:
+    if not appointment.phone or not CounterSettings.for_site(appointment.site).sms_enabled:
+        return False
+    return appointment.sms_consent or not appointment.email_confirmed
+
+
+def send_sms(appointment: Appointment, kind: str) -> bool:
+    notification = claim(appointment, kind, Notification.Channel.SMS)
+    if notification is None:
+        return False
+    provider = get_sms_provider()
+    try:
+        message = SmsMessage(to=normalize_phone_number(appointment.phone), body=_sms_body(appointment),
+                             reference=notification.dedupe_key)
+        result = provider.send(message, status_callback_url=_sms_callback_url(appointment, provider.identifier))
+    except (ValueError, SmsRejected) as exc:
+        _finish(notification, error=exc, retry=False, provider=provider.identifier)
+        return False
+    except IntegrationError as exc:
+        _finish(notification, error=exc, provider=provider.identifier)
+        return False
+    _finish(notification, provider=provider.identifier, provider_message_id=result.provider_message_id,
+            delivery_status=result.status.value)
+    return True
+
+
+def _sms_body(appointment: Appointment) -> str:
+    with translation.override(appointment.language):
+        local = appointment.local_start
+        return _("Reminder: appointment %(service)s on %(date)s at %(time)s. Reference %(reference)s.") % {
+            "service": appointment.service.name, "date": local.strftime("%d/%m"), "time": local.strftime("%H:%M"),
+            "reference": appointment.reference,
+        }
+
+
+def _sms_callback_url(appointment: Appointment, provider_id: str) -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        path = reverse("digitale_balie:sms_status", args=[provider_id])
+    except NoReverseMatch:
+        return None
+    return appointment.site.root_url.rstrip("/") + path
+
+
+def record_delivery(report: DeliveryReport, provider_id: str) -> int:
+    """Store a gateway's delivery report on the notification it belongs to; returns rows changed."""
+    return Notification.objects.filter(provider=provider_id, provider_message_id=report.provider_message_id).update(
+        delivery_status=report.status.value, error=report.error_code[:300], updated_at=timezone.now()
+    )

@@ -1,0 +1,108 @@
+"""Package settings, read lazily from the ``DIGITALE_BALIE`` dict in Django settings.
+
+Every value is looked up at access time (never at import time), so ``override_settings``
+works in tests and a site can change a value without reloading the package. Each property
+documents its default; operators only set what differs.
+
+Example::
+
+    DIGITALE_BALIE = {
+        "TIME_ZONE": "Europe/Brussels",
+        "SMS": {"BACKEND": "digitale_balie_plugin.integrations.sms.twilio.TwilioProvider",
+                "OPTIONS": {"ACCOUNT_SID": "...", "AUTH_TOKEN": "...", "FROM": "+32..."}},
+    }
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings as django_settings
+
+from .exceptions import ConfigurationError
+
+SETTING_NAME = "DIGITALE_BALIE"
+
+
+class AppSettings:
+    """Typed, documented access to ``settings.DIGITALE_BALIE``."""
+
+    def _raw(self) -> dict[str, Any]:
+        value = getattr(django_settings, SETTING_NAME, {}) or {}
+        if not isinstance(value, dict):
+            raise ConfigurationError(f"settings.{SETTING_NAME} must be a dict.")
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._raw().get(key, default)
+
+    @property
+    def TIME_ZONE(self) -> ZoneInfo:
+        """The zone appointments are planned in. Default ``Europe/Brussels``."""
+        return ZoneInfo(self.get("TIME_ZONE", "Europe/Brussels"))
+
+    @property
+    def SLOT_QUANTUM_MINUTES(self) -> int:
+        """Granularity of seat reservations. Service durations and buffers are multiples
+        of it, because one reservation row is written per quantum. Default 5."""
+        return int(self.get("SLOT_QUANTUM_MINUTES", 5))
+
+    @property
+    def MANAGE_LINK_VALID_AFTER_END(self) -> timedelta:
+        """How long a manage link keeps working after the appointment ended. Default 1 day."""
+        return timedelta(hours=int(self.get("MANAGE_LINK_HOURS_AFTER_END", 24)))
+
+    @property
+    def JOIN_LINK_GRACE(self) -> timedelta:
+        """How long a join link keeps working after the appointment's end. Default 30 minutes."""
+        return timedelta(minutes=int(self.get("JOIN_LINK_GRACE_MINUTES", 30)))
+
+    @property
+    def EMAIL_CONFIRMATION_VALID(self) -> timedelta:
+        """Lifetime of a "confirm your e-mail address" link. Default 7 days."""
+        return timedelta(days=int(self.get("EMAIL_CONFIRMATION_DAYS", 7)))
+
+    @property
+    def REMINDER_BEFORE(self) -> timedelta:
+        """How long before the start a reminder is sent. Default 24 hours."""
+        return timedelta(hours=int(self.get("REMINDER_HOURS_BEFORE", 24)))
+
+    @property
+    def BOOKING_RATE_LIMIT(self) -> tuple[int, int]:
+        """(attempts, seconds) allowed per client for booking submissions. Default 10 per 10 minutes."""
+        attempts, seconds = self.get("BOOKING_RATE_LIMIT", (10, 600))
+        return int(attempts), int(seconds)
+
+    @property
+    def SLOT_DAYS_PER_PAGE(self) -> int:
+        """How many days with free times the booking page shows at once. Default 7."""
+        return int(self.get("SLOT_DAYS_PER_PAGE", 7))
+
+    @property
+    def TRUSTED_PROXY_HEADER(self) -> str | None:
+        """Request META key holding the client address behind a trusted proxy
+        (e.g. ``HTTP_X_FORWARDED_FOR``), used for rate limiting. Default: ``None`` (REMOTE_ADDR)."""
+        return self.get("TRUSTED_PROXY_HEADER")
+
+    @property
+    def BASE_TEMPLATE(self) -> str:
+        """The site's own base template that citizen pages extend (blocks ``content``,
+        ``extra_css``, ``extra_js``). Default ``base.html``, as made by ``wagtail start``."""
+        return self.get("BASE_TEMPLATE", "base.html")
+
+    @property
+    def ADMIN_PATH_PREFIXES(self) -> tuple[str, ...]:
+        """Paths that get the admin CSP instead of the strict citizen one. Default ``("/admin/",)``."""
+        return tuple(self.get("ADMIN_PATH_PREFIXES", ("/admin/",)))
+
+    def integration(self, kind: str) -> dict[str, Any]:
+        """The ``{"BACKEND": ..., "OPTIONS": {...}}`` dict for an integration kind, e.g. ``"SMS"``."""
+        value = self.get(kind.upper(), {}) or {}
+        if not isinstance(value, dict):
+            raise ConfigurationError(f'settings.{SETTING_NAME}["{kind.upper()}"] must be a dict.')
+        return value
+
+
+app_settings = AppSettings()

@@ -1,0 +1,1 @@
+"""Vendors behind base classes. Nothing here imports views, pages, blocks or the service layer."""

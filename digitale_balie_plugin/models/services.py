@@ -1,0 +1,214 @@
+"""What can be booked (services), where clerks work (counter seats), and when they are open."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+
+from ..conf import app_settings
+from .choices import Channel, Weekday
+
+
+def validate_quantum(minutes: int) -> None:
+    quantum = app_settings.SLOT_QUANTUM_MINUTES
+    if minutes % quantum:
+        raise ValidationError(_("Use a multiple of %(quantum)s minutes.") % {"quantum": quantum})
+
+
+class ServiceQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def for_site(self, site):
+        return self.filter(site=site)
+
+
+class Service(models.Model):
+    """A product a citizen can book, e.g. "Identiteitskaart aanvragen"."""
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="balie_services")
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    what_to_prepare = models.TextField(
+        _("what to prepare"), blank=True, help_text=_("Shown to the citizen before booking and in the e-mail.")
+    )
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=15,
+                                                   validators=[validate_quantum])
+    buffer_minutes = models.PositiveIntegerField(
+        _("buffer after (minutes)"), default=5, validators=[validate_quantum],
+        help_text=_("Time the clerk needs after the appointment."),
+    )
+    offers_video = models.BooleanField(_("video call"), default=True)
+    offers_phone = models.BooleanField(_("phone call"), default=False)
+    offers_desk = models.BooleanField(_("at the desk"), default=False)
+    min_lead_hours = models.PositiveIntegerField(
+        _("minimum lead time (hours)"), default=2, help_text=_("How long in advance one must book.")
+    )
+    horizon_days = models.PositiveIntegerField(_("booking horizon (days)"), default=30)
+    needs_identity_verification = models.BooleanField(_("identity verification needed"), default=False)
+    needs_payment = models.BooleanField(_("payment needed"), default=False)
+    needs_documents = models.BooleanField(_("documents needed"), default=False)
+    active = models.BooleanField(_("bookable"), default=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = ServiceQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("site"),
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("what_to_prepare"),
+        FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("buffer_minutes")]),
+        MultiFieldPanel(
+            [FieldPanel("offers_video"), FieldPanel("offers_phone"), FieldPanel("offers_desk")],
+            heading=_("Channels"),
+        ),
+        FieldRowPanel([FieldPanel("min_lead_hours"), FieldPanel("horizon_days")]),
+        MultiFieldPanel(
+            [FieldPanel("needs_identity_verification"), FieldPanel("needs_payment"),
+             FieldPanel("needs_documents")],
+            heading=_("Needed during the conversation"),
+        ),
+        FieldRowPanel([FieldPanel("active"), FieldPanel("sort_order")]),
+    ]
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["site", "slug"], name="balie_service_slug_per_site")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not self.channels:
+            raise ValidationError(_("Offer at least one channel."))
+
+    @property
+    def channels(self) -> list[str]:
+        offered = [(self.offers_video, Channel.VIDEO), (self.offers_phone, Channel.PHONE),
+                   (self.offers_desk, Channel.DESK)]
+        return [channel.value for flag, channel in offered if flag]
+
+    @property
+    def channel_choices(self) -> list[tuple[str, str]]:
+        return [(value, Channel(value).label) for value in self.channels]
+
+    @property
+    def needs(self) -> list[str]:
+        """Human-readable list of what the conversation will ask for, shown before booking."""
+        labels = [
+            (self.needs_identity_verification, _("You will prove who you are with itsme or your eID.")),
+            (self.needs_payment, _("You will pay online during the conversation.")),
+            (self.needs_documents, _("You will send or receive documents.")),
+        ]
+        return [label for flag, label in labels if flag]
+
+
+class CounterSeat(ClusterableModel):
+    """A fixed place clerks work from: a resource, not a person. One citizen at a time."""
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="balie_seats")
+    name = models.CharField(_("name"), max_length=100)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    services = models.ManyToManyField(Service, related_name="seats", verbose_name=_("services"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    panels = [
+        FieldPanel("site"),
+        FieldPanel("name"),
+        FieldPanel("location"),
+        FieldPanel("services"),
+        FieldPanel("active"),
+        InlinePanel("availability_rules", heading=_("Opening hours"), label=_("Opening hours")),
+    ]
+
+    class Meta:
+        verbose_name = _("counter seat")
+        verbose_name_plural = _("counter seats")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AvailabilityRule(models.Model):
+    """A weekly opening range of a seat (several per day allowed, e.g. 9–12 and 13–16)."""
+
+    seat = ParentalKey(CounterSeat, on_delete=models.CASCADE, related_name="availability_rules")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"))
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("weekday"), FieldPanel("start_time"), FieldPanel("end_time")]),
+        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+    ]
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["weekday", "start_time"]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    def clean(self) -> None:
+        if self.start_time and self.end_time and self.start_time >= self.end_time:
+            raise ValidationError({"end_time": _("The end must be after the start.")})
+        if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
+            raise ValidationError({"valid_until": _("This date must be after 'valid from'.")})
+        for field in ("start_time", "end_time"):
+            value = getattr(self, field)
+            if value and (value.minute % app_settings.SLOT_QUANTUM_MINUTES or value.second):
+                raise ValidationError({field: _("Use a multiple of %(quantum)s minutes.")
+                                       % {"quantum": app_settings.SLOT_QUANTUM_MINUTES}})
+
+
+class Closure(models.Model):
+    """A public holiday or one-off closure, for one seat or for every seat of a site."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")
+        ONE_OFF = "one_off", _("One-off closure")
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="balie_closures")
+    seat = models.ForeignKey(
+        CounterSeat, on_delete=models.CASCADE, null=True, blank=True, related_name="closures",
+        verbose_name=_("counter seat"), help_text=_("Leave empty to close every seat."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ONE_OFF)
+    reason = models.CharField(_("reason"), max_length=200)
+    start = models.DateTimeField(_("from"))
+    end = models.DateTimeField(_("until"))
+
+    panels = [FieldPanel("site"), FieldPanel("seat"), FieldPanel("kind"), FieldPanel("reason"),
+              FieldRowPanel([FieldPanel("start"), FieldPanel("end")])]
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["start"]
+        indexes = [models.Index(fields=["site", "end"])]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "kind", "start"], condition=models.Q(kind="holiday"),
+                                    name="balie_one_holiday_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reason
+
+    def clean(self) -> None:
+        if self.start and self.end and self.start >= self.end:
+            raise ValidationError({"end": _("The end must be after the start.")})
+        if self.seat_id and self.site_id and self.seat.site_id != self.site_id:
+            raise ValidationError({"seat": _("This seat belongs to another site.")})

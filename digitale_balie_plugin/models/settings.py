@@ -1,0 +1,50 @@
+"""Per-site settings, so one install can serve several municipalities."""
+
+from email.utils import formataddr
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from .choices import LANGUAGE_CHOICES
+
+
+@register_setting(icon="calendar")
+class CounterSettings(BaseSiteSetting):
+    """What differs per municipality: who sends the mails, SMS on/off, language, retention."""
+
+    municipality_name = models.CharField(_("municipality name"), max_length=100, blank=True)
+    sender_name = models.CharField(_("sender name"), max_length=100, blank=True)
+    sender_email = models.EmailField(
+        _("sender e-mail address"), blank=True, help_text=_("Leave empty to use DEFAULT_FROM_EMAIL.")
+    )
+    reply_to = models.EmailField(_("reply-to address"), blank=True)
+    sms_enabled = models.BooleanField(_("send SMS reminders"), default=True)
+    default_language = models.CharField(
+        _("default language"), max_length=8, choices=LANGUAGE_CHOICES, default="nl"
+    )
+    appointment_retention_days = models.PositiveIntegerField(
+        _("keep appointment details (days after the appointment)"), default=90
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("municipality_name"), FieldPanel("sender_name"), FieldPanel("sender_email"),
+             FieldPanel("reply_to")],
+            heading=_("Messages"),
+        ),
+        FieldPanel("sms_enabled"),
+        FieldPanel("default_language"),
+        FieldPanel("appointment_retention_days"),
+    ]
+
+    class Meta:
+        verbose_name = _("digital counter settings")
+
+    @property
+    def from_email(self) -> str:
+        address = self.sender_email or settings.DEFAULT_FROM_EMAIL
+        name = self.sender_name or self.municipality_name
+        return formataddr((str(name), address)) if name else address

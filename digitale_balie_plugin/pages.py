@@ -1,0 +1,101 @@
+"""The digital counter page: editors fill its body with counter blocks; it hosts the citizen routes.
+
+Citizen routes live on a page (not in a URLconf) so they render inside the city's own site,
+with its base template, menus and language, and so each site of a multi-site install has its own.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.blocks import RichTextBlock
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+
+from .blocks import COUNTER_BLOCKS
+from .conf import app_settings
+from .views import citizen
+
+TOKEN = r"(?P<token>[A-Za-z0-9_-]{20,100})"
+
+
+class DigitalCounterPageMixin(RoutablePageMixin):
+    """Routes of the citizen journey. Each route delegates to a view function in ``views.citizen``.
+
+    Override ``get_bookable_services`` to narrow what this page offers.
+    """
+
+    def get_bookable_services(self):
+        """Override this to restrict the services bookable through this page."""
+        from .models import Service
+
+        return Service.objects.active().for_site(self.get_site())
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["balie_base_template"] = app_settings.BASE_TEMPLATE
+        return context
+
+    @path("book/<slug:service_slug>/", name="book")
+    def book_service(self, request, service_slug):
+        return citizen.choose_slot(request, self, service_slug)
+
+    @path("book/<slug:service_slug>/details/", name="book_details")
+    def book_details(self, request, service_slug):
+        return citizen.details(request, self, service_slug)
+
+    @re_path(rf"^booked/{TOKEN}/$", name="confirmation")
+    def confirmation(self, request, token):
+        return citizen.confirmation(request, self, token)
+
+    @re_path(rf"^manage/{TOKEN}/$", name="manage")
+    def manage(self, request, token):
+        return citizen.manage(request, self, token)
+
+    @re_path(rf"^manage/{TOKEN}/cancel/$", name="cancel")
+    def cancel(self, request, token):
+        return citizen.cancel(request, self, token)
+
+    @re_path(rf"^manage/{TOKEN}/reschedule/$", name="reschedule")
+    def reschedule(self, request, token):
+        return citizen.reschedule(request, self, token)
+
+    @re_path(rf"^manage/{TOKEN}/calendar\.ics$", name="ics")
+    def ics(self, request, token):
+        return citizen.download_ics(request, self, token)
+
+    @re_path(rf"^confirm-email/{TOKEN}/$", name="confirm_email")
+    def confirm_email(self, request, token):
+        return citizen.confirm_email(request, self, token)
+
+    @re_path(rf"^join/{TOKEN}/$", name="join")
+    def join(self, request, token):
+        return citizen.join(request, self, token)
+
+    @path("device-test/", name="device_test")
+    def device_test(self, request):
+        return citizen.device_test(request, self)
+
+    @re_path(r"^(?P<rest>.+)$", name="unknown")
+    def unknown(self, request, rest):
+        return citizen.invalid_link(request, self)
+
+
+class DigitalCounterPage(DigitalCounterPageMixin, Page):
+    """The "Digitale balie" page of a site."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    body = StreamField(COUNTER_BLOCKS + [("text", RichTextBlock(features=["h2", "h3", "bold", "italic", "link",
+                                                                          "ol", "ul"]))],
+                       blank=True, verbose_name=_("content"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    template = "digitale_balie/pages/digital_counter_page.html"
+
+    class Meta:
+        verbose_name = _("digital counter page")
+
+    subpage_types: list[str] = []
+    max_count_per_parent = 1

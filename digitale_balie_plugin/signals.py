@@ -1,0 +1,13 @@
+"""Signals: the seam for CRM, SMS, audit and whatever a site wants to add.
+
+All are sent after the transaction commits, so receivers never see rolled-back data.
+"""
+
+from django.dispatch import Signal
+
+#: sender=Appointment, appointment=..., booked_via=...
+appointment_booked = Signal()
+#: sender=Appointment, appointment=..., by_user=None|User
+appointment_cancelled = Signal()
+#: sender=Appointment, appointment=..., previous_start=datetime
+appointment_rescheduled = Signal()

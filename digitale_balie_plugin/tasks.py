@@ -1,0 +1,36 @@
+"""Background work through django-q2.
+
+Tasks take primary keys (never model instances), are enqueued after commit by the service
+layer, and are idempotent: the service functions they call claim a sent-marker first.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django_q.tasks import async_task
+
+from .booking import notifications
+
+logger = logging.getLogger("digitale_balie.tasks")
+
+REMINDER_SCHEDULE_NAME = "digitale_balie.send_due_reminders"
+
+
+def enqueue(task_name: str, *args) -> None:
+    """Queue one of this module's ``*_task`` functions by name."""
+    async_task(f"{__name__}.{task_name}", *args, group="digitale_balie")
+
+
+def send_appointment_email_task(appointment_pk: int, kind: str) -> bool:
+    return notifications.send_appointment_email(appointment_pk, kind)
+
+
+def send_due_reminders_task() -> int:
+    """Run every few minutes by a django-q2 ``Schedule`` (created by a migration, so it survives restarts)."""
+    count = 0
+    for pk in notifications.due_for_reminder().values_list("pk", flat=True):
+        count += len(notifications.send_reminders(pk))
+    if count:
+        logger.info("Sent %s reminder(s).", count)
+    return count

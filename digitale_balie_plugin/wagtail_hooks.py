@@ -1,0 +1,32 @@
+"""Admin wiring: data screens, the clerk's "book for a citizen" screen, and its menu item."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail_modeladmin.options import modeladmin_register
+
+from .admin_views import DigitalCounterAdminGroup
+from .views import clerk
+
+modeladmin_register(DigitalCounterAdminGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [path("digitale-balie/book/", clerk.book_on_behalf, name="digitale_balie_book_on_behalf")]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_admin_menu_item")
+def register_book_menu_item():
+    return PermissionMenuItem(_("Book for a citizen"), reverse("digitale_balie_book_on_behalf"), icon_name="plus",
+                              order=251, permission=clerk.PERMISSION)

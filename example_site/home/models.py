@@ -1,0 +1,23 @@
+"""The example site's own pages: a home page and plain content pages.
+
+Their body accepts the digital counter's blocks, to show that the blocks work on any page.
+"""
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.blocks import RichTextBlock
+from wagtail.fields import StreamField
+from wagtail.models import Page
+
+from digitale_balie_plugin.blocks import COUNTER_BLOCKS
+
+BODY_BLOCKS = [("text", RichTextBlock(features=["h2", "h3", "bold", "italic", "link", "ol", "ul"]))] + COUNTER_BLOCKS
+
+
+class HomePage(Page):
+    body = StreamField(BODY_BLOCKS, blank=True)
+    content_panels = Page.content_panels + [FieldPanel("body")]
+
+
+class ContentPage(Page):
+    body = StreamField(BODY_BLOCKS, blank=True)
+    content_panels = Page.content_panels + [FieldPanel("body")]

@@ -1,0 +1,132 @@
+"""Settings shared by every environment of the example site (a municipality's Wagtail site)."""
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from digitale_balie_plugin.security import CITIZEN_CSP
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = PROJECT_DIR.parent
+
+INSTALLED_APPS = [
+    "example_site.home",
+    # The digital counter and what it needs:
+    "digitale_balie_plugin",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
+    "wagtail_modeladmin",
+    "django_q",
+    "social_django",
+    # A standard Wagtail site:
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "digitale_balie_plugin.security.CounterCSPMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "example_site.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PROJECT_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "example_site.wsgi.application"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("en", _("English"))]
+TIME_ZONE = "Europe/Brussels"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_URL = "/static/"
+MEDIA_ROOT = BASE_DIR / "var" / "media"
+MEDIA_URL = "/media/"
+STATICFILES_DIRS = [PROJECT_DIR / "static"]
+
+WAGTAIL_SITE_NAME = "Stad Demostad"
+WAGTAILADMIN_BASE_URL = "http://localhost:8000"
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+DEFAULT_FROM_EMAIL = "Stad Demostad <balie@demostad.example>"
+
+# --- the digital counter --------------------------------------------------------------------
+DIGITALE_BALIE = {
+    "TIME_ZONE": "Europe/Brussels",
+    "BASE_TEMPLATE": "base.html",
+    # Every integration kind defaults to its offline demo provider. Real providers, e.g.:
+    # "SMS": {"BACKEND": "twilio", "OPTIONS": {"ACCOUNT_SID": "...", "AUTH_TOKEN": "...", "FROM": "+32..."}},
+}
+
+CONTENT_SECURITY_POLICY = CITIZEN_CSP
+
+Q_CLUSTER = {
+    "name": "digitale_balie",
+    "workers": 2,
+    "timeout": 60,
+    "retry": 120,
+    "orm": "default",
+    "catch_up": False,
+}
+
+# Identity verification (python-social-auth) is configured by a later feature; the app is
+# installed now so its migrations exist from the start.
+SOCIAL_AUTH_JSONFIELD_ENABLED = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"digitale_balie": {"handlers": ["console"], "level": "INFO"}},
+}

@@ -1,0 +1,41 @@
+"""Test settings: SQLite, tasks run inline (django-q2 ``sync``), mail kept in memory."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DIGITALE_BALIE, Q_CLUSTER
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production-7b1c9e2d4a"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("BALIE_TEST_SQLITE", ":memory:"),
+        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        "TEST": {"NAME": os.environ.get("BALIE_TEST_SQLITE") or None},
+    }
+}
+
+POSTGRES_URL = os.environ.get("BALIE_TEST_POSTGRES", "")
+if POSTGRES_URL:
+    from urllib.parse import urlparse
+
+    _url = urlparse(POSTGRES_URL)
+    DATABASES["default"] = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": _url.path.lstrip("/") or "digitale_balie",
+        "USER": _url.username or "",
+        "PASSWORD": _url.password or "",
+        "HOST": _url.hostname or "",
+        "PORT": str(_url.port or ""),
+        "CONN_MAX_AGE": 0,
+    }
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+WAGTAILADMIN_BASE_URL = "http://testserver"
+DIGITALE_BALIE = {**DIGITALE_BALIE, "BOOKING_RATE_LIMIT": (1000, 60)}

@@ -1,0 +1,10 @@
+#!/usr/bin/env python
+"""Run the example site: ``python manage.py runserver`` (dev settings by default)."""
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example_site.settings.dev")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)

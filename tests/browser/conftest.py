@@ -1,0 +1,57 @@
+"""Playwright driving Debian's Chromium (browser downloads are impossible here), plus axe-core."""
+
+import os
+import shutil
+
+import pytest
+
+from tests.conftest import require
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(os.path.exists(CHROMIUM), f"Chromium not found at {CHROMIUM} (apt install chromium)")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+        ])
+        yield browser
+        browser.close()
+
+
+class PageChecker:
+    """Wraps a Playwright page: collects CSP violations and runs axe on demand."""
+
+    def __init__(self, page):
+        self.page = page
+        self.csp_violations = []
+        self.checked = []
+        page.on("console", self._console)
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(message.text)
+
+    def axe(self, label: str):
+        from axe_playwright_python.sync_playwright import Axe
+
+        results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
+        self.checked.append(label)
+        assert results.violations_count == 0, f"axe on {label} ({self.page.url}):\n{results.generate_report()}"
+        assert not self.csp_violations, f"CSP violations on {label}: {self.csp_violations}"
+
+
+@pytest.fixture
+def checked_page(browser):
+    context = browser.new_context(locale="nl-BE")
+    page = context.new_page()
+    yield PageChecker(page)
+    context.close()

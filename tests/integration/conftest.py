@@ -1,0 +1,46 @@
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from tests.factories import SeatFactory, ServiceFactory, SiteFactory
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+#: A Monday morning before opening time; every test in this folder runs "now".
+NOW = datetime(2026, 12, 7, 8, 0, tzinfo=BRUSSELS)
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def site(db):
+    return SiteFactory(is_default_site=True, hostname="localhost")
+
+
+@pytest.fixture
+def service(site):
+    """20 minutes + 10 minutes buffer: slots at 09:00, 09:30 … 11:30 on one seat."""
+    return ServiceFactory(site=site, name="Identiteitskaart aanvragen", slug="identiteitskaart",
+                          offers_phone=True)
+
+
+@pytest.fixture
+def seat(service):
+    return SeatFactory(services_for=service)
+
+
+@pytest.fixture
+def counter_page(site):
+    from digitale_balie_plugin.models import DigitalCounterPage
+
+    return DigitalCounterPage.objects.live().descendant_of(site.root_page).get()
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A local time on 2026-12-<day>."""
+    return datetime.combine(NOW.date().replace(day=day), time(hour, minute), tzinfo=BRUSSELS)
