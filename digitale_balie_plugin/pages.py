@@ -62,7 +62,7 @@ class DigitalCounterPageMixin(RoutablePageMixin):
     def reschedule(self, request, token):
         return citizen.reschedule(request, self, token)
 
-    @re_path(rf"^manage/{TOKEN}/calendar\.ics$", name="ics")
+    @re_path(rf"^manage/{TOKEN}/calendar/$", name="ics")
     def ics(self, request, token):
         return citizen.download_ics(request, self, token)
 

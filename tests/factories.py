@@ -17,6 +17,16 @@ from digitale_balie_plugin.models import (
 from digitale_balie_plugin.models.choices import AppointmentStatus
 
 
+def ensure_page_tree():
+    """The tree root (and default locale): transactional tests flush what migrations created."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    return Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+
+
 class SiteFactory(factory.django.DjangoModelFactory):
     """A site with its own root page and digital counter page."""
 
@@ -30,8 +40,17 @@ class SiteFactory(factory.django.DjangoModelFactory):
 
     @factory.lazy_attribute
     def root_page(self):
-        root = Page.get_first_root_node()
+        root = ensure_page_tree()
         return root.add_child(instance=Page(title=self.site_name, slug=self.hostname.replace(".", "-")))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Replace Wagtail's initial "localhost" site when a test claims that host or the default."""
+        clash = Site.objects.filter(hostname=kwargs["hostname"], port=kwargs["port"])
+        if kwargs.get("is_default_site"):
+            clash = clash | Site.objects.filter(is_default_site=True)
+        clash.delete()
+        return super()._create(model_class, *args, **kwargs)
 
     @factory.post_generation
     def counter_page(self, create, extracted, **kwargs):

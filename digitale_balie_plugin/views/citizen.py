@@ -83,9 +83,13 @@ def slot_page(service, request, *, exclude_appointment_id=None) -> dict:
 
 @_guarded
 @require_http_methods(["GET", "HEAD"])
-def choose_slot(request, page, service_slug, *, error: str = "", status: int = 200):
-    service = _service(page, service_slug)
-    context = {"service": service, "error": error, "form_action": route_url(request, page, "book_details", service.slug)}
+def choose_slot(request, page, service_slug):
+    return _choose_slot_page(request, page, _service(page, service_slug))
+
+
+def _choose_slot_page(request, page, service, *, error: str = "", status: int = 200):
+    context = {"service": service, "error": error,
+               "form_action": route_url(request, page, "book_details", service.slug)}
     context.update(slot_page(service, request))
     return render(request, page, "choose_slot.html", context, status=status)
 
@@ -98,9 +102,9 @@ def details(request, page, service_slug):
         return _submit_booking(request, page, service)
     choice = SlotChoiceForm(request.GET)
     if not choice.is_valid():
-        return choose_slot(request, page, service_slug, error=_("Choose a time first."), status=400)
+        return _choose_slot_page(request, page, service, error=_("Choose a time first."), status=400)
     if slot_at(service, choice.cleaned_data["slot"]) is None:
-        return choose_slot(request, page, service_slug, error=str(SlotUnavailable.default_message), status=409)
+        return _choose_slot_page(request, page, service, error=str(SlotUnavailable.default_message), status=409)
     form = CitizenDetailsForm(service=service, initial={"slot": request.GET["slot"],
                                                         "language": request.LANGUAGE_CODE or "nl"})
     return _details_page(request, page, service, form, choice.cleaned_data["slot"])
@@ -129,7 +133,7 @@ def _submit_booking(request, page, service):
     try:
         result = booking.book_appointment(service, data["slot"], citizen, channel=data["channel"])
     except SlotUnavailable as exc:
-        return choose_slot(request, page, service.slug, error=str(exc.message), status=409)
+        return _choose_slot_page(request, page, service, error=str(exc.message), status=409)
     return HttpResponseRedirect(route_url(request, page, "confirmation", result.manage_token))
 
 

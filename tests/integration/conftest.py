@@ -38,7 +38,10 @@ def seat(service):
 def counter_page(site):
     from digitale_balie_plugin.models import DigitalCounterPage
 
-    return DigitalCounterPage.objects.live().descendant_of(site.root_page).get()
+    page = DigitalCounterPage.objects.live().descendant_of(site.root_page).get()
+    page.body = [("appointment_booking", {"heading": "Maak een afspraak", "intro": "", "services": []})]
+    page.save_revision().publish()
+    return page
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

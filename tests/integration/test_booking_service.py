@@ -42,6 +42,7 @@ def test_booking_creates_appointment_reservations_token_audit_and_mail(service, 
     assert "/digitale-balie/manage/" in message.body and "/digitale-balie/join/" in message.body
     assert "/digitale-balie/device-test/" in message.body
     [(name, ics, mimetype)] = message.attachments
+    ics = ics.encode() if isinstance(ics, str) else ics
     assert name.endswith(".ics") and mimetype.startswith("text/calendar")
     assert b"BEGIN:VEVENT" in ics and b"/digitale-balie/join/" in ics.replace(b"\r\n ", b"")
     assert message.alternatives[0][1] == "text/html"

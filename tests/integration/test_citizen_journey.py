@@ -8,7 +8,7 @@ from django.core import mail
 from digitale_balie_plugin.models import Appointment
 from tests.integration.conftest import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_full_booking_then_manage_reschedule_ics_and_cancel(client, book_url, co
 
     manage_url = re.search(r"https?://[^/]+(/digitale-balie/manage/[\w-]+/)", mail.outbox[0].body).group(1)
     assert client.get(manage_url).status_code == 200
-    ics = client.get(manage_url + "calendar.ics")
+    ics = client.get(manage_url + "calendar/")
     assert ics["Content-Type"].startswith("text/calendar") and b"BEGIN:VCALENDAR" in ics.content
 
     response = client.post(manage_url + "reschedule/", {"slot": slot_key(at(9, 11))})
