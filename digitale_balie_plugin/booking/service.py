@@ -8,7 +8,7 @@ seats, the constraint decides. Signals and background jobs run after commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -73,9 +73,10 @@ def _reserve_first_free_seat(service, slot, citizen, channel, booked_via, booked
     for seat_id in slot.seat_ids:
         try:
             with transaction.atomic():  # a savepoint per seat: a lost race leaves nothing behind
+                start, end = slot.start.astimezone(UTC), slot.end.astimezone(UTC)  # absolute arithmetic
                 appointment = Appointment.objects.create(
-                    site_id=service.site_id, service=service, seat_id=seat_id, start=slot.start, end=slot.end,
-                    reserved_until=slot.end + timedelta(minutes=service.buffer_minutes), channel=channel,
+                    site_id=service.site_id, service=service, seat_id=seat_id, start=start, end=end,
+                    reserved_until=end + timedelta(minutes=service.buffer_minutes), channel=channel,
                     booked_via=booked_via, booked_by=booked_by, citizen_name=citizen.name,
                     email=citizen.email, email_confirmed=booked_via == BookedVia.WEB, phone=citizen.phone,
                     sms_consent=citizen.sms_consent, language=citizen.language, question=citizen.question,
@@ -136,8 +137,9 @@ def reschedule_appointment(appointment: Appointment, new_start: datetime, *, by_
 def _move_to_first_free_seat(appointment: Appointment, slot) -> None:
     buffer = timedelta(minutes=appointment.service.buffer_minutes)
     for seat_id in sorted(slot.seat_ids, key=lambda seat: seat != appointment.seat_id):
-        appointment.seat_id, appointment.start, appointment.end = seat_id, slot.start, slot.end
-        appointment.reserved_until = slot.end + buffer
+        start, end = slot.start.astimezone(UTC), slot.end.astimezone(UTC)  # absolute arithmetic
+        appointment.seat_id, appointment.start, appointment.end = seat_id, start, end
+        appointment.reserved_until = end + buffer
         try:
             with transaction.atomic():
                 _reserve(appointment)

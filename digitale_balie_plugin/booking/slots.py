@@ -92,23 +92,25 @@ class _Intervals:
         return index < len(self.starts) and self.starts[index] < end
 
 
-def _local(day: date, wall: time, tz: ZoneInfo) -> datetime | None:
-    """The absolute instant of a wall-clock time, or ``None`` inside a spring-forward gap."""
-    naive = datetime.combine(day, wall)
-    aware = naive.replace(tzinfo=tz, fold=0)
-    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        return None
-    return aware.astimezone(UTC)
+def _instant(day: date, wall: time, tz: ZoneInfo) -> datetime | None:
+    """The absolute instant of a wall-clock time on ``day``.
+
+    A time inside the spring-forward gap does not exist: use the first wall-clock minute after
+    the gap (the moment of the change), so a range starting or ending in the gap shrinks to the
+    hours that exist. Ambiguous times (autumn) take the first occurrence (fold=0).
+    """
+    moment = datetime.combine(day, wall)
+    for _ in range(24 * 4):
+        aware = moment.replace(tzinfo=tz)
+        if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == moment:
+            return aware.astimezone(UTC)
+        moment += timedelta(minutes=15) - timedelta(minutes=moment.minute % 15, seconds=moment.second)
+    return None
 
 
 def _range(day: date, rule: WeeklyRule, tz: ZoneInfo) -> tuple[datetime, datetime] | None:
-    start = _local(day, rule.start, tz)
-    end = _local(day, rule.end, tz)
-    if start is None:  # opening inside the gap: open at the first existing minute after it
-        start = datetime.combine(day, rule.start).replace(tzinfo=tz, fold=1).astimezone(UTC)
-    if end is None:
-        end = datetime.combine(day, rule.end).replace(tzinfo=tz, fold=0).astimezone(UTC)
-    return (start, end) if start < end else None
+    start, end = _instant(day, rule.start, tz), _instant(day, rule.end, tz)
+    return (start, end) if start is not None and end is not None and start < end else None
 
 
 def _days(first: date, last: date) -> Iterable[date]:

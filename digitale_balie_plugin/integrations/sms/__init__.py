@@ -11,3 +11,4 @@ def get_sms_provider() -> SmsProvider:
 
 
 from . import demo  # noqa: E402,F401  (registers "demo")
+from . import twilio  # noqa: E402,F401  (registers "twilio")

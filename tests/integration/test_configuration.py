@@ -1,0 +1,85 @@
+"""Settings, system checks, the registry and the production settings."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core import checks
+from django.test import override_settings
+
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.exceptions import ConfigurationError
+from digitale_balie_plugin.integrations.sms import get_sms_provider, registry
+from tests.conftest import require
+
+
+def run_checks(**kwargs):
+    return {message.id for message in checks.run_checks(**kwargs) if message.id.startswith("digitale_balie")}
+
+
+def test_settings_are_read_lazily():
+    with override_settings(DIGITALE_BALIE={"TIME_ZONE": "Europe/Amsterdam", "SLOT_QUANTUM_MINUTES": 10}):
+        assert str(app_settings.TIME_ZONE) == "Europe/Amsterdam" and app_settings.SLOT_QUANTUM_MINUTES == 10
+    assert str(app_settings.TIME_ZONE) == "Europe/Brussels"
+
+
+def test_checks_warn_about_demo_providers_without_debug_and_bad_quantum():
+    with override_settings(DEBUG=False):
+        assert "digitale_balie.W001" in run_checks()
+    with override_settings(DEBUG=True):
+        assert "digitale_balie.W001" not in run_checks()
+    with override_settings(DIGITALE_BALIE={"SLOT_QUANTUM_MINUTES": 7}):
+        assert "digitale_balie.E002" in run_checks()
+    with override_settings(DIGITALE_BALIE={"SMS": {"BACKEND": "nope"}}):
+        assert "digitale_balie.E003" in run_checks()
+
+
+def test_registry_resolves_ids_and_dotted_paths_and_names_the_setting():
+    with override_settings(DIGITALE_BALIE={"SMS": {"BACKEND": "digitale_balie_plugin.integrations.sms.demo.DemoSmsProvider"}}):
+        assert get_sms_provider().identifier == "demo"
+    with override_settings(DIGITALE_BALIE={"SMS": {"BACKEND": "missing.module.Provider"}}):
+        with pytest.raises(ConfigurationError, match=r'DIGITALE_BALIE\["SMS"\]\["BACKEND"\]'):
+            get_sms_provider()
+    with pytest.raises(ValueError, match="already registered"):
+        registry.register("demo")(type("Other", (registry.base,), {"send": None, "parse_delivery_report": None}))
+
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "example_site.settings.production",
+    "DJANGO_SECRET_KEY": "a-very-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+    "DJANGO_ALLOWED_HOSTS": "balie.gent.example",
+    "POSTGRES_DB": "balie", "POSTGRES_USER": "balie", "POSTGRES_PASSWORD": "secret", "POSTGRES_HOST": "127.0.0.1",
+    "REDIS_URL": os.environ.get("BALIE_TEST_REDIS", "redis://127.0.0.1:6379/0"),
+    "EMAIL_HOST": "smtp.example", "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "x" * 32,
+    "TWILIO_FROM": "+3225550000",
+}
+
+
+@pytest.mark.slow
+def test_production_settings_pass_check_deploy_without_warnings():
+    env = {**os.environ, **PRODUCTION_ENV}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.slow
+def test_production_cache_and_broker_talk_to_redis():
+    redis_url = PRODUCTION_ENV["REDIS_URL"]
+    import redis
+
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=2).ping()
+        reachable = True
+    except redis.RedisError:
+        reachable = False
+    require(reachable, f"Redis is not reachable at {redis_url}")
+    code = ("from django.core.cache import cache; cache.set('balie-ci', 'ok', 10); "
+            "assert cache.get('balie-ci') == 'ok'; from django_q.brokers import get_broker; "
+            "assert get_broker().ping(); print('redis ok')")
+    env = {**os.environ, **PRODUCTION_ENV}
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert "redis ok" in result.stdout, result.stderr
