@@ -1,5 +1,6 @@
 #!/usr/bin/env python
 """Run the example site: ``python manage.py runserver`` (dev settings by default)."""
+
 import os
 import sys
 

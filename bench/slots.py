@@ -17,7 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,8 +68,15 @@ def build():
     from tests.factories import SiteFactory
 
     site = SiteFactory(is_default_site=True, hostname="localhost")
-    service = Service.objects.create(site=site, name="Bench", slug="bench", duration_minutes=15, buffer_minutes=5,
-                                     min_lead_hours=0, horizon_days=DAYS)
+    service = Service.objects.create(
+        site=site,
+        name="Bench",
+        slug="bench",
+        duration_minutes=15,
+        buffer_minutes=5,
+        min_lead_hours=0,
+        horizon_days=DAYS,
+    )
     seats = [CounterSeat.objects.create(site=site, name=f"Loket {i}") for i in range(SEATS)]
     for seat in seats:
         seat.services.add(service)
@@ -77,16 +84,28 @@ def build():
 
     AvailabilityRule.objects.bulk_create(
         AvailabilityRule(seat=seat, weekday=day, start_time=dtime(8), end_time=dtime(18))
-        for seat in seats for day in range(7))
+        for seat in seats
+        for day in range(7)
+    )
     start = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0) + timedelta(days=1)
     per_day = APPOINTMENTS // DAYS
     rows = []
     for index in range(APPOINTMENTS):
         day, slot = divmod(index, per_day)
         begin = start + timedelta(days=day % DAYS, minutes=(slot // SEATS) * 20)
-        rows.append(Appointment(site=site, service=service, seat=seats[slot % SEATS], start=begin,
-                                end=begin + timedelta(minutes=15), reserved_until=begin + timedelta(minutes=20),
-                                citizen_name="Bench", email="bench@example.be", reference=f"B{index:07d}"))
+        rows.append(
+            Appointment(
+                site=site,
+                service=service,
+                seat=seats[slot % SEATS],
+                start=begin,
+                end=begin + timedelta(minutes=15),
+                reserved_until=begin + timedelta(minutes=20),
+                citizen_name="Bench",
+                email="bench@example.be",
+                reference=f"B{index:07d}",
+            )
+        )
     Appointment.objects.bulk_create(rows, batch_size=2000)
     from example_site.home.models import ContentPage
 
@@ -119,11 +138,17 @@ def measure(backend: str) -> None:
 
     def fetch_rows():
         seat_ids = list(CounterSeat.objects.filter(services=service).values_list("id", flat=True))
-        list(AvailabilityRule.objects.filter(seat_id__in=seat_ids).values_list(
-            "seat_id", "weekday", "start_time", "end_time", "valid_from", "valid_until"))
+        list(
+            AvailabilityRule.objects.filter(seat_id__in=seat_ids).values_list(
+                "seat_id", "weekday", "start_time", "end_time", "valid_from", "valid_until"
+            )
+        )
         list(Closure.objects.filter(site=site).values_list("start", "end", "seat_id"))
-        list(Appointment.objects.filter(seat_id__in=seat_ids, status="booked").values_list(
-            "seat_id", "start", "reserved_until"))
+        list(
+            Appointment.objects.filter(seat_id__in=seat_ids, status="booked").values_list(
+                "seat_id", "start", "reserved_until"
+            )
+        )
 
     floor = timed(fetch_rows)
     compute = timed(lambda: availability.free_slots(service))
@@ -135,14 +160,16 @@ def measure(backend: str) -> None:
     plain = timed(lambda: client.get(plain_url))
     with_block = timed(lambda: client.get(booking_url))
 
-    print(f"\n{backend}: {DAYS} days, {SEATS} seats, {Appointment.objects.count()} appointments, "
-          f"{len(slots)} free slots")
+    print(
+        f"\n{backend}: {DAYS} days, {SEATS} seats, {Appointment.objects.count()} appointments, {len(slots)} free slots"
+    )
     print(f"  fetch the rows (floor)      {floor * 1000:8.1f} ms")
     print(f"  compute free slots          {compute * 1000:8.1f} ms   ratio {compute / floor:5.2f}x (target <= 2)")
     print(f"  SQL queries per computation {len(queries):8d}      (target: constant, <= 5)")
     print(f"  plain page render           {plain * 1000:8.1f} ms")
-    print(f"  page with booking block     {with_block * 1000:8.1f} ms   ratio {with_block / plain:5.2f}x "
-          f"(target <= 1.5)")
+    print(
+        f"  page with booking block     {with_block * 1000:8.1f} ms   ratio {with_block / plain:5.2f}x (target <= 1.5)"
+    )
 
 
 if __name__ == "__main__":

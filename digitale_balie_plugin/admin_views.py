@@ -51,8 +51,22 @@ class AppointmentAdmin(ModelAdmin):
     list_display = ("reference", "start", "service", "seat", "channel", "status", "citizen_name", "booked_via")
     list_filter = ("start", "service", "status", "channel", "booked_via", "site")
     search_fields = ("reference", "citizen_name", "email", "question")
-    list_export = ("reference", "start", "end", "service", "seat", "channel", "status", "booked_via",
-                   "citizen_name", "email", "phone", "language", "question", "created_at")
+    list_export = (
+        "reference",
+        "start",
+        "end",
+        "service",
+        "seat",
+        "channel",
+        "status",
+        "booked_via",
+        "citizen_name",
+        "email",
+        "phone",
+        "language",
+        "question",
+        "created_at",
+    )
     export_filename = "appointments"
     inspect_view_enabled = True
     ordering = ("-start",)

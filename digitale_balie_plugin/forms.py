@@ -48,24 +48,43 @@ class CitizenDetailsForm(AccessibleErrorsMixin, forms.Form):
     """The details step. The chosen slot travels along as a hidden field."""
 
     slot = SlotField(widget=forms.HiddenInput, error_messages={"required": _("Choose a time.")})
-    channel = forms.ChoiceField(label=_("How do you want to talk to us?"), widget=forms.RadioSelect,
-                                error_messages={"required": _("Choose how you want to talk to us.")})
-    name = forms.CharField(label=_("Your name"), max_length=150,
-                           error_messages={"required": _("Fill in your name.")},
-                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    email = forms.EmailField(label=_("Your e-mail address"), max_length=254,
-                             help_text=_("We send the confirmation and the link to this address."),
-                             error_messages={"required": _("Fill in your e-mail address."),
-                                             "invalid": _("Fill in a valid e-mail address, like name@example.be.")},
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    phone = forms.CharField(label=_("Your mobile phone number (optional)"), max_length=30, required=False,
-                            help_text=_("For example 0470 12 34 56."),
-                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+    channel = forms.ChoiceField(
+        label=_("How do you want to talk to us?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how you want to talk to us.")},
+    )
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        error_messages={"required": _("Fill in your name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_("We send the confirmation and the link to this address."),
+        error_messages={
+            "required": _("Fill in your e-mail address."),
+            "invalid": _("Fill in a valid e-mail address, like name@example.be."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Your mobile phone number (optional)"),
+        max_length=30,
+        required=False,
+        help_text=_("For example 0470 12 34 56."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
     sms_consent = forms.BooleanField(label=_("Send me a reminder by SMS the day before."), required=False)
     language = forms.ChoiceField(label=_("Language for our messages"), choices=LANGUAGE_CHOICES)
-    question = forms.CharField(label=_("What is your question about? (optional)"), required=False, max_length=2000,
-                               help_text=_("So we can prepare. Do not write your national register number."),
-                               widget=forms.Textarea(attrs={"rows": 4}))
+    question = forms.CharField(
+        label=_("What is your question about? (optional)"),
+        required=False,
+        max_length=2000,
+        help_text=_("So we can prepare. Do not write your national register number."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
     def __init__(self, *args, service, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,8 +117,11 @@ class CitizenDetailsForm(AccessibleErrorsMixin, forms.Form):
 class ClerkBookingForm(CitizenDetailsForm):
     """A clerk books for a citizen who phoned or came to the desk."""
 
-    booked_via = forms.ChoiceField(label=_("The citizen contacted us"), widget=forms.RadioSelect,
-                                   choices=[("phone", _("By phone")), ("desk", _("At the desk"))])
+    booked_via = forms.ChoiceField(
+        label=_("The citizen contacted us"),
+        widget=forms.RadioSelect,
+        choices=[("phone", _("By phone")), ("desk", _("At the desk"))],
+    )
     slot = forms.ChoiceField(label=_("Time"), error_messages={"required": _("Choose a time.")})
 
     def __init__(self, *args, slots=(), **kwargs):
@@ -114,4 +136,3 @@ class ClerkBookingForm(CitizenDetailsForm):
             return parse_slot_key(self.cleaned_data["slot"])
         except ValueError:
             raise forms.ValidationError(_("Choose a time from the list.")) from None
-

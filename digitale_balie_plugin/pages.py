@@ -6,7 +6,6 @@ with its base template, menus and language, and so each site of a multi-site ins
 
 from __future__ import annotations
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.blocks import RichTextBlock
@@ -18,7 +17,7 @@ from .blocks import COUNTER_BLOCKS
 from .conf import app_settings
 from .views import citizen
 
-TOKEN = r"(?P<token>[A-Za-z0-9_-]{20,100})"
+TOKEN = r"(?P<token>[A-Za-z0-9_-]{20,100})"  # noqa: S105 - a URL pattern, not a secret
 
 
 class DigitalCounterPageMixin(RoutablePageMixin):
@@ -87,11 +86,13 @@ class DigitalCounterPage(DigitalCounterPageMixin, Page):
     """The "Digitale balie" page of a site."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
-    body = StreamField(COUNTER_BLOCKS + [("text", RichTextBlock(features=["h2", "h3", "bold", "italic", "link",
-                                                                          "ol", "ul"]))],
-                       blank=True, verbose_name=_("content"))
+    body = StreamField(
+        [*COUNTER_BLOCKS, ("text", RichTextBlock(features=["h2", "h3", "bold", "italic", "link", "ol", "ul"]))],
+        blank=True,
+        verbose_name=_("content"),
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     template = "digitale_balie/pages/digital_counter_page.html"
 
     class Meta:

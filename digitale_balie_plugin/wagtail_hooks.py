@@ -28,5 +28,10 @@ class PermissionMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_book_menu_item():
-    return PermissionMenuItem(_("Book for a citizen"), reverse("digitale_balie_book_on_behalf"), icon_name="plus",
-                              order=251, permission=clerk.PERMISSION)
+    return PermissionMenuItem(
+        _("Book for a citizen"),
+        reverse("digitale_balie_book_on_behalf"),
+        icon_name="plus",
+        order=251,
+        permission=clerk.PERMISSION,
+    )

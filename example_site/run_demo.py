@@ -10,13 +10,18 @@ import sys
 import time
 
 ADDRESS = os.environ.get("DEMO_ADDRESS", "127.0.0.1:8000")
-LOGINS = [("admin", "admin-demo-2026", "administrator"), ("baliemedewerker", "balie-demo-2026", "clerk"),
-          ("redacteur", "redactie-demo-2026", "web editor")]
+LOGINS = [
+    ("admin", "admin-demo-2026", "administrator"),
+    ("baliemedewerker", "balie-demo-2026", "clerk"),
+    ("redacteur", "redactie-demo-2026", "web editor"),
+]
 
 
 def main() -> int:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE",
-                                                                  "example_site.settings.dev")}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "example_site.settings.dev"),
+    }
     manage = [sys.executable, "manage.py"]
     processes = [
         subprocess.Popen([*manage, "qcluster"], env=env),
@@ -40,8 +45,13 @@ def main() -> int:
 
 def banner() -> str:
     url = f"http://{ADDRESS.replace('127.0.0.1', 'localhost')}"
-    lines = ["", "=" * 68, f"  Digitale Balie demo:      {url}/digitale-balie/",
-             f"  Wagtail admin:            {url}/admin/", "  Demo logins:"]
+    lines = [
+        "",
+        "=" * 68,
+        f"  Digitale Balie demo:      {url}/digitale-balie/",
+        f"  Wagtail admin:            {url}/admin/",
+        "  Demo logins:",
+    ]
     lines += [f"    {user:<16} {password:<22} ({role})" for user, password, role in LOGINS]
     lines += ["  E-mails (with their links) are printed in this terminal.", "  Stop with Ctrl-C.", "=" * 68, ""]
     return "\n".join(lines)

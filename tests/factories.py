@@ -80,8 +80,9 @@ class SeatFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Loket {n}")
 
     @classmethod
-    def _create(cls, model_class, *args, services_for=None, days=tuple(range(7)), hours=((time(9), time(12)),),
-                **kwargs):
+    def _create(
+        cls, model_class, *args, services_for=None, days=tuple(range(7)), hours=((time(9), time(12)),), **kwargs
+    ):
         if services_for is not None:
             kwargs.setdefault("site", services_for.site)
         seat = super()._create(model_class, *args, **kwargs)
@@ -89,7 +90,8 @@ class SeatFactory(factory.django.DjangoModelFactory):
             seat.services.add(services_for)
         AvailabilityRule.objects.bulk_create(
             AvailabilityRule(seat=seat, weekday=day, start_time=start, end_time=end)
-            for day in days for start, end in hours
+            for day in days
+            for start, end in hours
         )
         return seat
 

@@ -12,8 +12,10 @@ def service_choices():
     from ..models import Service
 
     try:
-        return [(str(pk), f"{name} ({site})") for pk, name, site in
-                Service.objects.active().values_list("pk", "name", "site__site_name")]
+        return [
+            (str(pk), f"{name} ({site})")
+            for pk, name, site in Service.objects.active().values_list("pk", "name", "site__site_name")
+        ]
     except Exception:  # noqa: BLE001 - tables may not exist yet (first migrate, checks)
         return []
 
@@ -36,7 +38,9 @@ class AppointmentBookingBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("Heading"), required=False, default=_("Make an appointment"))
     intro = blocks.RichTextBlock(label=_("Introduction"), required=False, features=["bold", "italic", "link"])
     services = blocks.MultipleChoiceBlock(
-        label=_("Services"), choices=service_choices, required=False,
+        label=_("Services"),
+        choices=service_choices,
+        required=False,
         help_text=_("Leave empty to show every bookable service of this site."),
     )
 
@@ -59,8 +63,11 @@ class AppointmentBookingBlock(blocks.StructBlock):
             from wagtail.models import Site
 
             site = Site.find_for_request(request)
-        counter_page = page if hasattr(page, "reverse_subpage") and hasattr(page, "book_service") else (
-            counter_page_for(site) if site else None)
+        counter_page = (
+            page
+            if hasattr(page, "reverse_subpage") and hasattr(page, "book_service")
+            else (counter_page_for(site) if site else None)
+        )
         context["services"] = list(value.services_for(site)) if site else []
         context["counter_page"] = counter_page
         return context

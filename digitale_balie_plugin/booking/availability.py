@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from ..conf import app_settings
 from ..models import Appointment, AvailabilityRule, Closure, CounterSeat, Service
-from .slots import Busy, Closure as ClosureRow, Slot, WeeklyRule, compute_slots
+from .slots import Busy, Slot, WeeklyRule, compute_slots
+from .slots import Closure as ClosureRow
 
 
 def free_slots(

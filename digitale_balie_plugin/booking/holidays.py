@@ -16,12 +16,16 @@ def load_public_holidays(site, years: list[int], country: str = "BE", subdiv: st
     tz = app_settings.TIME_ZONE
     created = 0
     with transaction.atomic():
-        for day, name in sorted(holidays_lib.country_holidays(country, subdiv=subdiv, years=years,
-                                                              language="nl").items()):
+        for day, name in sorted(
+            holidays_lib.country_holidays(country, subdiv=subdiv, years=years, language="nl").items()
+        ):
             start = datetime.combine(day, time.min, tzinfo=tz)
             end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
             _, was_created = Closure.objects.get_or_create(
-                site=site, kind=Closure.Kind.HOLIDAY, start=start, defaults={"end": end, "reason": name[:200]},
+                site=site,
+                kind=Closure.Kind.HOLIDAY,
+                start=start,
+                defaults={"end": end, "reason": name[:200]},
             )
             created += was_created
     return created

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ def appointment_calendar(appointment, *, join_url: str = "", manage_url: str = "
 def _event(appointment, join_url: str, manage_url: str, cancelled: bool) -> Event:
     event = Event()
     event.add("uid", f"{appointment.reference}@{appointment.site.hostname}")
-    event.add("dtstamp", datetime.now(dt_timezone.utc))
+    event.add("dtstamp", datetime.now(UTC))
     event.add("dtstart", appointment.start)
     event.add("dtend", appointment.end)
     event.add("sequence", int(appointment.updated_at.timestamp()) // 60 % 100000)

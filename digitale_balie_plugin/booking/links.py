@@ -28,12 +28,14 @@ def appointment_links(appointment, *, join: bool = True) -> dict[str, str]:
 
     page = counter_page_for(appointment.site)
     links = {
-        "manage_url": citizen_url(appointment.site, "manage", appointment.issue_token(AccessToken.Purpose.MANAGE),
-                                  page=page),
+        "manage_url": citizen_url(
+            appointment.site, "manage", appointment.issue_token(AccessToken.Purpose.MANAGE), page=page
+        ),
         "device_test_url": citizen_url(appointment.site, "device_test", page=page),
         "ics_url": "",
     }
     if join and appointment.channel == "video":
-        links["join_url"] = citizen_url(appointment.site, "join", appointment.issue_token(AccessToken.Purpose.JOIN),
-                                        page=page)
+        links["join_url"] = citizen_url(
+            appointment.site, "join", appointment.issue_token(AccessToken.Purpose.JOIN), page=page
+        )
     return links

@@ -100,20 +100,33 @@ def _build_email(appointment: Appointment, kind: str) -> EmailMultiAlternatives:
         subject = f"{SUBJECTS[kind]()} · {appointment.service.name}"
         text = render_to_string("digitale_balie/email/appointment.txt", context)
         html = render_to_string("digitale_balie/email/appointment.html", context)
-    message = EmailMultiAlternatives(subject, text, site_settings.from_email, [appointment.email],
-                                     reply_to=[site_settings.reply_to] if site_settings.reply_to else None)
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        site_settings.from_email,
+        [appointment.email],
+        reply_to=[site_settings.reply_to] if site_settings.reply_to else None,
+    )
     message.attach_alternative(html, "text/html")
     if kind != Kind.CONFIRM_EMAIL:
-        ics = appointment_calendar(appointment, join_url=context.get("join_url", ""),
-                                   manage_url=context.get("manage_url", ""), cancelled=kind == Kind.CANCELLED)
+        ics = appointment_calendar(
+            appointment,
+            join_url=context.get("join_url", ""),
+            manage_url=context.get("manage_url", ""),
+            cancelled=kind == Kind.CANCELLED,
+        )
         message.attach(f"afspraak-{appointment.reference}.ics", ics, "text/calendar; charset=utf-8")
     return message
 
 
 def _email_context(appointment: Appointment, kind: str, site_settings) -> dict:
-    context = {"appointment": appointment, "kind": kind, "settings": site_settings,
-               "municipality": site_settings.municipality_name or appointment.site.site_name,
-               "subject": SUBJECTS[kind]()}
+    context = {
+        "appointment": appointment,
+        "kind": kind,
+        "settings": site_settings,
+        "municipality": site_settings.municipality_name or appointment.site.site_name,
+        "subject": SUBJECTS[kind](),
+    }
     if kind == Kind.CONFIRM_EMAIL:
         from ..models import AccessToken
         from .links import citizen_url
@@ -162,8 +175,9 @@ def send_sms(appointment: Appointment, kind: str) -> bool:
         return False
     provider = get_sms_provider()
     try:
-        message = SmsMessage(to=normalize_phone_number(appointment.phone), body=_sms_body(appointment),
-                             reference=notification.dedupe_key)
+        message = SmsMessage(
+            to=normalize_phone_number(appointment.phone), body=_sms_body(appointment), reference=notification.dedupe_key
+        )
         result = provider.send(message, status_callback_url=_sms_callback_url(appointment, provider.identifier))
     except (ValueError, SmsRejected) as exc:
         _finish(notification, error=exc, retry=False, provider=provider.identifier)
@@ -171,8 +185,12 @@ def send_sms(appointment: Appointment, kind: str) -> bool:
     except IntegrationError as exc:
         _finish(notification, error=exc, provider=provider.identifier)
         return False
-    _finish(notification, provider=provider.identifier, provider_message_id=result.provider_message_id,
-            delivery_status=result.status.value)
+    _finish(
+        notification,
+        provider=provider.identifier,
+        provider_message_id=result.provider_message_id,
+        delivery_status=result.status.value,
+    )
     return True
 
 
@@ -180,7 +198,9 @@ def _sms_body(appointment: Appointment) -> str:
     with translation.override(appointment.language):
         local = appointment.local_start
         return _("Reminder: appointment %(service)s on %(date)s at %(time)s. Reference %(reference)s.") % {
-            "service": appointment.service.name, "date": local.strftime("%d/%m"), "time": local.strftime("%H:%M"),
+            "service": appointment.service.name,
+            "date": local.strftime("%d/%m"),
+            "time": local.strftime("%H:%M"),
             "reference": appointment.reference,
         }
 

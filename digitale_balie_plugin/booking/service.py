@@ -14,12 +14,12 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .. import signals
 from ..exceptions import AppointmentNotChangeable, InvalidToken, SlotUnavailable
 from ..models import AccessToken, Appointment, SeatReservation, Service
 from ..models.audit import record
 from ..models.choices import AppointmentStatus, BookedVia, Channel
 from ..models.notifications import Notification
-from .. import signals
 from .availability import slot_at
 
 
@@ -59,10 +59,18 @@ def book_appointment(
             raise SlotUnavailable()
         appointment = _reserve_first_free_seat(service, slot, citizen, channel, booked_via, booked_by)
         manage_token = appointment.issue_token(AccessToken.Purpose.MANAGE)
-        record("appointment.booked", appointment, user=booked_by, actor_label="" if booked_by else "citizen",
-               site=service.site, booked_via=booked_via, channel=channel)
-        _after_commit(signals.appointment_booked.send, sender=Appointment, appointment=appointment,
-                      booked_via=booked_via)
+        record(
+            "appointment.booked",
+            appointment,
+            user=booked_by,
+            actor_label="" if booked_by else "citizen",
+            site=service.site,
+            booked_via=booked_via,
+            channel=channel,
+        )
+        _after_commit(
+            signals.appointment_booked.send, sender=Appointment, appointment=appointment, booked_via=booked_via
+        )
         # An address taken down by a clerk may be wrong: ask to confirm it before sending details.
         first_mail = Notification.Kind.CONFIRMATION if appointment.email_confirmed else Notification.Kind.CONFIRM_EMAIL
         _after_commit(_enqueue_email, appointment.pk, first_mail)
@@ -75,11 +83,22 @@ def _reserve_first_free_seat(service, slot, citizen, channel, booked_via, booked
             with transaction.atomic():  # a savepoint per seat: a lost race leaves nothing behind
                 start, end = slot.start.astimezone(UTC), slot.end.astimezone(UTC)  # absolute arithmetic
                 appointment = Appointment.objects.create(
-                    site_id=service.site_id, service=service, seat_id=seat_id, start=start, end=end,
-                    reserved_until=end + timedelta(minutes=service.buffer_minutes), channel=channel,
-                    booked_via=booked_via, booked_by=booked_by, citizen_name=citizen.name,
-                    email=citizen.email, email_confirmed=booked_via == BookedVia.WEB, phone=citizen.phone,
-                    sms_consent=citizen.sms_consent, language=citizen.language, question=citizen.question,
+                    site_id=service.site_id,
+                    service=service,
+                    seat_id=seat_id,
+                    start=start,
+                    end=end,
+                    reserved_until=end + timedelta(minutes=service.buffer_minutes),
+                    channel=channel,
+                    booked_via=booked_via,
+                    booked_by=booked_by,
+                    citizen_name=citizen.name,
+                    email=citizen.email,
+                    email_confirmed=booked_via == BookedVia.WEB,
+                    phone=citizen.phone,
+                    sms_consent=citizen.sms_consent,
+                    language=citizen.language,
+                    question=citizen.question,
                 )
                 _reserve(appointment)
                 return appointment
@@ -106,10 +125,14 @@ def cancel_appointment(appointment: Appointment, *, by_user=None) -> Appointment
         appointment.save(update_fields=["status", "cancelled_at", "updated_at"])
         appointment.reservations.all().delete()
         appointment.tokens.filter(purpose=AccessToken.Purpose.JOIN).delete()
-        record("appointment.cancelled", appointment, user=by_user, actor_label="" if by_user else "citizen",
-               site=appointment.site)
-        _after_commit(signals.appointment_cancelled.send, sender=Appointment, appointment=appointment,
-                      by_user=by_user)
+        record(
+            "appointment.cancelled",
+            appointment,
+            user=by_user,
+            actor_label="" if by_user else "citizen",
+            site=appointment.site,
+        )
+        _after_commit(signals.appointment_cancelled.send, sender=Appointment, appointment=appointment, by_user=by_user)
         _after_commit(_enqueue_email, appointment.pk, Notification.Kind.CANCELLED)
     return appointment
 
@@ -126,10 +149,20 @@ def reschedule_appointment(appointment: Appointment, new_start: datetime, *, by_
         previous_start = appointment.start
         appointment.reservations.all().delete()
         _move_to_first_free_seat(appointment, slot)
-        record("appointment.rescheduled", appointment, user=by_user, actor_label="" if by_user else "citizen",
-               site=appointment.site, previous_start=previous_start.isoformat())
-        _after_commit(signals.appointment_rescheduled.send, sender=Appointment, appointment=appointment,
-                      previous_start=previous_start)
+        record(
+            "appointment.rescheduled",
+            appointment,
+            user=by_user,
+            actor_label="" if by_user else "citizen",
+            site=appointment.site,
+            previous_start=previous_start.isoformat(),
+        )
+        _after_commit(
+            signals.appointment_rescheduled.send,
+            sender=Appointment,
+            appointment=appointment,
+            previous_start=previous_start,
+        )
         _after_commit(_enqueue_email, appointment.pk, Notification.Kind.RESCHEDULED)
     return appointment
 
@@ -155,14 +188,19 @@ def _extend_tokens(appointment: Appointment) -> None:
     """Links live as long as the appointment they belong to: follow its new time."""
     for purpose in (AccessToken.Purpose.MANAGE, AccessToken.Purpose.JOIN):
         appointment.tokens.filter(purpose=purpose, used_at__isnull=True).update(
-            expires_at=appointment.token_expiry(purpose))
+            expires_at=appointment.token_expiry(purpose)
+        )
 
 
 def confirm_email(raw_token: str) -> Appointment:
     """Mark the e-mail address confirmed. The link is single-use."""
     with transaction.atomic():
-        token = (AccessToken.objects.select_for_update().select_related("appointment")
-                 .valid(raw_token, AccessToken.Purpose.CONFIRM_EMAIL).first())
+        token = (
+            AccessToken.objects.select_for_update()
+            .select_related("appointment")
+            .valid(raw_token, AccessToken.Purpose.CONFIRM_EMAIL)
+            .first()
+        )
         if token is None:
             raise InvalidToken()
         token.used_at = timezone.now()
@@ -177,8 +215,11 @@ def confirm_email(raw_token: str) -> Appointment:
 
 def appointment_for_token(raw_token: str, purpose: str = AccessToken.Purpose.MANAGE) -> Appointment:
     """The appointment a valid link points to, or ``InvalidToken``."""
-    token = AccessToken.objects.select_related("appointment__service", "appointment__site").valid(
-        raw_token, purpose).first()
+    token = (
+        AccessToken.objects.select_related("appointment__service", "appointment__site")
+        .valid(raw_token, purpose)
+        .first()
+    )
     if token is None:
         raise InvalidToken()
     return token.appointment

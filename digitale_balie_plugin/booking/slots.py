@@ -29,8 +29,11 @@ class WeeklyRule:
     valid_until: date | None = None
 
     def applies_on(self, day: date) -> bool:
-        return (day.weekday() == self.weekday and (self.valid_from is None or day >= self.valid_from)
-                and (self.valid_until is None or day <= self.valid_until))
+        return (
+            day.weekday() == self.weekday
+            and (self.valid_from is None or day >= self.valid_from)
+            and (self.valid_until is None or day <= self.valid_until)
+        )
 
 
 @dataclass(frozen=True)
@@ -153,11 +156,14 @@ def compute_slots(
             if not rule.applies_on(day) or (bounds := _range(day, rule, tz)) is None:
                 continue
             for start in _candidates(bounds, duration, step, earliest, latest):
-                if not closed[rule.seat_id].overlaps(start, start + duration) and \
-                        not booked[rule.seat_id].overlaps(start, start + duration + buffer):
+                if not closed[rule.seat_id].overlaps(start, start + duration) and not booked[rule.seat_id].overlaps(
+                    start, start + duration + buffer
+                ):
                     free[start].add(rule.seat_id)
-    return [Slot(start.astimezone(tz), (start + duration).astimezone(tz), tuple(sorted(ids)))
-            for start, ids in sorted(free.items())]
+    return [
+        Slot(start.astimezone(tz), (start + duration).astimezone(tz), tuple(sorted(ids)))
+        for start, ids in sorted(free.items())
+    ]
 
 
 def _closures_by_seat(seats, closures) -> dict[int, _Intervals]:

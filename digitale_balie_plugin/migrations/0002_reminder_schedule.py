@@ -8,8 +8,9 @@ NAME = "digitale_balie.send_due_reminders"
 
 def create_schedule(apps, schema_editor):
     Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.get_or_create(name=NAME, defaults={"func": FUNC, "schedule_type": "I", "minutes": 5,
-                                                        "repeats": -1})
+    Schedule.objects.get_or_create(
+        name=NAME, defaults={"func": FUNC, "schedule_type": "I", "minutes": 5, "repeats": -1}
+    )
 
 
 def delete_schedule(apps, schema_editor):

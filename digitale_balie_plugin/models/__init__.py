@@ -21,6 +21,6 @@ __all__ = [
 
 # The page type lives in ``pages.py`` (it hosts the citizen routes) but Django must import it
 # with the other models so migrations and the page tree see it.
-from ..pages import DigitalCounterPage  # noqa: E402
+from ..pages import DigitalCounterPage
 
 __all__ += ["DigitalCounterPage"]

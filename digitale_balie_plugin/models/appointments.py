@@ -27,28 +27,34 @@ class Appointment(models.Model):
     """A booked slot. Start and end are stored in UTC and shown in the planning zone."""
 
     site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="balie_appointments")
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="appointments",
-                                verbose_name=_("service"))
-    seat = models.ForeignKey(CounterSeat, on_delete=models.PROTECT, related_name="appointments",
-                             verbose_name=_("counter seat"))
-    reference = models.CharField(_("reference"), max_length=12, unique=True, default=new_reference,
-                                 editable=False)
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("service")
+    )
+    seat = models.ForeignKey(
+        CounterSeat, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("counter seat")
+    )
+    reference = models.CharField(_("reference"), max_length=12, unique=True, default=new_reference, editable=False)
     start = models.DateTimeField(_("start"), db_index=True)
     end = models.DateTimeField(_("end"))
-    reserved_until = models.DateTimeField(
-        _("seat reserved until"), help_text=_("The end plus the service's buffer.")
-    )
+    reserved_until = models.DateTimeField(_("seat reserved until"), help_text=_("The end plus the service's buffer."))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.VIDEO)
-    status = models.CharField(_("status"), max_length=12, choices=AppointmentStatus.choices,
-                              default=AppointmentStatus.BOOKED, db_index=True)
-    booked_via = models.CharField(_("booked via"), max_length=10, choices=BookedVia.choices,
-                                  default=BookedVia.WEB)
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+", verbose_name=_("booked by"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED, db_index=True
+    )
+    booked_via = models.CharField(_("booked via"), max_length=10, choices=BookedVia.choices, default=BookedVia.WEB)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("booked by"),
+    )
     citizen_name = models.CharField(_("name"), max_length=150)
     email = models.EmailField(_("e-mail address"))
     email_confirmed = models.BooleanField(
-        _("e-mail address confirmed"), default=True,
+        _("e-mail address confirmed"),
+        default=True,
         help_text=_("False while an address taken down by a clerk is not confirmed by the citizen."),
     )
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
@@ -87,8 +93,9 @@ class Appointment(models.Model):
     def issue_token(self, purpose: str) -> str:
         """Create a link token for this appointment and return the raw value (never stored)."""
         raw, digest = new_token()
-        AccessToken.objects.create(appointment=self, purpose=purpose, token_hash=digest,
-                                   expires_at=self.token_expiry(purpose))
+        AccessToken.objects.create(
+            appointment=self, purpose=purpose, token_hash=digest, expires_at=self.token_expiry(purpose)
+        )
         return raw
 
     def token_expiry(self, purpose: str):
@@ -112,7 +119,12 @@ class SeatReservation(models.Model):
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reservations")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["seat", "quantum_start"], name="balie_one_booking_per_seat_quantum")]
+        constraints = [
+            models.UniqueConstraint(fields=["seat", "quantum_start"], name="balie_one_booking_per_seat_quantum")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seat_id} @ {self.quantum_start:%Y-%m-%d %H:%M}"
 
     @staticmethod
     def quanta(start, end):
@@ -127,8 +139,9 @@ class SeatReservation(models.Model):
 
 class AccessTokenQuerySet(models.QuerySet):
     def valid(self, raw: str, purpose: str):
-        return self.filter(token_hash=hash_token(raw), purpose=purpose, expires_at__gt=timezone.now(),
-                           used_at__isnull=True)
+        return self.filter(
+            token_hash=hash_token(raw), purpose=purpose, expires_at__gt=timezone.now(), used_at__isnull=True
+        )
 
 
 class AccessToken(models.Model):
@@ -153,3 +166,6 @@ class AccessToken(models.Model):
 
     class Meta:
         verbose_name = _("link token")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} (until {self.expires_at:%Y-%m-%d %H:%M})"

@@ -25,14 +25,20 @@ class AuditQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     timestamp = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=60, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("user"))
-    actor_label = models.CharField(_("actor"), max_length=100, blank=True,
-                                   help_text=_("'citizen', 'system' or the user's name at that time."))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    actor_label = models.CharField(
+        _("actor"), max_length=100, blank=True, help_text=_("'citizen', 'system' or the user's name at that time.")
+    )
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=40)
-    site = models.ForeignKey("wagtailcore.Site", on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+")
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     data = models.JSONField(default=dict, blank=True, help_text=_("Never personal identifiers in clear."))
 
     objects = AuditQuerySet.as_manager()
@@ -60,6 +66,11 @@ def record(action: str, obj, *, user=None, actor_label: str = "", site=None, **d
     if user is not None and not actor_label:
         actor_label = user.get_username()
     return AuditEvent.objects.create(
-        action=action, actor=user, actor_label=actor_label or "system",
-        object_type=obj._meta.label_lower, object_id=str(obj.pk), site=site, data=data,
+        action=action,
+        actor=user,
+        actor_label=actor_label or "system",
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        site=site,
+        data=data,
     )

@@ -37,10 +37,11 @@ class Service(models.Model):
     what_to_prepare = models.TextField(
         _("what to prepare"), blank=True, help_text=_("Shown to the citizen before booking and in the e-mail.")
     )
-    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=15,
-                                                   validators=[validate_quantum])
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=15, validators=[validate_quantum])
     buffer_minutes = models.PositiveIntegerField(
-        _("buffer after (minutes)"), default=5, validators=[validate_quantum],
+        _("buffer after (minutes)"),
+        default=5,
+        validators=[validate_quantum],
         help_text=_("Time the clerk needs after the appointment."),
     )
     offers_video = models.BooleanField(_("video call"), default=True)
@@ -71,8 +72,7 @@ class Service(models.Model):
         ),
         FieldRowPanel([FieldPanel("min_lead_hours"), FieldPanel("horizon_days")]),
         MultiFieldPanel(
-            [FieldPanel("needs_identity_verification"), FieldPanel("needs_payment"),
-             FieldPanel("needs_documents")],
+            [FieldPanel("needs_identity_verification"), FieldPanel("needs_payment"), FieldPanel("needs_documents")],
             heading=_("Needed during the conversation"),
         ),
         FieldRowPanel([FieldPanel("active"), FieldPanel("sort_order")]),
@@ -93,8 +93,11 @@ class Service(models.Model):
 
     @property
     def channels(self) -> list[str]:
-        offered = [(self.offers_video, Channel.VIDEO), (self.offers_phone, Channel.PHONE),
-                   (self.offers_desk, Channel.DESK)]
+        offered = [
+            (self.offers_video, Channel.VIDEO),
+            (self.offers_phone, Channel.PHONE),
+            (self.offers_desk, Channel.DESK),
+        ]
         return [channel.value for flag, channel in offered if flag]
 
     @property
@@ -170,8 +173,12 @@ class AvailabilityRule(models.Model):
         for field in ("start_time", "end_time"):
             value = getattr(self, field)
             if value and (value.minute % app_settings.SLOT_QUANTUM_MINUTES or value.second):
-                raise ValidationError({field: _("Use a multiple of %(quantum)s minutes.")
-                                       % {"quantum": app_settings.SLOT_QUANTUM_MINUTES}})
+                raise ValidationError(
+                    {
+                        field: _("Use a multiple of %(quantum)s minutes.")
+                        % {"quantum": app_settings.SLOT_QUANTUM_MINUTES}
+                    }
+                )
 
 
 class Closure(models.Model):
@@ -183,16 +190,26 @@ class Closure(models.Model):
 
     site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="balie_closures")
     seat = models.ForeignKey(
-        CounterSeat, on_delete=models.CASCADE, null=True, blank=True, related_name="closures",
-        verbose_name=_("counter seat"), help_text=_("Leave empty to close every seat."),
+        CounterSeat,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="closures",
+        verbose_name=_("counter seat"),
+        help_text=_("Leave empty to close every seat."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ONE_OFF)
     reason = models.CharField(_("reason"), max_length=200)
     start = models.DateTimeField(_("from"))
     end = models.DateTimeField(_("until"))
 
-    panels = [FieldPanel("site"), FieldPanel("seat"), FieldPanel("kind"), FieldPanel("reason"),
-              FieldRowPanel([FieldPanel("start"), FieldPanel("end")])]
+    panels = [
+        FieldPanel("site"),
+        FieldPanel("seat"),
+        FieldPanel("kind"),
+        FieldPanel("reason"),
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+    ]
 
     class Meta:
         verbose_name = _("closure")
@@ -200,8 +217,9 @@ class Closure(models.Model):
         ordering = ["start"]
         indexes = [models.Index(fields=["site", "end"])]
         constraints = [
-            models.UniqueConstraint(fields=["site", "kind", "start"], condition=models.Q(kind="holiday"),
-                                    name="balie_one_holiday_per_day"),
+            models.UniqueConstraint(
+                fields=["site", "kind", "start"], condition=models.Q(kind="holiday"), name="balie_one_holiday_per_day"
+            ),
         ]
 
     def __str__(self) -> str:

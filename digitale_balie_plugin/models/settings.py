@@ -22,17 +22,19 @@ class CounterSettings(BaseSiteSetting):
     )
     reply_to = models.EmailField(_("reply-to address"), blank=True)
     sms_enabled = models.BooleanField(_("send SMS reminders"), default=True)
-    default_language = models.CharField(
-        _("default language"), max_length=8, choices=LANGUAGE_CHOICES, default="nl"
-    )
+    default_language = models.CharField(_("default language"), max_length=8, choices=LANGUAGE_CHOICES, default="nl")
     appointment_retention_days = models.PositiveIntegerField(
         _("keep appointment details (days after the appointment)"), default=90
     )
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("municipality_name"), FieldPanel("sender_name"), FieldPanel("sender_email"),
-             FieldPanel("reply_to")],
+            [
+                FieldPanel("municipality_name"),
+                FieldPanel("sender_name"),
+                FieldPanel("sender_email"),
+                FieldPanel("reply_to"),
+            ],
             heading=_("Messages"),
         ),
         FieldPanel("sms_enabled"),

@@ -73,7 +73,7 @@ def slot_page(service, request, *, exclude_appointment_id=None) -> dict:
     start = _first_day(request)
     index = next((i for i, (day, _slots) in enumerate(days) if start and day >= start), 0)
     per_page = app_settings.SLOT_DAYS_PER_PAGE
-    shown = days[index:index + per_page]
+    shown = days[index : index + per_page]
     return {
         "days": shown,
         "next_day": days[index + per_page][0] if len(days) > index + per_page else None,
@@ -88,8 +88,11 @@ def choose_slot(request, page, service_slug):
 
 
 def _choose_slot_page(request, page, service, *, error: str = "", status: int = 200):
-    context = {"service": service, "error": error,
-               "form_action": route_url(request, page, "book_details", service.slug)}
+    context = {
+        "service": service,
+        "error": error,
+        "form_action": route_url(request, page, "book_details", service.slug),
+    }
     context.update(slot_page(service, request))
     return render(request, page, "choose_slot.html", context, status=status)
 
@@ -105,18 +108,27 @@ def details(request, page, service_slug):
         return _choose_slot_page(request, page, service, error=_("Choose a time first."), status=400)
     if slot_at(service, choice.cleaned_data["slot"]) is None:
         return _choose_slot_page(request, page, service, error=str(SlotUnavailable.default_message), status=409)
-    form = CitizenDetailsForm(service=service, initial={"slot": request.GET["slot"],
-                                                        "language": request.LANGUAGE_CODE or "nl"})
+    form = CitizenDetailsForm(
+        service=service, initial={"slot": request.GET["slot"], "language": request.LANGUAGE_CODE or "nl"}
+    )
     return _details_page(request, page, service, form, choice.cleaned_data["slot"])
 
 
 def _details_page(request, page, service, form, start, status=200):
     local_start = timezone.localtime(start, app_settings.TIME_ZONE) if start else None
-    return render(request, page, "details.html", {
-        "service": service, "form": form, "start": local_start,
-        "end": local_start + timedelta(minutes=service.duration_minutes) if local_start else None,
-        "back_url": route_url(request, page, "book", service.slug),
-    }, status=status)
+    return render(
+        request,
+        page,
+        "details.html",
+        {
+            "service": service,
+            "form": form,
+            "start": local_start,
+            "end": local_start + timedelta(minutes=service.duration_minutes) if local_start else None,
+            "back_url": route_url(request, page, "book", service.slug),
+        },
+        status=status,
+    )
 
 
 def _submit_booking(request, page, service):
@@ -127,9 +139,14 @@ def _submit_booking(request, page, service):
     if not form.is_valid():
         return _details_page(request, page, service, form, form.cleaned_data.get("slot"), status=400)
     data = form.cleaned_data
-    citizen = booking.CitizenDetails(name=data["name"], email=data["email"], phone=data["phone"],
-                                     language=data["language"], sms_consent=data["sms_consent"],
-                                     question=data["question"])
+    citizen = booking.CitizenDetails(
+        name=data["name"],
+        email=data["email"],
+        phone=data["phone"],
+        language=data["language"],
+        sms_consent=data["sms_consent"],
+        question=data["question"],
+    )
     try:
         result = booking.book_appointment(service, data["slot"], citizen, channel=data["channel"])
     except SlotUnavailable as exc:
@@ -223,8 +240,11 @@ def reschedule(request, page, token):
 @_guarded
 def download_ics(request, page, token):
     appointment = _appointment(page, token)
-    ics = appointment_calendar(appointment, manage_url=request.build_absolute_uri(route_url(request, page, "manage", token)),
-                               cancelled=appointment.status == "cancelled")
+    ics = appointment_calendar(
+        appointment,
+        manage_url=request.build_absolute_uri(route_url(request, page, "manage", token)),
+        cancelled=appointment.status == "cancelled",
+    )
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="afspraak-{appointment.reference}.ics"'
     return response
@@ -247,8 +267,12 @@ def confirm_email(request, page, token):
 @_guarded
 def join(request, page, token):
     appointment = _appointment(page, token, AccessToken.Purpose.JOIN)
-    return render(request, page, "join.html", {"appointment": appointment,
-                                               "device_test_url": route_url(request, page, "device_test")})
+    return render(
+        request,
+        page,
+        "join.html",
+        {"appointment": appointment, "device_test_url": route_url(request, page, "device_test")},
+    )
 
 
 def device_test(request, page):

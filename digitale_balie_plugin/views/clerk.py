@@ -30,19 +30,24 @@ def book_on_behalf(request):
         return TemplateResponse(request, "digitale_balie/admin/book_choose_service.html", {"services": services})
     service = get_object_or_404(services, pk=service_id)
     slots = _upcoming_slots(service)
-    form = ClerkBookingForm(request.POST or None, service=service, slots=slots,
-                            initial={"language": "nl", "booked_via": "phone"})
+    form = ClerkBookingForm(
+        request.POST or None, service=service, slots=slots, initial={"language": "nl", "booked_via": "phone"}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             result = _book(request, service, form.cleaned_data)
         except SlotUnavailable as exc:
             form.add_error("slot", exc.message)
         else:
-            messages.success(request, _("Appointment %(reference)s is booked. The citizen gets an e-mail to confirm "
-                                        "the address.") % {"reference": result.appointment.reference})
+            messages.success(
+                request,
+                _("Appointment %(reference)s is booked. The citizen gets an e-mail to confirm the address.")
+                % {"reference": result.appointment.reference},
+            )
             return redirect("digitale_balie_book_on_behalf")
-    return TemplateResponse(request, "digitale_balie/admin/book_on_behalf.html",
-                            {"service": service, "form": form, "services": services})
+    return TemplateResponse(
+        request, "digitale_balie/admin/book_on_behalf.html", {"service": service, "form": form, "services": services}
+    )
 
 
 def _upcoming_slots(service):
@@ -51,8 +56,14 @@ def _upcoming_slots(service):
 
 
 def _book(request, service, data):
-    citizen = booking.CitizenDetails(name=data["name"], email=data["email"], phone=data["phone"],
-                                     language=data["language"], sms_consent=data["sms_consent"],
-                                     question=data["question"])
-    return booking.book_appointment(service, data["slot"], citizen, channel=data["channel"],
-                                    booked_via=data["booked_via"], booked_by=request.user)
+    citizen = booking.CitizenDetails(
+        name=data["name"],
+        email=data["email"],
+        phone=data["phone"],
+        language=data["language"],
+        sms_consent=data["sms_consent"],
+        question=data["question"],
+    )
+    return booking.book_appointment(
+        service, data["slot"], citizen, channel=data["channel"], booked_via=data["booked_via"], booked_by=request.user
+    )

@@ -10,14 +10,14 @@ from wagtail.models import Page
 
 from digitale_balie_plugin.blocks import COUNTER_BLOCKS
 
-BODY_BLOCKS = [("text", RichTextBlock(features=["h2", "h3", "bold", "italic", "link", "ol", "ul"]))] + COUNTER_BLOCKS
+BODY_BLOCKS = [("text", RichTextBlock(features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])), *COUNTER_BLOCKS]
 
 
 class HomePage(Page):
     body = StreamField(BODY_BLOCKS, blank=True)
-    content_panels = Page.content_panels + [FieldPanel("body")]
+    content_panels = [*Page.content_panels, FieldPanel("body")]
 
 
 class ContentPage(Page):
     body = StreamField(BODY_BLOCKS, blank=True)
-    content_panels = Page.content_panels + [FieldPanel("body")]
+    content_panels = [*Page.content_panels, FieldPanel("body")]

@@ -1,6 +1,6 @@
 """Development and ``make demo``: SQLite, django-q2's ORM broker, mail on the console."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import BASE_DIR
 
 DEBUG = True

@@ -20,8 +20,9 @@ def counter(live_server):
     service = ServiceFactory(site=site, name="Identiteitskaart aanvragen", slug="identiteitskaart", min_lead_hours=0)
     SeatFactory(services_for=service)
     page = DigitalCounterPage.objects.descendant_of(site.root_page).get()
-    page.body = [("appointment_booking", {"heading": "Maak een afspraak", "intro": "<p>Kies uw vraag.</p>",
-                                          "services": []})]
+    page.body = [
+        ("appointment_booking", {"heading": "Maak een afspraak", "intro": "<p>Kies uw vraag.</p>", "services": []})
+    ]
     page.save_revision().publish()
     return live_server.url, page
 
@@ -97,3 +98,12 @@ def test_booking_by_keyboard_alone_and_in_french(checked_page, counter):
     page.wait_for_url("**/booked/**")
     checked_page.axe("confirmation (fr)")
     assert Appointment.objects.get().language == "fr"
+
+
+def test_axe_really_reports_violations(checked_page, live_server):
+    """The accessibility check must be able to fail: a page with an unlabelled field fails it."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    checked_page.page.set_content('<html lang="nl"><body><main><input type="text"></main></body></html>')
+    results = Axe().run(checked_page.page, options={"runOnly": {"type": "tag", "values": ["wcag2a"]}})
+    assert results.violations_count > 0

@@ -25,8 +25,7 @@ def site(db):
 @pytest.fixture
 def service(site):
     """20 minutes + 10 minutes buffer: slots at 09:00, 09:30 … 11:30 on one seat."""
-    return ServiceFactory(site=site, name="Identiteitskaart aanvragen", slug="identiteitskaart",
-                          offers_phone=True)
+    return ServiceFactory(site=site, name="Identiteitskaart aanvragen", slug="identiteitskaart", offers_phone=True)
 
 
 @pytest.fixture

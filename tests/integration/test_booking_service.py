@@ -73,8 +73,10 @@ def test_database_refuses_overlap_even_without_the_check(service, seat):
 
 def test_buffer_blocks_the_next_slot_of_a_longer_service(service, seat):
     booking.book_appointment(service, at(8, 9), CITIZEN)  # reserved 09:00–09:30
-    starts = [slot.start.time().isoformat("minutes") for slot in free_slots(service, first_day=at(8, 0).date(),
-                                                                            last_day=at(8, 0).date())]
+    starts = [
+        slot.start.time().isoformat("minutes")
+        for slot in free_slots(service, first_day=at(8, 0).date(), last_day=at(8, 0).date())
+    ]
     assert starts == ["09:30", "10:00", "10:30", "11:00", "11:30"]
 
 
@@ -138,8 +140,9 @@ def test_tokens_expire_and_unknown_tokens_fail(service, seat, frozen_now):
 
 def test_clerk_booking_asks_to_confirm_the_address_first(service, seat, counter_page, django_user_model):
     clerk = django_user_model.objects.create_user("clerk")
-    appointment = booking.book_appointment(service, at(8, 10), CITIZEN, channel="phone",
-                                           booked_via=BookedVia.PHONE, booked_by=clerk).appointment
+    appointment = booking.book_appointment(
+        service, at(8, 10), CITIZEN, channel="phone", booked_via=BookedVia.PHONE, booked_by=clerk
+    ).appointment
     assert not appointment.email_confirmed and appointment.booked_via == "phone"
     [message] = mail.outbox
     assert "/confirm-email/" in message.body and "/manage/" not in message.body

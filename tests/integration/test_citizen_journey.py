@@ -23,8 +23,15 @@ def slot_key(dt):
 
 
 def details(**overrides):
-    data = {"slot": slot_key(at(8, 10)), "channel": "video", "name": "An Peeters", "email": "an@example.be",
-            "phone": "", "language": "nl", "question": "Mijn kaart is gestolen."}
+    data = {
+        "slot": slot_key(at(8, 10)),
+        "channel": "video",
+        "name": "An Peeters",
+        "email": "an@example.be",
+        "phone": "",
+        "language": "nl",
+        "question": "Mijn kaart is gestolen.",
+    }
     data.update(overrides)
     return data
 
@@ -94,8 +101,18 @@ def test_a_time_taken_meanwhile_gives_a_friendly_retry(client, book_url):
     assert Appointment.objects.count() == 1
 
 
-@pytest.mark.parametrize("path", ["manage/short/", "manage/" + "A" * 43 + "/", "manage/" + "A" * 43 + "/cancel/",
-                                  "join/" + "b" * 43 + "/", "confirm-email/" + "c" * 43 + "/", "booked/x/", "nope/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "manage/short/",
+        "manage/" + "A" * 43 + "/",
+        "manage/" + "A" * 43 + "/cancel/",
+        "join/" + "b" * 43 + "/",
+        "confirm-email/" + "c" * 43 + "/",
+        "booked/x/",
+        "nope/",
+    ],
+)
 def test_bad_links_get_a_404_page_that_explains(client, counter_page, path):
     response = client.get(counter_page.url + path)
     assert response.status_code == 404
@@ -116,8 +133,17 @@ def test_citizen_pages_have_a_strict_csp(client, book_url):
     assert "unsafe-inline" not in policy and "object-src 'none'" in policy and "base-uri 'none'" in policy
 
 
-@pytest.mark.parametrize("query", [{"slot": "garbage"}, {"slot": "20261208T1000"}, {"slot": "99991399T9999Z"},
-                                   {"slot": "\x00"}, {"from": "2026-99-01"}, {}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"slot": "garbage"},
+        {"slot": "20261208T1000"},
+        {"slot": "99991399T9999Z"},
+        {"slot": "\x00"},
+        {"from": "2026-99-01"},
+        {},
+    ],
+)
 def test_garbage_never_gives_a_500(client, book_url, query):
     assert client.get(book_url + "details/", query).status_code in (200, 400, 409)
     assert client.get(book_url, query).status_code == 200

@@ -14,8 +14,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def clerk(django_user_model):
     user = django_user_model.objects.create_user("sofie", password="pw")
     group = Group.objects.create(name="Baliemedewerkers")
-    group.permissions.set(Permission.objects.filter(codename__in=[
-        "access_admin", "book_on_behalf", "view_appointment", "change_appointment"]))
+    group.permissions.set(
+        Permission.objects.filter(
+            codename__in=["access_admin", "book_on_behalf", "view_appointment", "change_appointment"]
+        )
+    )
     user.groups.add(group)
     return user
 
@@ -26,10 +29,20 @@ def test_clerk_books_for_a_citizen_who_phoned(client, clerk, service, seat, coun
     client.force_login(clerk)
     page = client.get("/admin/digitale-balie/book/", {"service": service.pk})
     assert page.status_code == 200 and "slot" in page.content.decode()
-    response = client.post("/admin/digitale-balie/book/", {
-        "service": service.pk, "slot": at(8, 10).astimezone(UTC).strftime("%Y%m%dT%H%MZ"), "channel": "phone",
-        "booked_via": "phone", "name": "Jef Janssens", "email": "jef@example.be", "phone": "0470 11 22 33",
-        "language": "nl", "question": "Parkeerkaart voor mijn moeder"})
+    response = client.post(
+        "/admin/digitale-balie/book/",
+        {
+            "service": service.pk,
+            "slot": at(8, 10).astimezone(UTC).strftime("%Y%m%dT%H%MZ"),
+            "channel": "phone",
+            "booked_via": "phone",
+            "name": "Jef Janssens",
+            "email": "jef@example.be",
+            "phone": "0470 11 22 33",
+            "language": "nl",
+            "question": "Parkeerkaart voor mijn moeder",
+        },
+    )
     assert response.status_code == 302
     appointment = Appointment.objects.get()
     assert (appointment.booked_via, appointment.booked_by, appointment.email_confirmed) == ("phone", clerk, False)
@@ -56,10 +69,16 @@ def test_admin_screens_list_filter_and_export(admin_client, service, seat, count
     from digitale_balie_plugin.booking import service as booking
 
     booking.book_appointment(service, at(8, 10), booking.CitizenDetails(name="An Peeters", email="an@example.be"))
-    for url in ["/admin/digitale_balie/appointment/", "/admin/digitale_balie/service/",
-                "/admin/digitale_balie/counterseat/", "/admin/digitale_balie/closure/",
-                "/admin/digitale_balie/auditevent/", "/admin/digitale_balie/notification/",
-                f"/admin/digitale_balie/counterseat/edit/{seat.pk}/", f"/admin/digitale_balie/service/edit/{service.pk}/"]:
+    for url in [
+        "/admin/digitale_balie/appointment/",
+        "/admin/digitale_balie/service/",
+        "/admin/digitale_balie/counterseat/",
+        "/admin/digitale_balie/closure/",
+        "/admin/digitale_balie/auditevent/",
+        "/admin/digitale_balie/notification/",
+        f"/admin/digitale_balie/counterseat/edit/{seat.pk}/",
+        f"/admin/digitale_balie/service/edit/{service.pk}/",
+    ]:
         assert admin_client.get(url).status_code == 200, url
     listing = admin_client.get("/admin/digitale_balie/appointment/", {"status__exact": "booked", "q": "Peeters"})
     assert "An Peeters" in listing.content.decode()

@@ -31,8 +31,13 @@ def test_fifty_concurrent_requests_for_the_last_seat(service, seat, counter_page
     def attempt(index):
         try:
             client = Client(REMOTE_ADDR=f"10.0.{index // 250}.{index % 250}")
-            data = {"slot": slot, "channel": "video", "name": f"Burger {index}", "email": f"b{index}@example.be",
-                    "language": "nl"}
+            data = {
+                "slot": slot,
+                "channel": "video",
+                "name": f"Burger {index}",
+                "email": f"b{index}@example.be",
+                "language": "nl",
+            }
             barrier.wait(timeout=30)
             response = client.post(url, data)
             return response.status_code, response.content.decode()

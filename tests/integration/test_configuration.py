@@ -36,11 +36,13 @@ def test_checks_warn_about_demo_providers_without_debug_and_bad_quantum():
 
 
 def test_registry_resolves_ids_and_dotted_paths_and_names_the_setting():
-    with override_settings(DIGITALE_BALIE={"SMS": {"BACKEND": "digitale_balie_plugin.integrations.sms.demo.DemoSmsProvider"}}):
+    with override_settings(
+        DIGITALE_BALIE={"SMS": {"BACKEND": "digitale_balie_plugin.integrations.sms.demo.DemoSmsProvider"}}
+    ):
         assert get_sms_provider().identifier == "demo"
-    with override_settings(DIGITALE_BALIE={"SMS": {"BACKEND": "missing.module.Provider"}}):
-        with pytest.raises(ConfigurationError, match=r'DIGITALE_BALIE\["SMS"\]\["BACKEND"\]'):
-            get_sms_provider()
+    missing = override_settings(DIGITALE_BALIE={"SMS": {"BACKEND": "missing.module.Provider"}})
+    with missing, pytest.raises(ConfigurationError, match=r'DIGITALE_BALIE\["SMS"\]\["BACKEND"\]'):
+        get_sms_provider()
     with pytest.raises(ValueError, match="already registered"):
         registry.register("demo")(type("Other", (registry.base,), {"send": None, "parse_delivery_report": None}))
 
@@ -49,18 +51,35 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "example_site.settings.production",
     "DJANGO_SECRET_KEY": "a-very-long-random-production-secret-key-0123456789-abcdefghijklmnop",
     "DJANGO_ALLOWED_HOSTS": "balie.gent.example",
-    "POSTGRES_DB": "balie", "POSTGRES_USER": "balie", "POSTGRES_PASSWORD": "secret", "POSTGRES_HOST": "127.0.0.1",
+    "POSTGRES_DB": "balie",
+    "POSTGRES_USER": "balie",
+    "POSTGRES_PASSWORD": "secret",
+    "POSTGRES_HOST": "127.0.0.1",
     "REDIS_URL": os.environ.get("BALIE_TEST_REDIS", "redis://127.0.0.1:6379/0"),
-    "EMAIL_HOST": "smtp.example", "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "x" * 32,
+    "EMAIL_HOST": "smtp.example",
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": "x" * 32,
     "TWILIO_FROM": "+3225550000",
 }
+
+
+def production_env():
+    """The production environment only: nothing of the test process (e.g. Playwright's async flag)."""
+    inherited = {key: value for key, value in os.environ.items()
+                 if not key.startswith(("DJANGO_", "BALIE_"))}
+    return {**inherited, **PRODUCTION_ENV}
 
 
 @pytest.mark.slow
 def test_production_settings_pass_check_deploy_without_warnings():
     env = {**os.environ, **PRODUCTION_ENV}
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -76,10 +95,13 @@ def test_production_cache_and_broker_talk_to_redis():
     except redis.RedisError:
         reachable = False
     require(reachable, f"Redis is not reachable at {redis_url}")
-    code = ("from django.core.cache import cache; cache.set('balie-ci', 'ok', 10); "
-            "assert cache.get('balie-ci') == 'ok'; from django_q.brokers import get_broker; "
-            "assert get_broker().ping(); print('redis ok')")
+    code = (
+        "from django.core.cache import cache; cache.set('balie-ci', 'ok', 10); "
+        "assert cache.get('balie-ci') == 'ok'; from django_q.brokers import get_broker; "
+        "assert get_broker().ping(); print('redis ok')"
+    )
     env = {**os.environ, **PRODUCTION_ENV}
-    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
     assert "redis ok" in result.stdout, result.stderr

@@ -17,9 +17,19 @@ def _fill(service, seats, count):
     rows = []
     for index in range(count):
         begin = start + timedelta(days=index // 30, minutes=(index % 6) * 30)
-        rows.append(Appointment(site=service.site, service=service, seat=seats[index % len(seats)], start=begin,
-                                end=begin + timedelta(minutes=20), reserved_until=begin + timedelta(minutes=30),
-                                citizen_name="x", email="x@example.be", reference=f"R{index:07d}"))
+        rows.append(
+            Appointment(
+                site=service.site,
+                service=service,
+                seat=seats[index % len(seats)],
+                start=begin,
+                end=begin + timedelta(minutes=20),
+                reserved_until=begin + timedelta(minutes=30),
+                citizen_name="x",
+                email="x@example.be",
+                reference=f"R{index:07d}",
+            )
+        )
     Appointment.objects.bulk_create(rows)
 
 

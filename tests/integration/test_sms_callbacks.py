@@ -14,16 +14,22 @@ URL = "/digitale-balie/callbacks/sms/demo/"
 
 @pytest.fixture
 def sms(service, seat, counter_page, frozen_now):
-    booking.book_appointment(service, at(10, 10), booking.CitizenDetails(
-        name="An", email="an@example.be", phone="0470123456", sms_consent=True))
+    booking.book_appointment(
+        service,
+        at(10, 10),
+        booking.CitizenDetails(name="An", email="an@example.be", phone="0470123456", sms_consent=True),
+    )
     frozen_now.move_to(at(9, 10, 30))
     send_due_reminders_task()
     return Notification.objects.get(channel="sms")
 
 
 def test_a_signed_report_is_stored(client, sms):
-    data = {"id": sms.provider_message_id, "status": "delivered",
-            "signature": sign_demo_report(sms.provider_message_id, "delivered")}
+    data = {
+        "id": sms.provider_message_id,
+        "status": "delivered",
+        "signature": sign_demo_report(sms.provider_message_id, "delivered"),
+    }
     assert client.post(URL, data).status_code == 200
     sms.refresh_from_db()
     assert sms.delivery_status == "delivered"

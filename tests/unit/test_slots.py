@@ -18,10 +18,19 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def slots(rules, closures=(), busy=(), seats=(1,), duration=20, buffer=10, now=None, lead=0, horizon=7, **kwargs):
-    return compute_slots(rules=rules, closures=closures, busy=busy, seat_ids=seats,
-                         duration=timedelta(minutes=duration), buffer=timedelta(minutes=buffer),
-                         now=now or local(MONDAY, 7), lead_time=timedelta(hours=lead),
-                         horizon=timedelta(days=horizon), tz=TZ, **kwargs)
+    return compute_slots(
+        rules=rules,
+        closures=closures,
+        busy=busy,
+        seat_ids=seats,
+        duration=timedelta(minutes=duration),
+        buffer=timedelta(minutes=buffer),
+        now=now or local(MONDAY, 7),
+        lead_time=timedelta(hours=lead),
+        horizon=timedelta(days=horizon),
+        tz=TZ,
+        **kwargs,
+    )
 
 
 def starts(result):
@@ -38,10 +47,18 @@ def test_a_normal_morning():
 
 
 def test_several_ranges_per_day_and_validity_dates():
-    rules = [WeeklyRule(1, 0, time(9), time(10)), WeeklyRule(1, 0, time(14), time(15), valid_from=MONDAY,
-                                                                                        valid_until=MONDAY)]
-    assert starts(slots(rules, horizon=14)) == ["Mon 09:00", "Mon 09:30", "Mon 14:00", "Mon 14:30",
-                                                "Mon 09:00", "Mon 09:30"]
+    rules = [
+        WeeklyRule(1, 0, time(9), time(10)),
+        WeeklyRule(1, 0, time(14), time(15), valid_from=MONDAY, valid_until=MONDAY),
+    ]
+    assert starts(slots(rules, horizon=14)) == [
+        "Mon 09:00",
+        "Mon 09:30",
+        "Mon 14:00",
+        "Mon 14:30",
+        "Mon 09:00",
+        "Mon 09:30",
+    ]
 
 
 def test_a_closure_removes_the_day_for_all_or_one_seat():
@@ -87,16 +104,16 @@ def test_slot_key_round_trip_and_garbage():
 def test_dst_days_keep_absolute_durations():
     night = [WeeklyRule(1, 6, time(1), time(4))]
     spring = slots(night, now=local(date(2026, 3, 28), 12), horizon=2)
-    assert [s.start.strftime("%H:%M%z") for s in spring] == ["01:00+0100", "01:30+0100", "03:00+0200",
-                                                             "03:30+0200"]
+    assert [s.start.strftime("%H:%M%z") for s in spring] == ["01:00+0100", "01:30+0100", "03:00+0200", "03:30+0200"]
     autumn = slots(night, now=local(date(2026, 10, 24), 12), horizon=2)
     assert len(autumn) == 8  # 01:00-04:00 local lasts four hours that night
 
 
 # --- properties ------------------------------------------------------------------------------
 
-DAYS = st.sampled_from([date(2026, 3, 27), date(2026, 3, 28), date(2026, 3, 29), date(2026, 10, 24),
-                        date(2026, 10, 25), date(2026, 12, 7)])
+DAYS = st.sampled_from(
+    [date(2026, 3, 27), date(2026, 3, 28), date(2026, 3, 29), date(2026, 10, 24), date(2026, 10, 25), date(2026, 12, 7)]
+)
 QUARTERS = st.integers(min_value=0, max_value=95).map(lambda q: time(q // 4, q % 4 * 15))
 
 
@@ -122,11 +139,18 @@ def scenario(draw):
     now = local(day, 0).astimezone(UTC) + timedelta(minutes=draw(st.integers(0, 24 * 60)))
     closures = [Closure(s, e, seat) for seat, s, e in draw(st.lists(intervals(day), max_size=4))]
     busy = [Busy(seat or 1, s, e) for seat, s, e in draw(st.lists(intervals(day), max_size=8))]
-    return dict(rules=draw(rules_strategy()), closures=closures, busy=busy, seat_ids=draw(st.sets(
-        st.integers(1, 3), min_size=1)), duration=timedelta(minutes=draw(st.sampled_from([10, 15, 20, 45]))),
-        buffer=timedelta(minutes=draw(st.sampled_from([0, 5, 10]))), now=now,
-        lead_time=timedelta(minutes=draw(st.sampled_from([0, 30, 120]))),
-        horizon=timedelta(hours=draw(st.sampled_from([6, 30, 72]))), tz=TZ)
+    return {
+        "rules": draw(rules_strategy()),
+        "closures": closures,
+        "busy": busy,
+        "seat_ids": draw(st.sets(st.integers(1, 3), min_size=1)),
+        "duration": timedelta(minutes=draw(st.sampled_from([10, 15, 20, 45]))),
+        "buffer": timedelta(minutes=draw(st.sampled_from([0, 5, 10]))),
+        "now": now,
+        "lead_time": timedelta(minutes=draw(st.sampled_from([0, 30, 120]))),
+        "horizon": timedelta(hours=draw(st.sampled_from([6, 30, 72]))),
+        "tz": TZ,
+    }
 
 
 def overlaps(a_start, a_end, b_start, b_end):
@@ -149,8 +173,11 @@ def inside_opening_hours(slot, seat, rules):
     """The slot lies on its local date within one of the seat's rules, in absolute time."""
     day, start, end = slot.start.astimezone(TZ).date(), slot.start.astimezone(UTC), slot.end.astimezone(UTC)
     for rule in rules:
-        if rule.seat_id == seat and rule.weekday == day.weekday() and \
-                wall_to_instant(day, rule.start).astimezone(UTC) <= start <= end <= wall_to_instant(day, rule.end):
+        if (
+            rule.seat_id == seat
+            and rule.weekday == day.weekday()
+            and wall_to_instant(day, rule.start).astimezone(UTC) <= start <= end <= wall_to_instant(day, rule.end)
+        ):
             return True
     return False
 
@@ -183,8 +210,9 @@ def test_nothing_free_is_left_out(case):
     case = {**case, "closures": [], "busy": []}
     everything = {slot.key: set(slot.seat_ids) for slot in compute_slots(**case)}
     busy_seat = next(iter(case["seat_ids"]))
-    blocked = compute_slots(**{**case, "busy": [Busy(busy_seat, case["now"] - timedelta(days=9),
-                                                     case["now"] + timedelta(days=9))]})
+    blocked = compute_slots(
+        **{**case, "busy": [Busy(busy_seat, case["now"] - timedelta(days=9), case["now"] + timedelta(days=9))]}
+    )
     for slot in blocked:
         assert busy_seat not in slot.seat_ids
         assert set(slot.seat_ids) == everything[slot.key] - {busy_seat}
@@ -195,5 +223,9 @@ def test_the_properties_can_fail():
     broken = [Slot(local(MONDAY, 3), local(MONDAY, 3, 20), (1,))]  # at night, outside the rules
     assert not inside_opening_hours(broken[0], 1, MORNING)
     assert overlaps(local(MONDAY, 9), local(MONDAY, 9, 30), local(MONDAY, 9, 25), local(MONDAY, 10))
-    assert parse_slot_key(Slot(datetime(2026, 1, 1, 12, tzinfo=UTC), datetime(2026, 1, 1, 12, 20, tzinfo=UTC),
-                               (1,)).key).hour == 12
+    assert (
+        parse_slot_key(
+            Slot(datetime(2026, 1, 1, 12, tzinfo=UTC), datetime(2026, 1, 1, 12, 20, tzinfo=UTC), (1,)).key
+        ).hour
+        == 12
+    )

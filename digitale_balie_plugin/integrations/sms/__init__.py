@@ -10,5 +10,5 @@ def get_sms_provider() -> SmsProvider:
     return registry.get_provider()
 
 
-from . import demo  # noqa: E402,F401  (registers "demo")
-from . import twilio  # noqa: E402,F401  (registers "twilio")
+# Importing the provider modules registers them ("demo", "twilio").
+from . import demo, twilio  # noqa: E402, F401

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from abc import abstractmethod
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +35,7 @@ class InvalidCallback(Exception):
     """A delivery report failed verification or could not be parsed."""
 
 
-class DeliveryStatus(str, Enum):
+class DeliveryStatus(StrEnum):
     QUEUED = "queued"
     SENT = "sent"
     DELIVERED = "delivered"
@@ -83,7 +83,12 @@ _COUNTRY_PREFIXES = {"BE": "32", "NL": "31"}
 def normalize_phone_number(raw: str, default_region: str = "BE") -> str:
     """Belgian/Dutch input (``0470 12 34 56``, ``+32 470/12.34.56``, ``0032…``) to E.164, or ``ValueError``."""
     text = (raw or "").strip()
-    if not text or re.search(r"[^\d\s+()./-]", text) or text.count("+") > 1 or ("+" in text and not text.startswith("+")):
+    if (
+        not text
+        or re.search(r"[^\d\s+()./-]", text)
+        or text.count("+") > 1
+        or ("+" in text and not text.startswith("+"))
+    ):
         raise ValueError("Not a phone number.")
     digits = re.sub(r"\D", "", text)
     if text.startswith("+"):

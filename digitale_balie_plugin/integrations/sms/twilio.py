@@ -22,14 +22,29 @@ import logging
 import requests
 
 from . import registry
-from .base import DeliveryReport, DeliveryStatus, InvalidCallback, SmsError, SmsMessage, SmsProvider, SmsRejected, SmsResult
+from .base import (
+    DeliveryReport,
+    DeliveryStatus,
+    InvalidCallback,
+    SmsError,
+    SmsMessage,
+    SmsProvider,
+    SmsRejected,
+    SmsResult,
+)
 
 logger = logging.getLogger("digitale_balie.sms")
 
 STATUSES = {
-    "accepted": DeliveryStatus.QUEUED, "scheduled": DeliveryStatus.QUEUED, "queued": DeliveryStatus.QUEUED,
-    "sending": DeliveryStatus.QUEUED, "sent": DeliveryStatus.SENT, "delivered": DeliveryStatus.DELIVERED,
-    "read": DeliveryStatus.DELIVERED, "failed": DeliveryStatus.FAILED, "canceled": DeliveryStatus.FAILED,
+    "accepted": DeliveryStatus.QUEUED,
+    "scheduled": DeliveryStatus.QUEUED,
+    "queued": DeliveryStatus.QUEUED,
+    "sending": DeliveryStatus.QUEUED,
+    "sent": DeliveryStatus.SENT,
+    "delivered": DeliveryStatus.DELIVERED,
+    "read": DeliveryStatus.DELIVERED,
+    "failed": DeliveryStatus.FAILED,
+    "canceled": DeliveryStatus.FAILED,
     "undelivered": DeliveryStatus.UNDELIVERED,
 }
 
@@ -48,8 +63,12 @@ class TwilioProvider(SmsProvider):
         sid = self.option("ACCOUNT_SID")
         url = f"{self.option('BASE_URL', 'https://api.twilio.com').rstrip('/')}/2010-04-01/Accounts/{sid}/Messages.json"
         try:
-            response = requests.post(url, data=self._form(message, status_callback_url),
-                                     auth=(sid, self.option("AUTH_TOKEN")), timeout=self.option("TIMEOUT", 10))
+            response = requests.post(
+                url,
+                data=self._form(message, status_callback_url),
+                auth=(sid, self.option("AUTH_TOKEN")),
+                timeout=self.option("TIMEOUT", 10),
+            )
         except requests.RequestException as exc:
             logger.warning("Twilio unreachable: %s", exc)
             raise SmsError() from exc
@@ -86,13 +105,16 @@ class TwilioProvider(SmsProvider):
             raise InvalidCallback("Bad or missing X-Twilio-Signature.")
         if not params.get("MessageSid") or not params.get("MessageStatus"):
             raise InvalidCallback("MessageSid and MessageStatus are required.")
-        return DeliveryReport(provider_message_id=params["MessageSid"],
-                              status=STATUSES.get(params["MessageStatus"], DeliveryStatus.UNKNOWN),
-                              error_code=params.get("ErrorCode", "") or "")
+        return DeliveryReport(
+            provider_message_id=params["MessageSid"],
+            status=STATUSES.get(params["MessageStatus"], DeliveryStatus.UNKNOWN),
+            error_code=params.get("ErrorCode", "") or "",
+        )
 
     def check_config(self) -> list[str]:
-        problems = [f"Twilio: set OPTIONS[{name!r}]." for name in ("ACCOUNT_SID", "AUTH_TOKEN")
-                    if not self.options.get(name)]
+        problems = [
+            f"Twilio: set OPTIONS[{name!r}]." for name in ("ACCOUNT_SID", "AUTH_TOKEN") if not self.options.get(name)
+        ]
         if not self.options.get("FROM") and not self.options.get("MESSAGING_SERVICE_SID"):
             problems.append("Twilio: set OPTIONS['FROM'] or OPTIONS['MESSAGING_SERVICE_SID'].")
         return problems

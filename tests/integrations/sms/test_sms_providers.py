@@ -49,8 +49,9 @@ class SmsProviderContract:
         assert (report.provider_message_id, report.status) == ("MSG1", DeliveryStatus.DELIVERED)
 
     def test_an_unsigned_report_is_refused(self):
-        request = RequestFactory().post("/cb/", {"id": "MSG1", "status": "delivered", "MessageSid": "MSG1",
-                                                 "MessageStatus": "delivered"})
+        request = RequestFactory().post(
+            "/cb/", {"id": "MSG1", "status": "delivered", "MessageSid": "MSG1", "MessageStatus": "delivered"}
+        )
         with pytest.raises(InvalidCallback):
             self.make_provider().parse_delivery_report(request)
 
@@ -63,8 +64,9 @@ class TestDemoSmsProvider(SmsProviderContract):
         return DemoSmsProvider()
 
     def signed_report(self, provider, message_id, status):
-        return RequestFactory().post("/cb/", {"id": message_id, "status": status,
-                                              "signature": sign_demo_report(message_id, status)})
+        return RequestFactory().post(
+            "/cb/", {"id": message_id, "status": status, "signature": sign_demo_report(message_id, status)}
+        )
 
     def test_messages_are_recorded(self):
         DemoSmsProvider.clear()
@@ -78,10 +80,22 @@ TWILIO_URL = f"https://api.twilio.com/2010-04-01/Accounts/{TWILIO_OPTIONS['ACCOU
 
 def twilio_created(status="queued"):
     """A 201 answer as documented for the Message resource (abridged)."""
-    return {"account_sid": TWILIO_OPTIONS["ACCOUNT_SID"], "api_version": "2010-04-01", "body": MESSAGE.body,
-            "date_created": "Thu, 03 Dec 2026 09:00:00 +0000", "direction": "outbound-api", "error_code": None,
-            "error_message": None, "from": "+3225550000", "num_segments": "1", "price": None,
-            "sid": "SM" + "a" * 32, "status": status, "to": MESSAGE.to, "uri": "/2010-04-01/..."}
+    return {
+        "account_sid": TWILIO_OPTIONS["ACCOUNT_SID"],
+        "api_version": "2010-04-01",
+        "body": MESSAGE.body,
+        "date_created": "Thu, 03 Dec 2026 09:00:00 +0000",
+        "direction": "outbound-api",
+        "error_code": None,
+        "error_message": None,
+        "from": "+3225550000",
+        "num_segments": "1",
+        "price": None,
+        "sid": "SM" + "a" * 32,
+        "status": status,
+        "to": MESSAGE.to,
+        "uri": "/2010-04-01/...",
+    }
 
 
 def independent_signature(token, url, params):
@@ -103,8 +117,9 @@ class TestTwilioProvider(SmsProviderContract):
     def signed_report(self, provider, message_id, status):
         params = {"MessageSid": message_id, "MessageStatus": status, "AccountSid": TWILIO_OPTIONS["ACCOUNT_SID"]}
         url = "http://testserver/cb/"
-        return RequestFactory().post("/cb/", params, HTTP_X_TWILIO_SIGNATURE=independent_signature(
-            TWILIO_OPTIONS["AUTH_TOKEN"], url, params))
+        return RequestFactory().post(
+            "/cb/", params, HTTP_X_TWILIO_SIGNATURE=independent_signature(TWILIO_OPTIONS["AUTH_TOKEN"], url, params)
+        )
 
     def test_request_matches_the_documented_contract(self):
         result = self.make_provider().send(MESSAGE, status_callback_url=CALLBACK.format("twilio"))
@@ -114,8 +129,12 @@ class TestTwilioProvider(SmsProviderContract):
         assert call.headers["Authorization"] == f"Basic {expected_auth}"
         assert call.headers["Content-Type"] == "application/x-www-form-urlencoded"
         form = {key: values[0] for key, values in parse_qs(call.body).items()}
-        assert form == {"To": "+32470123456", "From": "+3225550000", "Body": MESSAGE.body,
-                        "StatusCallback": CALLBACK.format("twilio")}
+        assert form == {
+            "To": "+32470123456",
+            "From": "+3225550000",
+            "Body": MESSAGE.body,
+            "StatusCallback": CALLBACK.format("twilio"),
+        }
         assert result == SmsResult("SM" + "a" * 32, DeliveryStatus.QUEUED)
 
     def test_messaging_service_replaces_from(self):
@@ -124,22 +143,32 @@ class TestTwilioProvider(SmsProviderContract):
         assert form["MessagingServiceSid"] == ["MG" + "2" * 32] and "From" not in form
 
     def test_invalid_number_is_a_permanent_rejection(self):
-        self.http.replace(responses.POST, TWILIO_URL, status=400, json={
-            "code": 21211, "message": "The 'To' number +3247 is not a valid phone number.",
-            "more_info": "https://www.twilio.com/docs/errors/21211", "status": 400})
+        self.http.replace(
+            responses.POST,
+            TWILIO_URL,
+            status=400,
+            json={
+                "code": 21211,
+                "message": "The 'To' number +3247 is not a valid phone number.",
+                "more_info": "https://www.twilio.com/docs/errors/21211",
+                "status": 400,
+            },
+        )
         with pytest.raises(SmsRejected):
             self.make_provider().send(MESSAGE)
 
     @pytest.mark.parametrize("status", [429, 500, 503])
     def test_overload_and_server_errors_are_retryable(self, status):
-        self.http.replace(responses.POST, TWILIO_URL, status=status, json={"code": 20429, "message": "Too many",
-                                                                            "status": status})
+        self.http.replace(
+            responses.POST, TWILIO_URL, status=status, json={"code": 20429, "message": "Too many", "status": status}
+        )
         with pytest.raises(SmsError) as caught:
             self.make_provider().send(MESSAGE)
         assert not isinstance(caught.value, SmsRejected)
 
-    @pytest.mark.parametrize("error", [requests.Timeout("slow"), requests.ConnectionError("down"),
-                                       requests.exceptions.SSLError("tls")])
+    @pytest.mark.parametrize(
+        "error", [requests.Timeout("slow"), requests.ConnectionError("down"), requests.exceptions.SSLError("tls")]
+    )
     def test_network_errors_become_sms_errors(self, error):
         self.http.replace(responses.POST, TWILIO_URL, body=error)
         with pytest.raises(SmsError):
@@ -151,8 +180,11 @@ class TestTwilioProvider(SmsProviderContract):
             self.make_provider().send(MESSAGE)
 
     def test_forged_signature_is_refused(self):
-        request = RequestFactory().post("/cb/", {"MessageSid": "SM1", "MessageStatus": "delivered"},
-                                        HTTP_X_TWILIO_SIGNATURE=base64.b64encode(b"x" * 20).decode())
+        request = RequestFactory().post(
+            "/cb/",
+            {"MessageSid": "SM1", "MessageStatus": "delivered"},
+            HTTP_X_TWILIO_SIGNATURE=base64.b64encode(b"x" * 20).decode(),
+        )
         with pytest.raises(InvalidCallback):
             self.make_provider().parse_delivery_report(request)
 
@@ -174,16 +206,36 @@ class TestTwilioProvider(SmsProviderContract):
             assert isinstance(get_sms_provider(), TwilioProvider)
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("0470 12 34 56", "+32470123456"), ("+32 470/12.34.56", "+32470123456"), ("0032470123456", "+32470123456"),
-    ("09 123 45 67", "+3291234567"), ("+31 6 12345678", "+31612345678"), ("(0470) 12-34-56", "+32470123456"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("0470 12 34 56", "+32470123456"),
+        ("+32 470/12.34.56", "+32470123456"),
+        ("0032470123456", "+32470123456"),
+        ("09 123 45 67", "+3291234567"),
+        ("+31 6 12345678", "+31612345678"),
+        ("(0470) 12-34-56", "+32470123456"),
+    ],
+)
 def test_phone_numbers_are_normalised(raw, expected):
     assert normalize_phone_number(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["", "12", "0470", "470123456", "+32 470 12 34 56 78 90", "0470abc123",
-                                 "++32470123456", "32+470123456", "+31 6 1234", "\x00"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "12",
+        "0470",
+        "470123456",
+        "+32 470 12 34 56 78 90",
+        "0470abc123",
+        "++32470123456",
+        "32+470123456",
+        "+31 6 1234",
+        "\x00",
+    ],
+)
 def test_bad_phone_numbers_are_refused(raw):
     with pytest.raises(ValueError):
         normalize_phone_number(raw)

@@ -17,30 +17,67 @@ from digitale_balie_plugin.models import AvailabilityRule, CounterSeat, CounterS
 from example_site.home.models import HomePage
 
 SERVICES = [
-    dict(slug="identiteitskaart", name="Identiteitskaart aanvragen", duration_minutes=20, offers_desk=True,
-         description="U vraagt een nieuwe elektronische identiteitskaart (eID) aan.",
-         what_to_prepare="Uw oude identiteitskaart en een recente pasfoto.", needs_identity_verification=True,
-         needs_payment=True),
-    dict(slug="bouwadvies", name="Bouwadvies", duration_minutes=45, buffer_minutes=10, offers_phone=True,
-         description="Een architect van de stad bekijkt uw bouwplannen met u.",
-         what_to_prepare="Uw plannen of schetsen, en foto's van de plek.", needs_documents=True, horizon_days=45),
-    dict(slug="parkeervergunning", name="Parkeervergunning", duration_minutes=15, offers_phone=True,
-         description="U vraagt een bewonerskaart of parkeervergunning aan.",
-         what_to_prepare="De nummerplaat en het inschrijvingsbewijs van uw wagen.", needs_identity_verification=True,
-         needs_payment=True),
-    dict(slug="afvalkalender", name="Afvalkalender vragen", duration_minutes=10, buffer_minutes=0,
-         offers_phone=True, description="Vragen over de ophaling van afval, de afvalkalender of het recyclagepark.",
-         min_lead_hours=1),
-    dict(slug="uittreksel-strafregister", name="Uittreksel uit het strafregister", duration_minutes=15,
-         description="U krijgt hulp bij het aanvragen van een uittreksel uit het strafregister.",
-         needs_identity_verification=True, needs_documents=True),
+    {
+        "slug": "identiteitskaart",
+        "name": "Identiteitskaart aanvragen",
+        "duration_minutes": 20,
+        "offers_desk": True,
+        "description": "U vraagt een nieuwe elektronische identiteitskaart (eID) aan.",
+        "what_to_prepare": "Uw oude identiteitskaart en een recente pasfoto.",
+        "needs_identity_verification": True,
+        "needs_payment": True,
+    },
+    {
+        "slug": "bouwadvies",
+        "name": "Bouwadvies",
+        "duration_minutes": 45,
+        "buffer_minutes": 10,
+        "offers_phone": True,
+        "description": "Een architect van de stad bekijkt uw bouwplannen met u.",
+        "what_to_prepare": "Uw plannen of schetsen, en foto's van de plek.",
+        "needs_documents": True,
+        "horizon_days": 45,
+    },
+    {
+        "slug": "parkeervergunning",
+        "name": "Parkeervergunning",
+        "duration_minutes": 15,
+        "offers_phone": True,
+        "description": "U vraagt een bewonerskaart of parkeervergunning aan.",
+        "what_to_prepare": "De nummerplaat en het inschrijvingsbewijs van uw wagen.",
+        "needs_identity_verification": True,
+        "needs_payment": True,
+    },
+    {
+        "slug": "afvalkalender",
+        "name": "Afvalkalender vragen",
+        "duration_minutes": 10,
+        "buffer_minutes": 0,
+        "offers_phone": True,
+        "description": "Vragen over de ophaling van afval, de afvalkalender of het recyclagepark.",
+        "min_lead_hours": 1,
+    },
+    {
+        "slug": "uittreksel-strafregister",
+        "name": "Uittreksel uit het strafregister",
+        "duration_minutes": 15,
+        "description": "U krijgt hulp bij het aanvragen van een uittreksel uit het strafregister.",
+        "needs_identity_verification": True,
+        "needs_documents": True,
+    },
 ]
 
 SEATS = [
-    ("Loket 1 – Burgerzaken", "Stadhuis, gelijkvloers", ["identiteitskaart", "parkeervergunning",
-                                                         "uittreksel-strafregister", "afvalkalender"]),
-    ("Loket 2 – Burgerzaken", "Stadhuis, gelijkvloers", ["identiteitskaart", "parkeervergunning",
-                                                         "uittreksel-strafregister"]),
+    (
+        "Loket 1 – Burgerzaken",
+        "Stadhuis, gelijkvloers",
+        ["identiteitskaart", "parkeervergunning", "uittreksel-strafregister", "afvalkalender"],
+    ),
+    (
+        "Loket 2 – Burgerzaken",
+        "Stadhuis, gelijkvloers",
+        ["identiteitskaart", "parkeervergunning", "uittreksel-strafregister"],
+    ),
     ("Loket 3 – Omgeving", "Stadhuis, eerste verdieping", ["bouwadvies", "afvalkalender"]),
 ]
 
@@ -53,8 +90,16 @@ USERS = [
     ("redacteur", "redactie-demo-2026", "Jan (redacteur)", False, "Editors"),
 ]
 
-CLERK_PERMISSIONS = ["access_admin", "view_appointment", "change_appointment", "book_on_behalf", "view_service",
-                     "view_counterseat", "view_closure", "view_notification"]
+CLERK_PERMISSIONS = [
+    "access_admin",
+    "view_appointment",
+    "change_appointment",
+    "book_on_behalf",
+    "view_service",
+    "view_counterseat",
+    "view_closure",
+    "view_notification",
+]
 
 
 class Command(BaseCommand):
@@ -69,9 +114,15 @@ class Command(BaseCommand):
             self._seat(site, name, location, [services[slug] for slug in slugs])
         year = timezone.localdate().year
         load_public_holidays(site, [year, year + 1])
-        CounterSettings.objects.update_or_create(site=site, defaults=dict(
-            municipality_name="Stad Demostad", sender_name="Digitale balie Stad Demostad",
-            sender_email="balie@demostad.example", reply_to="info@demostad.example"))
+        CounterSettings.objects.update_or_create(
+            site=site,
+            defaults={
+                "municipality_name": "Stad Demostad",
+                "sender_name": "Digitale balie Stad Demostad",
+                "sender_email": "balie@demostad.example",
+                "reply_to": "info@demostad.example",
+            },
+        )
         for username, password, first_name, superuser, group in USERS:
             self._user(username, password, first_name, superuser, group)
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {counter_page.url}"))
@@ -80,12 +131,23 @@ class Command(BaseCommand):
         root = Page.get_first_root_node()
         home = HomePage.objects.first()
         if home is None:
-            home = root.add_child(instance=HomePage(title="Stad Demostad", slug="stad-demostad", body=[
-                ("text", "<p>Welkom bij Stad Demostad. Maak een afspraak aan onze <a href=\"/digitale-balie/\">"
-                         "digitale balie</a>: u praat met ons via video, zonder naar het stadhuis te komen.</p>"),
-            ]))
-        Site.objects.update_or_create(is_default_site=True, defaults=dict(
-            hostname="localhost", port=8000, root_page=home, site_name="Stad Demostad"))
+            home = root.add_child(
+                instance=HomePage(
+                    title="Stad Demostad",
+                    slug="stad-demostad",
+                    body=[
+                        (
+                            "text",
+                            '<p>Welkom bij Stad Demostad. Maak een afspraak aan onze <a href="/digitale-balie/">'
+                            "digitale balie</a>: u praat met ons via video, zonder naar het stadhuis te komen.</p>",
+                        ),
+                    ],
+                )
+            )
+        Site.objects.update_or_create(
+            is_default_site=True,
+            defaults={"hostname": "localhost", "port": 8000, "root_page": home, "site_name": "Stad Demostad"},
+        )
         for stale in Page.objects.child_of(root).exclude(pk=home.pk):
             stale.delete()  # the "Welcome to Wagtail" page of a fresh install
         return Site.objects.get(is_default_site=True), home
@@ -93,12 +155,23 @@ class Command(BaseCommand):
     def _counter_page(self, home):
         page = DigitalCounterPage.objects.first()
         if page is None:
-            page = home.add_child(instance=DigitalCounterPage(
-                title="Digitale balie", slug="digitale-balie",
-                intro="<p>Praat met de stad via video of telefoon. U hoeft niet naar het stadhuis te komen.</p>",
-                body=[("appointment_booking", {"heading": "Maak een afspraak", "intro":
-                       "<p>Kies waarvoor u een afspraak wilt. Daarna kiest u een dag en uur.</p>", "services": []})],
-            ))
+            page = home.add_child(
+                instance=DigitalCounterPage(
+                    title="Digitale balie",
+                    slug="digitale-balie",
+                    intro="<p>Praat met de stad via video of telefoon. U hoeft niet naar het stadhuis te komen.</p>",
+                    body=[
+                        (
+                            "appointment_booking",
+                            {
+                                "heading": "Maak een afspraak",
+                                "intro": "<p>Kies waarvoor u een afspraak wilt. Daarna kiest u een dag en uur.</p>",
+                                "services": [],
+                            },
+                        )
+                    ],
+                )
+            )
             page.save_revision().publish()
         return page
 
@@ -113,11 +186,13 @@ class Command(BaseCommand):
         if not seat.availability_rules.exists():
             AvailabilityRule.objects.bulk_create(
                 AvailabilityRule(seat=seat, weekday=day, start_time=start, end_time=end)
-                for day, start, end in OPENING_HOURS)
+                for day, start, end in OPENING_HOURS
+            )
 
     def _user(self, username, password, first_name, superuser, group_name):
-        user, _ = get_user_model().objects.get_or_create(username=username, defaults={
-            "first_name": first_name, "email": f"{username}@demostad.example"})
+        user, _ = get_user_model().objects.get_or_create(
+            username=username, defaults={"first_name": first_name, "email": f"{username}@demostad.example"}
+        )
         user.is_superuser = user.is_staff = superuser
         user.set_password(password)
         user.save()
@@ -128,6 +203,9 @@ class Command(BaseCommand):
     def _group(self, name):
         group, created = Group.objects.get_or_create(name=name)
         if name == "Baliemedewerkers" and created:
-            group.permissions.set(Permission.objects.filter(codename__in=CLERK_PERMISSIONS,
-                                                            content_type__app_label__in=["wagtailadmin", "digitale_balie"]))
+            group.permissions.set(
+                Permission.objects.filter(
+                    codename__in=CLERK_PERMISSIONS, content_type__app_label__in=["wagtailadmin", "digitale_balie"]
+                )
+            )
         return group
