@@ -65,14 +65,13 @@ PRODUCTION_ENV = {
 
 def production_env():
     """The production environment only: nothing of the test process (e.g. Playwright's async flag)."""
-    inherited = {key: value for key, value in os.environ.items()
-                 if not key.startswith(("DJANGO_", "BALIE_"))}
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "BALIE_"))}
     return {**inherited, **PRODUCTION_ENV}
 
 
 @pytest.mark.slow
 def test_production_settings_pass_check_deploy_without_warnings():
-    env = {**os.environ, **PRODUCTION_ENV}
+    env = production_env()
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
@@ -100,7 +99,7 @@ def test_production_cache_and_broker_talk_to_redis():
         "assert cache.get('balie-ci') == 'ok'; from django_q.brokers import get_broker; "
         "assert get_broker().ping(); print('redis ok')"
     )
-    env = {**os.environ, **PRODUCTION_ENV}
+    env = production_env()
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
