@@ -10,3 +10,6 @@ class DigitaleBalieConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers system checks)
+        from .signal_handlers import register_signal_handlers
+
+        register_signal_handlers()

@@ -53,21 +53,38 @@ class AppointmentBookingBlock(blocks.StructBlock):
         preview_value = {"heading": "Maak een afspraak", "intro": "<p>Kies waarvoor u komt.</p>", "services": []}
 
     def get_context(self, value, parent_context=None):
-        from ..booking.links import counter_page_for
-
         context = super().get_context(value, parent_context)
         request = (parent_context or {}).get("request")
-        page = (parent_context or {}).get("page")
-        site = page.get_site() if page is not None else getattr(request, "site", None)
-        if site is None and request is not None:
-            from wagtail.models import Site
-
-            site = Site.find_for_request(request)
-        counter_page = (
-            page
-            if hasattr(page, "reverse_subpage") and hasattr(page, "book_service")
-            else (counter_page_for(site) if site else None)
+        site = _site_for(request, (parent_context or {}).get("page"))
+        context["services"] = (
+            [BookableService(service, book_url) for service, book_url in _book_links(value, site)] if site else []
         )
-        context["services"] = list(value.services_for(site)) if site else []
-        context["counter_page"] = counter_page
         return context
+
+
+class BookableService:
+    """A service with its booking link, for the block template."""
+
+    def __init__(self, service, book_url: str):
+        self.service, self.book_url = service, book_url
+
+
+def _site_for(request, page):
+    from wagtail.models import Site
+
+    if request is not None:
+        return Site.find_for_request(request)  # cached on the request by Wagtail
+    return page.get_site() if page is not None else None
+
+
+def _book_links(value, site):
+    from ..booking.links import counter_page_path
+    from ..pages import DigitalCounterPage
+
+    path = counter_page_path(site)
+    if path is None:
+        return []
+    return [
+        (service, path + DigitalCounterPage().reverse_subpage("book", args=[service.slug]).lstrip("/"))
+        for service in value.services_for(site)
+    ]

@@ -7,12 +7,38 @@ appointment's site knows them (it hosts the routes), so we ask it.
 from __future__ import annotations
 
 from django.apps import apps
+from django.core.cache import cache
+
+CACHE_TIMEOUT = 3600
 
 
 def counter_page_for(site):
     """The first live digital counter page of ``site`` (``None`` when the site has none)."""
     page_model = apps.get_model("digitale_balie", "DigitalCounterPage")
     return page_model.objects.live().in_site(site).specific().first()
+
+
+def _cache_key(site_id: int) -> str:
+    return f"digitale_balie:counter-page-path:{site_id}"
+
+
+def counter_page_path(site) -> str | None:
+    """Path of the site's counter page, cached: every page with a booking block needs it.
+
+    The cache is cleared when a counter page is published, unpublished, moved or deleted
+    (``signal_handlers``); the timeout is only a safety net.
+    """
+    path = cache.get(_cache_key(site.pk))
+    if path is None:
+        page = counter_page_for(site)
+        path = page.get_url_parts()[2] if page is not None else ""
+        cache.set(_cache_key(site.pk), path, CACHE_TIMEOUT)
+    return path or None
+
+
+def forget_counter_pages() -> None:
+    site_model = apps.get_model("wagtailcore", "Site")
+    cache.delete_many([_cache_key(pk) for pk in site_model.objects.values_list("pk", flat=True)])
 
 
 def citizen_url(site, route: str, *args, page=None) -> str:

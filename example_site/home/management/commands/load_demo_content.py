@@ -3,6 +3,7 @@
 Safe to run again: everything is looked up before it is created.
 """
 
+import os
 from datetime import time
 
 from django.contrib.auth import get_user_model
@@ -144,9 +145,10 @@ class Command(BaseCommand):
                     ],
                 )
             )
+        port = int(os.environ.get("DEMO_ADDRESS", "127.0.0.1:8000").rsplit(":", 1)[-1])  # links in e-mails
         Site.objects.update_or_create(
             is_default_site=True,
-            defaults={"hostname": "localhost", "port": 8000, "root_page": home, "site_name": "Stad Demostad"},
+            defaults={"hostname": "localhost", "port": port, "root_page": home, "site_name": "Stad Demostad"},
         )
         for stale in Page.objects.child_of(root).exclude(pk=home.pk):
             stale.delete()  # the "Welcome to Wagtail" page of a fresh install
