@@ -96,6 +96,8 @@ STATICFILES_DIRS = [PROJECT_DIR / "static"]
 WAGTAIL_SITE_NAME = "Stad Demostad"
 WAGTAILADMIN_BASE_URL = "http://localhost:8000"
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff e-mail hashes to a third party; keeps the admin CSP tight
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin would call releases.wagtail.org (blocked by the admin CSP)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
