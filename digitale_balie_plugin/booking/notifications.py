@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ..conf import app_settings
 from ..exceptions import IntegrationError
 from ..integrations.sms import get_sms_provider
-from ..integrations.sms.base import DeliveryReport, SmsMessage, SmsRejected, normalize_phone_number
+from ..integrations.sms.base import DeliveryReport, DeliveryStatus, SmsMessage, SmsRejected, normalize_phone_number
 from ..models import Appointment, CounterSettings, Notification
 from ..models.choices import AppointmentStatus
 from .ics import appointment_calendar
@@ -180,10 +180,10 @@ def send_sms(appointment: Appointment, kind: str) -> bool:
         )
         result = provider.send(message, status_callback_url=_sms_callback_url(appointment, provider.identifier))
     except (ValueError, SmsRejected) as exc:
-        _finish(notification, error=exc, retry=False, provider=provider.identifier)
+        _finish(notification, error=_describe(exc), retry=False, provider=provider.identifier)
         return False
     except IntegrationError as exc:
-        _finish(notification, error=exc, provider=provider.identifier)
+        _finish(notification, error=_describe(exc), provider=provider.identifier)
         return False
     _finish(
         notification,
@@ -192,6 +192,12 @@ def send_sms(appointment: Appointment, kind: str) -> bool:
         delivery_status=result.status.value,
     )
     return True
+
+
+def _describe(exc: Exception) -> Exception:
+    """Keep the gateway's own error code next to the readable message, for staff in the admin."""
+    code = getattr(exc, "provider_code", "")
+    return Exception(f"{exc} ({code})") if code else exc
 
 
 def _sms_body(appointment: Appointment) -> str:
@@ -216,7 +222,12 @@ def _sms_callback_url(appointment: Appointment, provider_id: str) -> str | None:
 
 
 def record_delivery(report: DeliveryReport, provider_id: str) -> int:
-    """Store a gateway's delivery report on the notification it belongs to; returns rows changed."""
-    return Notification.objects.filter(provider=provider_id, provider_message_id=report.provider_message_id).update(
-        delivery_status=report.status.value, error=report.error_code[:300], updated_at=timezone.now()
-    )
+    """Store a gateway's delivery report on the notification it belongs to; returns rows changed.
+
+    Gateways resend and reorder reports: a late "sent" never overwrites a final "delivered"/"failed".
+    """
+    rows = Notification.objects.filter(provider=provider_id, provider_message_id=report.provider_message_id)
+    if not report.status.is_final:
+        final = [status.value for status in DeliveryStatus if status.is_final]
+        rows = rows.exclude(delivery_status__in=final)
+    return rows.update(delivery_status=report.status.value, error=report.error_code[:300], updated_at=timezone.now())

@@ -37,8 +37,9 @@ class BaseProvider:
 
     def option(self, name: str, default: Any = ..., *, kind: str = "") -> Any:
         """Read an option; when it is required and missing, say exactly what to add."""
-        if name in self.options:
-            return self.options[name]
+        value = self.options.get(name)
+        if value not in (None, ""):  # an empty value (e.g. an unset environment variable) counts as missing
+            return value
         if default is ...:
             where = f'{SETTING_NAME}["{kind or self.kind}"]["OPTIONS"]["{name}"]'
             raise ConfigurationError(f"{self.verbose_name or self.identifier}: set {where}.")

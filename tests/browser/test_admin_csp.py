@@ -21,8 +21,12 @@ def test_admin_screens_without_csp_violations(checked_page, live_server, django_
     response = page.goto(live_server.url + "/admin/")
     policy = response.headers["content-security-policy"]
     assert "frame-ancestors 'self'" in policy and "object-src 'none'" in policy
-    for path in ["/admin/digitale_balie/appointment/", f"/admin/digitale_balie/counterseat/edit/{seat.pk}/",
-                 f"/admin/digitale-balie/book/?service={service.pk}", "/admin/pages/"]:
+    for path in [
+        "/admin/digitale_balie/appointment/",
+        f"/admin/digitale_balie/counterseat/edit/{seat.pk}/",
+        f"/admin/digitale-balie/book/?service={service.pk}",
+        "/admin/pages/",
+    ]:
         page.goto(live_server.url + path)
         page.wait_for_load_state("networkidle")
     assert not checked_page.csp_violations, checked_page.csp_violations

@@ -52,3 +52,15 @@ def test_unknown_ids_answer_200_and_change_nothing(client, sms):
 def test_other_providers_and_methods(client, db):
     assert client.post("/digitale-balie/callbacks/sms/twilio/", {}).status_code == 404
     assert client.get(URL).status_code == 405
+
+
+def test_a_late_sent_does_not_overwrite_delivered(client, sms):
+    for status in ["delivered", "sent", "queued"]:
+        data = {
+            "id": sms.provider_message_id,
+            "status": status,
+            "signature": sign_demo_report(sms.provider_message_id, status),
+        }
+        assert client.post(URL, data).status_code == 200
+    sms.refresh_from_db()
+    assert sms.delivery_status == "delivered"

@@ -1,46 +1,93 @@
-"""Demo SMS provider: works offline, records messages (like Django's ``mail.outbox``) and logs them."""
+"""The default SMS provider: sends nothing, works offline, remembers what it was asked to send.
+
+Like Django's ``mail.outbox``, every message lands in :attr:`DemoSmsProvider.outbox` (tests read
+it; the autouse fixture in ``tests/conftest.py`` empties it) and in the log, so a developer sees
+the text in the runserver console. It also behaves like a real gateway where that matters to
+callers: it refuses a number that is not E.164, and its delivery reports must be signed.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
+import json
 import logging
+import re
 import secrets
 from typing import ClassVar
 
-from django.conf import settings
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 from . import registry
-from .base import DeliveryReport, DeliveryStatus, InvalidCallback, SmsMessage, SmsProvider, SmsResult
+from .base import (
+    DeliveryReport,
+    DeliveryStatus,
+    InvalidCallback,
+    SmsMessage,
+    SmsProvider,
+    SmsRejected,
+    SmsResult,
+)
 
 logger = logging.getLogger("digitale_balie.sms")
 
+_E164 = re.compile(r"\+[1-9][0-9]{7,14}")
+_SIGNATURE_SALT = "digitale_balie.sms.demo.report"
+_STATUSES = {status.value for status in DeliveryStatus}
+
 
 def sign_demo_report(message_id: str, status: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"{message_id}:{status}".encode(), hashlib.sha256).hexdigest()
+    """The ``signature`` field a demo delivery report needs: HMAC-SHA256 keyed with SECRET_KEY.
+
+    The key is salted (Django's ``salted_hmac``) so this signature can never be replayed as any
+    other HMAC the site makes with the same SECRET_KEY; id and status are JSON-encoded so no
+    choice of separator lets one (id, status) pair pass for another.
+    """
+    value = json.dumps([message_id, status])
+    return salted_hmac(_SIGNATURE_SALT, value, algorithm="sha256").hexdigest()
 
 
 @registry.register("demo")
 class DemoSmsProvider(SmsProvider):
-    verbose_name = "Demo (offline)"
+    """Offline stand-in for a gateway, the default until a site configures a real one."""
+
+    verbose_name = _("Demo (sends nothing)")
     is_demo = True
+
+    #: Every message handed to ``send``, in order, for all instances (providers are built per use).
     outbox: ClassVar[list[SmsMessage]] = []
+    #: Our reference per generated id, so a delivery report can name the message it is about.
+    _references: ClassVar[dict[str, str]] = {}
 
     @classmethod
     def clear(cls) -> None:
+        """Forget everything sent so far (between tests)."""
         cls.outbox.clear()
+        cls._references.clear()
 
     def send(self, message: SmsMessage, *, status_callback_url: str | None = None) -> SmsResult:
+        if not _E164.fullmatch(message.to):
+            raise SmsRejected(_("The SMS was refused: the number is not in international format."))
+        message_id = "demo-" + secrets.token_hex(8)
         self.outbox.append(message)
-        logger.info("Demo SMS to %s: %s", message.to, message.body)
-        return SmsResult(provider_message_id="demo-" + secrets.token_hex(8), status=DeliveryStatus.SENT)
+        self._references[message_id] = message.reference
+        logger.info("Demo SMS %s to %s (%s): %s", message_id, message.to, message.reference, message.body)
+        return SmsResult(provider_message_id=message_id, status=DeliveryStatus.SENT)
 
     def parse_delivery_report(self, request) -> DeliveryReport:
+        """Accept a POST with ``id``, ``status`` and ``signature`` = ``sign_demo_report(id, status)``."""
+        if request.method != "POST":
+            raise InvalidCallback("Delivery reports are POSTed.")
         message_id, status = request.POST.get("id", ""), request.POST.get("status", "")
         signature = request.POST.get("signature", "")
-        if not message_id or not hmac.compare_digest(signature, sign_demo_report(message_id, status)):
-            raise InvalidCallback("Bad or missing signature.")
-        try:
-            return DeliveryReport(provider_message_id=message_id, status=DeliveryStatus(status))
-        except ValueError:
-            raise InvalidCallback(f"Unknown status {status!r}.") from None
+        if not signature:
+            raise InvalidCallback("The signature field is missing.")
+        if not hmac.compare_digest(signature.encode(), sign_demo_report(message_id, status).encode()):
+            raise InvalidCallback("The signature does not match.")
+        if not message_id or status not in _STATUSES:
+            raise InvalidCallback("A report needs an id and a known status.")
+        return DeliveryReport(
+            provider_message_id=message_id,
+            status=DeliveryStatus(status),
+            reference=self._references.get(message_id, ""),
+        )
