@@ -107,6 +107,20 @@ class CitizenDetailsForm(AccessibleErrorsMixin, forms.Form):
         except ValueError:
             raise forms.ValidationError(_("Fill in a valid phone number, like 0470 12 34 56.")) from None
 
+    def citizen(self):
+        """The validated details as the service layer's ``CitizenDetails``."""
+        from .booking.service import CitizenDetails
+
+        data = self.cleaned_data
+        return CitizenDetails(
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            language=data["language"],
+            sms_consent=data["sms_consent"],
+            question=data["question"],
+        )
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("sms_consent") and not cleaned.get("phone"):

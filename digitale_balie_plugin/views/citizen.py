@@ -139,16 +139,8 @@ def _submit_booking(request, page, service):
     if not form.is_valid():
         return _details_page(request, page, service, form, form.cleaned_data.get("slot"), status=400)
     data = form.cleaned_data
-    citizen = booking.CitizenDetails(
-        name=data["name"],
-        email=data["email"],
-        phone=data["phone"],
-        language=data["language"],
-        sms_consent=data["sms_consent"],
-        question=data["question"],
-    )
     try:
-        result = booking.book_appointment(service, data["slot"], citizen, channel=data["channel"])
+        result = booking.book_appointment(service, data["slot"], form.citizen(), channel=data["channel"])
     except SlotUnavailable as exc:
         return _choose_slot_page(request, page, service, error=str(exc.message), status=409)
     return HttpResponseRedirect(route_url(request, page, "confirmation", result.manage_token))

@@ -35,7 +35,7 @@ def book_on_behalf(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            result = _book(request, service, form.cleaned_data)
+            result = _book(request, service, form)
         except SlotUnavailable as exc:
             form.add_error("slot", exc.message)
         else:
@@ -55,15 +55,13 @@ def _upcoming_slots(service):
     return free_slots(service, first_day=today, last_day=today + timedelta(days=min(service.horizon_days, 21)))
 
 
-def _book(request, service, data):
-    citizen = booking.CitizenDetails(
-        name=data["name"],
-        email=data["email"],
-        phone=data["phone"],
-        language=data["language"],
-        sms_consent=data["sms_consent"],
-        question=data["question"],
-    )
+def _book(request, service, form):
+    data = form.cleaned_data
     return booking.book_appointment(
-        service, data["slot"], citizen, channel=data["channel"], booked_via=data["booked_via"], booked_by=request.user
+        service,
+        data["slot"],
+        form.citizen(),
+        channel=data["channel"],
+        booked_via=data["booked_via"],
+        booked_by=request.user,
     )
