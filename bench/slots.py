@@ -117,9 +117,9 @@ def build():
     return site, service, plain, with_block
 
 
-def timed(func) -> float:
+def timed(func, repeat: int = REPEAT) -> float:
     samples = []
-    for _ in range(REPEAT):
+    for _ in range(repeat):
         began = time.perf_counter()
         func()
         samples.append(time.perf_counter() - began)
@@ -159,8 +159,8 @@ def measure(backend: str) -> None:
     client = Client()
     plain_url, booking_url = plain_page.url, booking_page.url
     client.get(plain_url), client.get(booking_url)
-    plain = timed(lambda: client.get(plain_url))
-    with_block = timed(lambda: client.get(booking_url))
+    plain = timed(lambda: client.get(plain_url), repeat=41)  # short and noisy: more samples
+    with_block = timed(lambda: client.get(booking_url), repeat=41)
 
     print(
         f"\n{backend}: {DAYS} days, {SEATS} seats, {Appointment.objects.count()} appointments, {len(slots)} free slots"

@@ -13,11 +13,19 @@ from digitale_balie_plugin.blocks import COUNTER_BLOCKS
 BODY_BLOCKS = [("text", RichTextBlock(features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])), *COUNTER_BLOCKS]
 
 
-class HomePage(Page):
+class BodyPage(Page):
+    """A title and a body of blocks."""
+
     body = StreamField(BODY_BLOCKS, blank=True)
     content_panels = [*Page.content_panels, FieldPanel("body")]
 
+    class Meta:
+        abstract = True
 
-class ContentPage(Page):
-    body = StreamField(BODY_BLOCKS, blank=True)
-    content_panels = [*Page.content_panels, FieldPanel("body")]
+
+class HomePage(BodyPage):
+    template = "home/page.html"  # Wagtail derives a default per class, so each one names it
+
+
+class ContentPage(BodyPage):
+    template = "home/page.html"

@@ -1,0 +1,18 @@
+"""The example site's demo content loads (twice, safely) and its pages render."""
+
+import pytest
+from django.core.management import call_command
+
+from digitale_balie_plugin.models import CounterSeat, Service
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_content_loads_twice_and_every_page_renders(client):
+    call_command("load_demo_content")
+    call_command("load_demo_content")
+    assert Service.objects.count() == 5 and CounterSeat.objects.count() == 3
+    for path in ["/", "/digitale-balie/", "/digitale-balie/book/bouwadvies/", "/digitale-balie/device-test/"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assert "Bouwadvies" in client.get("/digitale-balie/").content.decode()
