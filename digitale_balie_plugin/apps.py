@@ -10,6 +10,7 @@ class DigitaleBalieConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers system checks)
+        from .actions import message  # noqa: F401  (registers the built-in action type)
         from .signal_handlers import register_signal_handlers
 
         register_signal_handlers()

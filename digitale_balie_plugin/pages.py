@@ -15,7 +15,7 @@ from wagtail.models import Page
 
 from .blocks import COUNTER_BLOCKS
 from .conf import app_settings
-from .views import citizen
+from .views import citizen, room
 
 TOKEN = r"(?P<token>[A-Za-z0-9_-]{20,100})"  # noqa: S105 - a URL pattern, not a secret
 
@@ -71,7 +71,15 @@ class DigitalCounterPageMixin(RoutablePageMixin):
 
     @re_path(rf"^join/{TOKEN}/$", name="join")
     def join(self, request, token):
-        return citizen.join(request, self, token)
+        return room.join(request, self, token)
+
+    @re_path(rf"^guest/{TOKEN}/$", name="guest")
+    def guest(self, request, token):
+        return room.join_guest(request, self, token)
+
+    @path("room/<int:session_id>/", name="room")
+    def room(self, request, session_id):
+        return room.room(request, self, session_id)
 
     @path("device-test/", name="device_test")
     def device_test(self, request):

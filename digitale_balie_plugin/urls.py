@@ -8,11 +8,16 @@ Include once in the site's URLconf::
 from django.urls import path
 from django.views.i18n import set_language
 
-from .views import webhooks
+from .views import console, room_api, webhooks
 
 app_name = "digitale_balie"
 
 urlpatterns = [
     path("language/", set_language, name="set_language"),
     path("callbacks/sms/<slug:provider>/", webhooks.SmsStatusWebhookView.as_view(), name="sms_status"),
+    path("live/room/<int:session_id>/", room_api.state, name="room_state"),
+    path("live/room/<int:session_id>/heartbeat/", room_api.heartbeat, name="room_heartbeat"),
+    path("live/room/<int:session_id>/actions/<int:action_id>/", room_api.action, name="room_action"),
+    # Outside the admin's URLs on purpose: the admin's own checks would cost queries on every poll.
+    path("live/seat/<int:seat_id>/", console.counter_state, name="seat_state"),
 ]

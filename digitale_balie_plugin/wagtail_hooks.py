@@ -7,14 +7,24 @@ from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
 from .admin_views import DigitalCounterAdminGroup
-from .views import clerk
+from .views import clerk, console
 
 modeladmin_register(DigitalCounterAdminGroup)
 
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    return [path("digitale-balie/book/", clerk.book_on_behalf, name="digitale_balie_book_on_behalf")]
+    return [
+        path("digitale-balie/book/", clerk.book_on_behalf, name="digitale_balie_book_on_behalf"),
+        path("digitale-balie/counter/", console.choose_seat, name="digitale_balie_choose_seat"),
+        path("digitale-balie/counter/<int:seat_id>/", console.counter, name="digitale_balie_console"),
+        path("digitale-balie/counter/<int:seat_id>/contact/", console.open_contact, name="digitale_balie_open_contact"),
+        path(
+            "digitale-balie/counter/<int:seat_id>/sessions/<int:session_id>/<slug:command>/",
+            console.session_command,
+            name="digitale_balie_session_command",
+        ),
+    ]
 
 
 class PermissionMenuItem(MenuItem):
@@ -34,4 +44,15 @@ def register_book_menu_item():
         icon_name="plus",
         order=251,
         permission=clerk.PERMISSION,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_counter_menu_item():
+    return PermissionMenuItem(
+        _("My counter"),
+        reverse("digitale_balie_choose_seat"),
+        icon_name="user",
+        order=249,
+        permission="digitale_balie.work_at_counter",
     )

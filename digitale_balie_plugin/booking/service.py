@@ -49,6 +49,7 @@ def book_appointment(
     channel: str = Channel.VIDEO,
     booked_via: str = BookedVia.WEB,
     booked_by=None,
+    email_confirmed: bool | None = None,
 ) -> BookingResult:
     """Book ``service`` at ``start`` on any free seat, or raise ``SlotUnavailable``."""
     if channel not in service.channels:
@@ -57,7 +58,8 @@ def book_appointment(
         slot = slot_at(service, start)
         if slot is None:
             raise SlotUnavailable()
-        appointment = _reserve_first_free_seat(service, slot, citizen, channel, booked_via, booked_by)
+        confirmed = booked_via == BookedVia.WEB if email_confirmed is None else email_confirmed
+        appointment = _reserve_first_free_seat(service, slot, citizen, channel, booked_via, booked_by, confirmed)
         manage_token = appointment.issue_token(AccessToken.Purpose.MANAGE)
         record(
             "appointment.booked",
@@ -77,7 +79,7 @@ def book_appointment(
     return BookingResult(appointment, manage_token)
 
 
-def _reserve_first_free_seat(service, slot, citizen, channel, booked_via, booked_by) -> Appointment:
+def _reserve_first_free_seat(service, slot, citizen, channel, booked_via, booked_by, confirmed) -> Appointment:
     for seat_id in slot.seat_ids:
         try:
             with transaction.atomic():  # a savepoint per seat: a lost race leaves nothing behind
@@ -94,7 +96,7 @@ def _reserve_first_free_seat(service, slot, citizen, channel, booked_via, booked
                     booked_by=booked_by,
                     citizen_name=citizen.name,
                     email=citizen.email,
-                    email_confirmed=booked_via == BookedVia.WEB,
+                    email_confirmed=confirmed,
                     phone=citizen.phone,
                     sms_consent=citizen.sms_consent,
                     language=citizen.language,

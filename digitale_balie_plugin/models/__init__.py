@@ -1,22 +1,31 @@
 """Models, one module per aggregate; import them from here."""
 
+from .actions import ActionStatus, InCallAction
 from .appointments import AccessToken, Appointment, SeatReservation
 from .audit import AuditEvent
+from .calls import CallSession, Outcome, ParticipantAccess, SessionStatus, WaitingRoomMessage
 from .notifications import Notification
 from .services import AvailabilityRule, Closure, CounterSeat, Service
 from .settings import CounterSettings
 
 __all__ = [
     "AccessToken",
+    "ActionStatus",
     "Appointment",
     "AuditEvent",
     "AvailabilityRule",
+    "CallSession",
     "Closure",
     "CounterSeat",
     "CounterSettings",
+    "InCallAction",
     "Notification",
+    "Outcome",
+    "ParticipantAccess",
     "SeatReservation",
     "Service",
+    "SessionStatus",
+    "WaitingRoomMessage",
 ]
 
 # The page type lives in ``pages.py`` (it hosts the citizen routes) but Django must import it

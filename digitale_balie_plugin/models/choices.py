@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class Channel(models.TextChoices):
     VIDEO = "video", _("Video call")
     PHONE = "phone", _("Phone call")
+    CHAT = "chat", _("Chat")
     DESK = "desk", _("At the desk")
 
 

@@ -122,6 +122,13 @@ class CounterSeat(ClusterableModel):
     name = models.CharField(_("name"), max_length=100)
     location = models.CharField(_("location"), max_length=200, blank=True)
     services = models.ManyToManyField(Service, related_name="seats", verbose_name=_("services"), blank=True)
+    clerk_groups = models.ManyToManyField(
+        "auth.Group",
+        related_name="balie_seats",
+        blank=True,
+        verbose_name=_("clerk groups"),
+        help_text=_("Members of these groups may work at this seat and see its queue."),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     panels = [
@@ -129,6 +136,7 @@ class CounterSeat(ClusterableModel):
         FieldPanel("name"),
         FieldPanel("location"),
         FieldPanel("services"),
+        FieldPanel("clerk_groups"),
         FieldPanel("active"),
         InlinePanel("availability_rules", heading=_("Opening hours"), label=_("Opening hours")),
     ]
@@ -140,6 +148,14 @@ class CounterSeat(ClusterableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_clerk(self, user) -> bool:
+        """Only clerks of this seat (its groups, with the counter permission) see its queue."""
+        if not user.is_active or not user.is_authenticated:
+            return False
+        if user.is_superuser:
+            return True
+        return user.has_perm("digitale_balie.work_at_counter") and self.clerk_groups.filter(user=user).exists()
 
 
 class AvailabilityRule(models.Model):

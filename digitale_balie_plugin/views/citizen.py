@@ -256,17 +256,6 @@ def confirm_email(request, page, token):
     return render(request, page, "confirm_email.html", {"action": route_url(request, page, "confirm_email", token)})
 
 
-@_guarded
-def join(request, page, token):
-    appointment = _appointment(page, token, AccessToken.Purpose.JOIN)
-    return render(
-        request,
-        page,
-        "join.html",
-        {"appointment": appointment, "device_test_url": route_url(request, page, "device_test")},
-    )
-
-
 def device_test(request, page):
     return render(request, page, "device_test.html")
 

@@ -99,6 +99,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff e-mail hashes to a third party; keeps the admin CSP tight
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin would call releases.wagtail.org (blocked by the admin CSP)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # console polls: no session query
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 DEFAULT_FROM_EMAIL = "Stad Demostad <balie@demostad.example>"

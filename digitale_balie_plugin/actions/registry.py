@@ -1,0 +1,56 @@
+"""Action types by stable id (like integration providers: the model stores the id, never a class)."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+class ActionType:
+    """One kind of in-call action.
+
+    Override ``clerk_form_class`` (what the clerk fills in), ``build_payload`` (turn the form into the
+    stored payload: no personal identifiers in clear), and the two templates. The status machine,
+    tokens, expiry, audit and live updates are handled by ``actions.service``.
+    """
+
+    #: Stable id stored on ``InCallAction.kind``.
+    identifier: str = ""
+    #: Shown on the clerk's button and in both panels.
+    label = ""
+    #: Minutes before an unfinished action expires.
+    expires_minutes = 30
+    clerk_form_class: type[forms.Form] = forms.Form
+    #: Rendered in the citizen's waiting room / call page, with ``action`` in the context.
+    citizen_template = ""
+    #: Rendered in the clerk's side panel, with ``action`` in the context.
+    clerk_template = "digitale_balie/actions/clerk_default.html"
+
+    def build_payload(self, cleaned_data: dict) -> dict:
+        """Override this: what to store from the clerk's form."""
+        return dict(cleaned_data)
+
+    def citizen_summary(self, action) -> dict:
+        """Override this: JSON-safe data the citizen's widget may show (never more than they may see)."""
+        return {}
+
+
+_types: dict[str, ActionType] = {}
+
+
+def register_action_type(cls: type[ActionType]) -> type[ActionType]:
+    """Class decorator; ids are unique."""
+    if not cls.identifier:
+        raise ValueError(f"{cls.__name__} needs an identifier.")
+    existing = _types.get(cls.identifier)
+    if existing is not None and type(existing) is not cls:
+        raise ValueError(f"An action type {cls.identifier!r} is already registered.")
+    _types[cls.identifier] = cls()
+    return cls
+
+
+def action_types() -> dict[str, ActionType]:
+    return dict(_types)
+
+
+def action_type(identifier: str) -> ActionType | None:
+    return _types.get(identifier)

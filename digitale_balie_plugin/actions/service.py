@@ -1,0 +1,88 @@
+"""Create actions and move them through the status machine: atomic, audited, announced, live."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from ..calls import live
+from ..exceptions import CounterError
+from ..models import ActionStatus, CallSession, InCallAction
+from ..models.actions import TRANSITIONS
+from ..models.audit import record
+from .registry import action_type
+
+#: sender=InCallAction, action=..., previous=str, status=str
+action_status_changed = Signal()
+
+
+class ActionNotAllowed(CounterError):
+    pass
+
+
+def create_action(session: CallSession, kind: str, cleaned_data: dict, *, by_user) -> InCallAction:
+    """Create and send an action in an open session."""
+    action_kind = action_type(kind)
+    if action_kind is None or not session.is_open:
+        raise ActionNotAllowed()
+    with transaction.atomic():
+        action = InCallAction.objects.create(
+            session=session,
+            kind=kind,
+            payload=action_kind.build_payload(cleaned_data),
+            created_by=by_user,
+            expires_at=timezone.now() + timedelta(minutes=action_kind.expires_minutes),
+        )
+        record("action.created", action, user=by_user, site=session.site, kind=kind)
+        transition(action, ActionStatus.SENT, user=by_user)
+    return action
+
+
+def transition(
+    action: InCallAction, status: str, *, user=None, actor_label: str = "", reason: str = "", result: dict | None = None
+) -> bool:
+    """Move ``action`` to ``status`` if the machine allows it; a conditional UPDATE decides races.
+
+    Returns False (and changes nothing) for a repeated or out-of-order transition, so callers such as
+    webhooks can be idempotent.
+    """
+    previous = InCallAction.objects.filter(pk=action.pk).values_list("status", flat=True).first()
+    if previous is None or status not in TRANSITIONS.get(previous, set()):
+        return False
+    fields = {"status": status, "status_reason": reason[:200], "updated_at": timezone.now()}
+    if result is not None:
+        fields["result"] = result
+    with transaction.atomic():
+        if not InCallAction.objects.filter(pk=action.pk, status=previous).update(**fields):
+            return False
+        action.refresh_from_db()
+        record(
+            "action.status",
+            action,
+            user=user,
+            actor_label=actor_label or ("" if user else "citizen"),
+            site=action.session.site,
+            previous=previous,
+            status=status,
+            reason=reason[:200],
+        )
+        session = action.session
+        transaction.on_commit(lambda: live.bump(session))
+        transaction.on_commit(
+            lambda: action_status_changed.send(sender=InCallAction, action=action, previous=previous, status=status)
+        )
+    return True
+
+
+def expire_overdue(now=None) -> int:
+    """Mark unfinished actions past their expiry as expired (run by the periodic job)."""
+    now = now or timezone.now()
+    count = 0
+    for action in InCallAction.objects.filter(expires_at__lte=now).exclude(
+        status__in=[ActionStatus.COMPLETED, ActionStatus.FAILED, ActionStatus.CANCELLED, ActionStatus.EXPIRED]
+    ):
+        count += transition(action, ActionStatus.EXPIRED, actor_label="system", reason="expired")
+    return count

@@ -1,0 +1,1 @@
+"""What happens around a conversation: sessions, presence, the waiting room, live state."""

@@ -1,0 +1,139 @@
+"""What the clerk's console shows: today's queue of a seat, with presence, as JSON-safe data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..actions.registry import action_type
+from ..conf import app_settings
+from ..integrations.video import get_video_provider
+from ..integrations.video.base import Participant, ParticipantRole
+from ..models import ActionStatus, Appointment, CallSession, SessionStatus
+from . import live
+
+CLERK_SEATS_TTL = 60
+
+
+def today():
+    return timezone.localdate(timezone=app_settings.TIME_ZONE)
+
+
+def ensure_sessions(seat, day=None) -> None:
+    """Every booked appointment of the day gets its conversation row (so it shows in the queue)."""
+    day = day or today()
+    start = timezone.datetime.combine(day, timezone.datetime.min.time(), tzinfo=app_settings.TIME_ZONE)
+    missing = Appointment.objects.booked().filter(
+        seat=seat, start__gte=start, start__lt=start + timedelta(days=1), session__isnull=True
+    )
+    provider = get_video_provider()
+    for appointment in missing.select_related("service"):
+        try:
+            with transaction.atomic():
+                CallSession.objects.create(
+                    appointment=appointment,
+                    site_id=appointment.site_id,
+                    seat_id=appointment.seat_id,
+                    service_id=appointment.service_id,
+                    channel=appointment.channel,
+                    citizen_name=appointment.citizen_name,
+                    planned_start=appointment.start,
+                    room_name=provider.new_room_name(),
+                )
+        except IntegrityError:  # created meanwhile by the citizen's join
+            continue
+
+
+def clerk_seat_ids(user) -> set[int]:
+    """Seats this user may work at, cached briefly so a console poll costs no permission queries."""
+    key = f"digitale_balie:clerk-seats:{user.pk}"
+    seat_ids = cache.get(key)
+    if seat_ids is None:
+        from ..models import CounterSeat
+
+        seat_ids = {
+            seat.pk
+            for seat in CounterSeat.objects.filter(active=True).prefetch_related("clerk_groups")
+            if seat.is_clerk(user)
+        }
+        cache.set(key, seat_ids, CLERK_SEATS_TTL)
+    return seat_ids
+
+
+def queue(seat, day=None) -> list[CallSession]:
+    day = day or today()
+    sessions = CallSession.objects.for_day(seat, day).select_related("service", "appointment")
+    sessions = sessions.prefetch_related("actions", "accesses")
+    return list(sessions.order_by("planned_start", "ticket_number"))
+
+
+def state(seat, user) -> dict:
+    """The console's JSON: the queue with presence, and the call the clerk is in (moderator token)."""
+    sessions = queue(seat)
+    here = live.present([session.pk for session in sessions])
+    items = [_item(session, session.pk in here) for session in sessions]
+    current = next((s for s in sessions if s.status == SessionStatus.IN_CALL and s.channel == "video"), None)
+    return {
+        "sessions": items,
+        "call": _moderator_access(current, user) if current else None,
+        "current": current.pk if current else None,
+    }
+
+
+def presence_etag(seat) -> str:
+    """ETag of the console: the seat's version plus who is present now (presence lives in the cache)."""
+    key = f"digitale_balie:seat-sessions:{seat.pk}:{live.version('seat', seat.pk)}"
+    session_ids = cache.get(key)
+    if session_ids is None:
+        session_ids = list(CallSession.objects.for_day(seat, today()).values_list("pk", flat=True))
+        cache.set(key, session_ids, 3600)
+    here = sorted(live.present(session_ids))
+    return f"{live.version('seat', seat.pk)}-{'.'.join(map(str, here))}"
+
+
+def _item(session, present: bool) -> dict:
+    local = timezone.localtime(session.planned_start, app_settings.TIME_ZONE)
+    waiting = session.waiting_since and timezone.localtime(session.waiting_since, app_settings.TIME_ZONE)
+    return {
+        "id": session.pk,
+        "name": session.citizen_name,
+        "service": session.service.name if session.service else "",
+        "planned": local.strftime("%H:%M"),
+        "channel": session.channel,
+        "status": session.status,
+        "status_label": str(SessionStatus(session.status).label),
+        "present": present,
+        "waiting_since": waiting.strftime("%H:%M") if waiting and present else "",
+        "walk_in": session.is_walk_in,
+        "ticket": session.ticket_number,
+        "question": session.appointment.question if session.appointment_id else "",
+        "actions": [
+            {
+                "id": action.pk,
+                "kind": action.kind,
+                "label": str(action_type(action.kind).label) if action_type(action.kind) else action.kind,
+                "status": action.status,
+                "status_label": str(ActionStatus(action.status).label),
+            }
+            for action in session.actions.all()
+        ],
+        "guests": [
+            {"id": access.pk, "name": access.display_name}
+            for access in session.accesses.all()
+            if access.role == "guest" and access.purpose == "link" and access.revoked_at is None
+        ],
+    }
+
+
+def _moderator_access(session, user):
+    participant = Participant(
+        display_name=user.get_full_name() or user.get_username(),
+        role=ParticipantRole.MODERATOR,
+        participant_id=f"clerk-{user.pk}",
+    )
+    return (
+        get_video_provider().room_access(session.room_name, participant, not_after=session.links_valid_until).to_json()
+    )

@@ -1,0 +1,218 @@
+"""The conversation's lifecycle: open, join, wait, start, message, end — one transaction each.
+
+Every change bumps the live version (``calls.live``) after commit, so both screens see it on their
+next poll, and writes an audit event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..exceptions import CounterError, InvalidToken
+from ..integrations.video import get_video_provider
+from ..models import AccessToken, Appointment, CallSession, ParticipantAccess, SessionStatus, WaitingRoomMessage
+from ..models.audit import record
+from . import live
+
+
+class SessionClosed(CounterError):
+    default_message = _("This conversation has ended.")
+
+
+def _changed(session: CallSession) -> None:
+    transaction.on_commit(lambda: live.bump(session))
+
+
+def _new_room_name() -> str:
+    return get_video_provider().new_room_name()
+
+
+def session_for_appointment(appointment: Appointment) -> CallSession:
+    """The appointment's conversation, created on first need (join link opened, console shown)."""
+    session = CallSession.objects.filter(appointment=appointment).first()
+    if session is not None:
+        return session
+    with transaction.atomic():
+        session, created = CallSession.objects.get_or_create(
+            appointment=appointment,
+            defaults={
+                "site_id": appointment.site_id,
+                "seat_id": appointment.seat_id,
+                "service_id": appointment.service_id,
+                "channel": appointment.channel,
+                "citizen_name": appointment.citizen_name,
+                "planned_start": appointment.start,
+                "room_name": _new_room_name(),
+            },
+        )
+        if created:
+            _changed(session)
+    return session
+
+
+def open_contact(seat, *, channel: str, clerk, citizen_name: str = "", appointment=None, service=None) -> CallSession:
+    """A phone, chat or desk contact opened from the console (no video), so in-call actions work there too."""
+    if appointment is not None:
+        session = session_for_appointment(appointment)
+        CallSession.objects.filter(pk=session.pk).update(channel=channel)
+        session.refresh_from_db()
+    else:
+        session = CallSession.objects.create(
+            site_id=seat.site_id,
+            seat=seat,
+            service=service,
+            channel=channel,
+            citizen_name=citizen_name,
+            planned_start=timezone.now(),
+            room_name=_new_room_name(),
+            status=SessionStatus.WAITING,
+            waiting_since=timezone.now(),
+        )
+    record("session.opened", session, user=clerk, site=seat.site, channel=channel)
+    return start_call(session, clerk)
+
+
+@dataclass(frozen=True)
+class Joined:
+    session: CallSession
+    cookie_token: str
+    access: ParticipantAccess
+
+
+def join_with_link(raw_join_token: str, site) -> Joined:
+    """Exchange the e-mailed join link for a participant cookie (the link itself stays in no URL bar)."""
+    token = AccessToken.objects.select_related("appointment").valid(raw_join_token, AccessToken.Purpose.JOIN).first()
+    if token is None or token.appointment.site_id != site.pk or token.appointment.status != "booked":
+        raise InvalidToken()
+    session = session_for_appointment(token.appointment)
+    if not session.is_open:
+        raise SessionClosed()
+    raw, access = ParticipantAccess.issue(session, ParticipantAccess.Role.CITIZEN, session.citizen_name)
+    record("session.joined", session, actor_label="citizen", site=site, role="citizen")
+    return Joined(session, raw, access)
+
+
+def join_as_guest(raw_link: str, site) -> Joined:
+    link = ParticipantAccess.objects.select_related("session").valid(raw_link).filter(purpose="link").first()
+    if link is None or link.session.site_id != site.pk or not link.session.is_open:
+        raise InvalidToken()
+    raw, access = ParticipantAccess.issue(link.session, link.role, link.display_name)
+    record("session.joined", link.session, actor_label="guest", site=site, role="guest")
+    return Joined(link.session, raw, access)
+
+
+def access_for(session_id: int, raw_cookie: str | None) -> ParticipantAccess | None:
+    """The cookie's access to this session, or None (wrong session, revoked, expired, ended)."""
+    if not raw_cookie:
+        return None
+    return (
+        ParticipantAccess.objects.select_related("session")
+        .valid(raw_cookie)
+        .filter(session_id=session_id, purpose="cookie")
+        .first()
+    )
+
+
+def heartbeat(session: CallSession) -> None:
+    """Presence lives in the cache; the first beat after an absence marks arrival in the database."""
+    if not live.beat(session.pk):
+        return
+    if session.status == SessionStatus.EXPECTED:
+        CallSession.objects.filter(pk=session.pk, status=SessionStatus.EXPECTED).update(
+            status=SessionStatus.WAITING, waiting_since=timezone.now()
+        )
+    live.bump(session)
+
+
+def invite_guest(session: CallSession, display_name: str, *, by_user=None) -> str:
+    """A guest link (interpreter, carer). Revocable; it dies with the call."""
+    if not session.is_open:
+        raise SessionClosed()
+    raw, access = ParticipantAccess.issue(session, ParticipantAccess.Role.GUEST, display_name, purpose="link")
+    record(
+        "session.guest_invited",
+        session,
+        user=by_user,
+        actor_label="" if by_user else "citizen",
+        site=session.site,
+        access=access.pk,
+    )
+    _changed(session)
+    return raw
+
+
+def revoke_guest(session: CallSession, access_id: int, *, by_user) -> None:
+    with transaction.atomic():
+        link = ParticipantAccess.objects.get(pk=access_id, session=session, role=ParticipantAccess.Role.GUEST)
+        ParticipantAccess.objects.filter(
+            session=session, role=ParticipantAccess.Role.GUEST, display_name=link.display_name
+        ).update(revoked_at=timezone.now())
+        record("session.guest_revoked", session, user=by_user, site=session.site, access=access_id)
+        _changed(session)
+
+
+def send_message(session: CallSession, text: str, *, by_user) -> WaitingRoomMessage:
+    message = WaitingRoomMessage.objects.create(session=session, text=text.strip()[:300], sent_by=by_user)
+    _changed(session)
+    return message
+
+
+def start_call(session: CallSession, clerk) -> CallSession:
+    """Start now; allowed early when the citizen is already waiting."""
+    with transaction.atomic():
+        session = CallSession.objects.select_for_update().get(pk=session.pk)
+        if not session.is_open:
+            raise SessionClosed()
+        if session.status != SessionStatus.IN_CALL:
+            session.status, session.started_at, session.clerk = SessionStatus.IN_CALL, timezone.now(), clerk
+            session.save(update_fields=["status", "started_at", "clerk"])
+            record("session.started", session, user=clerk, site=session.site, channel=session.channel)
+            _changed(session)
+    return session
+
+
+def end_call(session: CallSession, clerk, *, outcome: str, notes: str = "", follow_up=None) -> CallSession:
+    """End the call: links stop working after the grace period, the appointment counts as completed."""
+    with transaction.atomic():
+        session = CallSession.objects.select_for_update().select_related("appointment").get(pk=session.pk)
+        if session.status == SessionStatus.ENDED:
+            return session
+        now = timezone.now()
+        session.status, session.ended_at, session.outcome = SessionStatus.ENDED, now, outcome
+        session.notes, session.follow_up, session.clerk = notes, follow_up, session.clerk or clerk
+        session.save(update_fields=["status", "ended_at", "outcome", "notes", "follow_up", "clerk"])
+        session.accesses.update(expires_at=session.links_valid_until)
+        if session.appointment_id:
+            Appointment.objects.filter(pk=session.appointment_id).update(status="completed")
+            AccessToken.objects.filter(appointment_id=session.appointment_id, purpose=AccessToken.Purpose.JOIN).update(
+                expires_at=session.links_valid_until
+            )
+        record(
+            "session.ended",
+            session,
+            user=clerk,
+            site=session.site,
+            outcome=outcome,
+            follow_up=follow_up.pk if follow_up else None,
+        )
+        _changed(session)
+    return session
+
+
+def mark_no_show(session: CallSession, clerk) -> CallSession:
+    with transaction.atomic():
+        session = CallSession.objects.select_for_update().get(pk=session.pk)
+        if session.status not in (SessionStatus.EXPECTED, SessionStatus.WAITING):
+            raise SessionClosed()
+        session.status, session.ended_at = SessionStatus.NO_SHOW, timezone.now()
+        session.save(update_fields=["status", "ended_at"])
+        session.accesses.update(expires_at=timezone.now())
+        if session.appointment_id:
+            Appointment.objects.filter(pk=session.appointment_id).update(status="no_show")
+        record("session.no_show", session, user=clerk, site=session.site)
+        _changed(session)
+    return session

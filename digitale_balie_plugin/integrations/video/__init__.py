@@ -1,0 +1,23 @@
+"""Video rooms: the registry of this kind and the one function callers use to get a provider.
+
+Callers (the call service, the waiting room, the clerk's console) ask :func:`get_video_provider`
+and never import a vendor module, so choosing a video server stays a matter of settings::
+
+    DIGITALE_BALIE = {"VIDEO": {"BACKEND": "jitsi", "OPTIONS": {"DEPLOYMENT": "self_hosted", ...}}}
+"""
+
+from ..registry import Registry
+from .base import VideoProvider
+
+registry: Registry[VideoProvider] = Registry("VIDEO", VideoProvider, default="demo")
+
+
+def get_video_provider() -> VideoProvider:
+    """The provider chosen in ``DIGITALE_BALIE["VIDEO"]``, read now (so ``override_settings``
+    works); the offline demo provider when nothing is configured."""
+    return registry.get_provider()
+
+
+# Importing the provider modules registers them under "demo" and "jitsi"; it must come after
+# ``registry`` exists because they decorate their classes with it.
+from . import demo, jitsi  # noqa: E402, F401

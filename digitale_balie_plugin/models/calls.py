@@ -1,0 +1,188 @@
+"""Conversations (video, phone, chat, desk), who may take part, and what the clerk tells the waiting room."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..conf import app_settings
+from ..tokens import hash_token, new_token
+from .appointments import Appointment
+from .choices import Channel
+from .services import CounterSeat, Service
+
+
+class SessionStatus(models.TextChoices):
+    EXPECTED = "expected", _("Not arrived")
+    WAITING = "waiting", _("Waiting")
+    IN_CALL = "in_call", _("In conversation")
+    ENDED = "ended", _("Done")
+    NO_SHOW = "no_show", _("No-show")
+
+
+class Outcome(models.TextChoices):
+    RESOLVED = "resolved", _("Resolved")
+    FOLLOW_UP = "follow_up", _("Follow-up needed")
+
+
+class CallSessionQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=[SessionStatus.ENDED, SessionStatus.NO_SHOW])
+
+    def for_day(self, seat, day):
+        """The seat's sessions of one local day: appointments that day, walk-ins and calls opened that day."""
+        tz = app_settings.TIME_ZONE
+        start = timezone.datetime.combine(day, timezone.datetime.min.time(), tzinfo=tz)
+        end = start + timedelta(days=1)
+        return self.filter(seat=seat, planned_start__gte=start, planned_start__lt=end)
+
+
+class CallSession(models.Model):
+    """One conversation at a counter seat, on any channel; the anchor for in-call actions.
+
+    Created for an appointment when the citizen first opens the join link (or when the clerk opens the
+    console), for a walk-in ticket, or by the clerk for a phone/chat/desk contact without appointment.
+    """
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    seat = models.ForeignKey(
+        CounterSeat, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("counter seat")
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("service")
+    )
+    appointment = models.OneToOneField(
+        Appointment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="session",
+        verbose_name=_("appointment"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.VIDEO)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.EXPECTED, db_index=True
+    )
+    citizen_name = models.CharField(_("name"), max_length=150, blank=True)
+    contact = models.CharField(
+        _("contact"), max_length=200, blank=True, help_text=_("E-mail address or phone number, for a walk-in.")
+    )
+    is_walk_in = models.BooleanField(_("walk-in"), default=False)
+    ticket_number = models.PositiveIntegerField(_("ticket"), null=True, blank=True)
+    room_name = models.CharField(max_length=80, unique=True, editable=False)
+    planned_start = models.DateTimeField(_("planned"), db_index=True)
+    waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("clerk"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    follow_up = models.ForeignKey(
+        Appointment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("follow-up appointment"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CallSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        ordering = ["planned_start", "ticket_number"]
+        permissions = [("work_at_counter", _("Can work at a counter seat"))]
+
+    def __str__(self) -> str:
+        return f"{self.citizen_name or _('Citizen')} · {self.get_channel_display()} · {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (SessionStatus.ENDED, SessionStatus.NO_SHOW)
+
+    @property
+    def links_valid_until(self):
+        """Join and guest links die with the call, after a short grace for a dropped connection."""
+        if self.ended_at:
+            return self.ended_at + app_settings.JOIN_LINK_GRACE
+        if self.appointment_id:
+            return self.appointment.end + app_settings.JOIN_LINK_GRACE + timedelta(hours=2)
+        return self.planned_start + timedelta(hours=12)
+
+
+class ParticipantAccessQuerySet(models.QuerySet):
+    def valid(self, raw: str):
+        return self.filter(token_hash=hash_token(raw), revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ParticipantAccess(models.Model):
+    """A citizen's or guest's right to be in one session, held as an HttpOnly cookie (hash stored only).
+
+    The citizen gets one by exchanging the join link; guests (interpreter, carer) by a guest link.
+    Revoking or ending the call makes it useless.
+    """
+
+    class Role(models.TextChoices):
+        CITIZEN = "citizen", _("Citizen")
+        GUEST = "guest", _("Guest")
+
+    session = models.ForeignKey(CallSession, on_delete=models.CASCADE, related_name="accesses")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    display_name = models.CharField(_("name"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=10, default="cookie", choices=[("cookie", "cookie"), ("link", "link")])
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ParticipantAccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participant access")
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.display_name}"
+
+    @classmethod
+    def issue(
+        cls, session: CallSession, role: str, display_name: str, purpose: str = "cookie"
+    ) -> tuple[str, ParticipantAccess]:
+        raw, digest = new_token()
+        access = cls.objects.create(
+            session=session,
+            role=role,
+            display_name=display_name[:100],
+            token_hash=digest,
+            purpose=purpose,
+            expires_at=session.links_valid_until,
+        )
+        return raw, access
+
+
+class WaitingRoomMessage(models.Model):
+    """A short message from the clerk to the waiting room ("running 10 minutes late")."""
+
+    session = models.ForeignKey(CallSession, on_delete=models.CASCADE, related_name="messages")
+    text = models.CharField(_("message"), max_length=300)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("waiting room message")
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,62 @@
+// The clerk's console: live queue (swaps the table body when the state changes), the embedded
+// video room as moderator with the lobby on, and "let in" buttons for knocking participants.
+import { embedRoom, poll, stopPreview } from "./live.js";
+
+const root = document.querySelector("[data-balie-console]");
+if (root) {
+  const $ = (selector) => root.querySelector(selector);
+  const admitText = $("[data-balie-texts]").content.querySelector("[data-text=admit]").textContent;
+  let api = null;
+  let room = null;
+  let first = true;
+
+  async function refreshQueue() {
+    const open = [...root.querySelectorAll("details[open]")].map((node) => node.closest("tr").id);
+    const focused = document.activeElement && document.activeElement.closest("[data-balie-queue]");
+    if (focused) return; // never pull the form away from under the clerk's cursor
+    const response = await fetch(window.location.pathname, { credentials: "same-origin" });
+    const html = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = html.querySelector("[data-balie-queue] tbody");
+    if (fresh) {
+      $("[data-balie-queue] tbody").replaceWith(fresh);
+      open.forEach((id) => { const row = document.getElementById(id); if (row) row.querySelector("details").open = true; });
+    }
+  }
+
+  function knocking(participant) {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button";
+    button.textContent = `${admitText}: ${participant.name || ""}`;
+    button.addEventListener("click", () => {
+      api.executeCommand("answerKnockingParticipant", participant.id, true);
+      item.remove();
+    });
+    item.append(button);
+    $("[data-balie-knocking]").append(item);
+  }
+
+  async function showCall(call) {
+    if (call && (!room || room !== call.room_name)) {
+      room = call.room_name;
+      api = await embedRoom(call, $("[data-balie-jitsi]"), $("[data-balie-preview]"), $("[data-balie-demo-banner]"));
+      if (api) {
+        api.addListener("videoConferenceJoined", () => api.executeCommand("toggleLobby", true));
+        api.addListener("knockingParticipant", (event) => knocking(event.participant));
+      }
+    } else if (!call && room) {
+      room = null;
+      if (api) { api.dispose(); api = null; }
+      stopPreview($("[data-balie-preview]"));
+      $("[data-balie-jitsi]").replaceChildren();
+      $("[data-balie-knocking]").replaceChildren();
+    }
+  }
+
+  poll(root.dataset.stateUrl, 3, (state) => {
+    if (!first) refreshQueue();
+    first = false;
+    showCall(state.call);
+  });
+}

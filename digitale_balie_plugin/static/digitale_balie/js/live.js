@@ -1,0 +1,80 @@
+// Shared helpers for live pages: polling with ETag, POST with the CSRF token, embedding a video room.
+// No user-facing text here: every string comes from the server-rendered page (translated there).
+
+export function csrfToken(root) {
+  const input = root.querySelector("input[name=csrfmiddlewaretoken]");
+  return input ? input.value : "";
+}
+
+export function post(url, root, data = {}) {
+  const body = new URLSearchParams(data);
+  return fetch(url, {
+    method: "POST", body, credentials: "same-origin",
+    headers: { "X-CSRFToken": csrfToken(root), Accept: "application/json" },
+  });
+}
+
+// Poll `url` every `seconds`; call `onChange(json)` only when the server's ETag changed.
+export function poll(url, seconds, onChange) {
+  let etag = "";
+  let timer = null;
+  const tick = async () => {
+    try {
+      const response = await fetch(url, { credentials: "same-origin", headers: etag ? { "If-None-Match": etag } : {} });
+      if (response.status === 200) {
+        etag = response.headers.get("ETag") || "";
+        onChange(await response.json());
+      }
+    } catch (error) {
+      // Network hiccup: try again on the next tick.
+    }
+    timer = window.setTimeout(tick, seconds * 1000);
+  };
+  tick();
+  return () => window.clearTimeout(timer);
+}
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const existing = document.querySelector(`script[data-external-api="${CSS.escape(src)}"]`);
+    if (existing) { resolve(); return; }
+    const script = document.createElement("script");
+    script.src = src;
+    script.dataset.externalApi = src;
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error("external_api.js failed to load"));
+    document.head.append(script);
+  });
+}
+
+// Embed the room described by the server's RoomAccess JSON; returns the Jitsi API (or null in demo mode).
+export async function embedRoom(call, container, preview, banner) {
+  if (call.is_demo) {
+    banner.textContent = (call.notices || []).join(" ");
+    banner.hidden = false;
+    preview.hidden = false;
+    try {
+      preview.srcObject = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+    } catch (error) {
+      preview.hidden = true;
+    }
+    return null;
+  }
+  if (call.notices && call.notices.length) {
+    banner.textContent = call.notices.join(" ");
+    banner.hidden = false;
+  }
+  await loadScript(call.external_api_url);
+  return new window.JitsiMeetExternalAPI(call.domain, {
+    roomName: call.room_name, jwt: call.jwt || undefined, parentNode: container, width: "100%", height: 480,
+    userInfo: { displayName: call.display_name },
+    configOverwrite: call.config_overwrite || {}, interfaceConfigOverwrite: call.interface_config_overwrite || {},
+  });
+}
+
+export function stopPreview(preview) {
+  if (preview && preview.srcObject) {
+    preview.srcObject.getTracks().forEach((track) => track.stop());
+    preview.srcObject = null;
+  }
+}

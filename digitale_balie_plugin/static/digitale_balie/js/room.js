@@ -1,0 +1,86 @@
+// The citizen's waiting room and call page: heartbeat, live state, messages, actions, the video room.
+import { embedRoom, poll, post, stopPreview } from "./live.js";
+
+const root = document.querySelector("[data-balie-room]");
+if (root) {
+  const $ = (selector) => root.querySelector(selector);
+  const texts = {};
+  $("[data-balie-texts]").content.querySelectorAll("[data-text]").forEach((node) => { texts[node.dataset.text] = node.textContent; });
+  const itemTemplate = $("[data-balie-action-template]");
+  const call = $("[data-balie-call]");
+  const preview = $("[data-balie-preview]");
+  let api = null;
+  let inCall = false;
+
+  const beat = () => post(root.dataset.heartbeatUrl, root).catch(() => {});
+  beat();
+  const heartbeat = window.setInterval(beat, 10000);
+
+  function renderMessages(messages) {
+    const list = $("[data-balie-messages]");
+    list.replaceChildren(...(messages.length ? messages.map((message) => {
+      const item = document.createElement("li");
+      const time = document.createElement("span");
+      time.className = "balie-time";
+      time.textContent = message.time;
+      item.append(time, " ", message.text);
+      return item;
+    }) : [Object.assign(document.createElement("li"), { textContent: texts["no-messages"] })]));
+  }
+
+  function renderAction(action) {
+    const item = itemTemplate.content.firstElementChild.cloneNode(true);
+    item.dataset.actionId = action.id;
+    item.dataset.status = action.status;
+    const field = (name) => item.querySelector(`[data-field="${name}"]`);
+    field("label").textContent = action.label;
+    field("status_label").textContent = action.status_label;
+    field("text").textContent = (action.summary && action.summary.text) || "";
+    const url = action.summary && action.summary.url;
+    field("link").hidden = !url;
+    if (url) {
+      const link = field("link").querySelector("a");
+      link.href = url;
+      link.textContent = action.summary.url_label || url;
+    }
+    const done = field("done");
+    done.hidden = action.final;
+    done.addEventListener("click", () => post(root.dataset.actionUrl.replace("{id}", action.id), root, { done: "1" }));
+    return item;
+  }
+
+  function renderActions(actions) {
+    const list = $("[data-balie-actions]");
+    list.replaceChildren(...(actions.length ? actions.map(renderAction)
+      : [Object.assign(document.createElement("li"), { textContent: texts.nothing })]));
+    actions.filter((action) => action.status === "sent").forEach((action) => {
+      post(root.dataset.actionUrl.replace("{id}", action.id), root, { opened: "1" });
+    });
+  }
+
+  async function renderCall(state) {
+    if (state.call && !inCall) {
+      inCall = true;
+      call.hidden = false;
+      $("[data-balie-waiting]").hidden = true;
+      api = await embedRoom(state.call, $("[data-balie-jitsi]"), preview, $("[data-balie-demo-banner]"));
+    } else if (!state.call && inCall) {
+      inCall = false;
+      if (api) { api.dispose(); api = null; }
+      stopPreview(preview);
+      call.hidden = true;
+    }
+  }
+
+  const stop = poll(root.dataset.stateUrl, 3, (state) => {
+    $("[data-balie-headline]").textContent = state.headline;
+    renderMessages(state.messages);
+    renderActions(state.actions);
+    renderCall(state);
+    if (state.ended) {
+      window.clearInterval(heartbeat);
+      stop();
+    }
+  });
+  window.addEventListener("pagehide", () => stopPreview(preview));
+}

@@ -1,0 +1,233 @@
+"""The clerk's counter seat in the Wagtail admin: one page all day, live queue, call, actions.
+
+Every POST works as a plain form (redirect back to the console); the console's JavaScript only
+adds live updates and the embedded video room.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ..actions.registry import action_types
+from ..actions.service import ActionNotAllowed, create_action
+from ..booking import service as booking
+from ..booking.availability import free_slots
+from ..calls import console, sessions
+from ..console_forms import ContactForm, EndCallForm, GuestForm, MessageForm
+from ..exceptions import CounterError
+from ..integrations.video import get_video_provider
+from ..models import CallSession, CounterSeat, Outcome
+from ..models.choices import BookedVia
+from .live import allow_frames, etag_matches, json_with_etag, not_modified
+
+
+def _seat(request, seat_id) -> CounterSeat:
+    """Only clerks of this seat get past here; everyone else gets a 404 (the seat's queue is not theirs)."""
+    if seat_id not in console.clerk_seat_ids(request.user):
+        raise Http404
+    return get_object_or_404(CounterSeat.objects.select_related("site"), pk=seat_id)
+
+
+def _session(seat, session_id) -> CallSession:
+    return get_object_or_404(
+        CallSession.objects.select_related("site", "appointment", "service"), pk=session_id, seat=seat
+    )
+
+
+def choose_seat(request):
+    seat_ids = console.clerk_seat_ids(request.user)
+    if not seat_ids:
+        raise PermissionDenied
+    seats = CounterSeat.objects.filter(pk__in=seat_ids).select_related("site")
+    if len(seats) == 1:
+        return HttpResponseRedirect(reverse("digitale_balie_console", args=[seats[0].pk]))
+    return TemplateResponse(request, "digitale_balie/console/choose_seat.html", {"seats": seats})
+
+
+@require_GET
+def counter(request, seat_id):
+    seat = _seat(request, seat_id)
+    console.ensure_sessions(seat)
+    provider = get_video_provider()
+    context = {
+        "seat": seat,
+        "state": console.state(seat, request.user),
+        "message_form": MessageForm(),
+        "guest_form": GuestForm(),
+        "contact_form": ContactForm(seat=seat),
+        "end_form": EndCallForm(),
+        "action_types": [(kind, kind.clerk_form_class()) for kind in action_types().values()],
+        "state_url": reverse("digitale_balie:seat_state", args=[seat.pk]),
+        "video_notices": _notices(provider),
+    }
+    response = TemplateResponse(request, "digitale_balie/console/counter.html", context)
+    return allow_frames(response, provider.frame_origins())
+
+
+def _notices(provider):
+    access = provider.room_access(
+        provider.new_room_name(), _probe_participant(), not_after=timezone.now() + timedelta(minutes=5)
+    )
+    return list(access.notices)
+
+
+def _probe_participant():
+    from ..integrations.video.base import Participant, ParticipantRole
+
+    return Participant(display_name="-", role=ParticipantRole.MODERATOR, participant_id="probe")
+
+
+@require_GET
+def counter_state(request, seat_id):
+    """Polled every 3 s. Unchanged: the user lookup only, then a 304 from cached versions and presence."""
+    if not request.user.is_authenticated or seat_id not in console.clerk_seat_ids(request.user):
+        raise Http404
+    seat = CounterSeat(pk=seat_id)
+    etag = console.presence_etag(seat)
+    if etag_matches(request, etag):
+        return not_modified(etag)
+    seat = _seat(request, seat_id)
+    return json_with_etag(console.state(seat, request.user), etag)
+
+
+@require_POST
+def session_command(request, seat_id, session_id, command):
+    seat = _seat(request, seat_id)
+    session = _session(seat, session_id)
+    handler = command_for(command)
+    if handler is None:
+        raise Http404
+    try:
+        handler(request, seat, session)
+    except CounterError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("digitale_balie_console", args=[seat.pk]) + f"#session-{session.pk}")
+
+
+@require_POST
+def open_contact(request, seat_id):
+    seat = _seat(request, seat_id)
+    form = ContactForm(request.POST, seat=seat)
+    if form.is_valid():
+        data = form.cleaned_data
+        sessions.open_contact(
+            seat,
+            channel=data["channel"],
+            clerk=request.user,
+            citizen_name=data["citizen_name"],
+            service=data["service"],
+        )
+        messages.success(request, _("The conversation is open. You can now use the actions."))
+    else:
+        messages.error(request, _("Check the form to open a conversation."))
+    return HttpResponseRedirect(reverse("digitale_balie_console", args=[seat.pk]))
+
+
+def _start(request, seat, session):
+    sessions.start_call(session, request.user)
+
+
+def _message(request, seat, session):
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        raise CounterError(_("Write a message first."))
+    sessions.send_message(session, form.cleaned_data["text"], by_user=request.user)
+    messages.success(request, _("Message sent."))
+
+
+def _no_show(request, seat, session):
+    sessions.mark_no_show(session, request.user)
+
+
+def _guest(request, seat, session):
+    form = GuestForm(request.POST)
+    if not form.is_valid():
+        raise CounterError(_("Fill in the guest's name."))
+    raw = sessions.invite_guest(session, form.cleaned_data["name"], by_user=request.user)
+    url = _guest_url(session, raw)
+    messages.success(request, _("Guest link (send it to the guest): %(url)s") % {"url": url})
+
+
+def _guest_url(session, raw):
+    from ..booking.links import citizen_url
+
+    return citizen_url(session.site, "guest", raw)
+
+
+def _revoke(request, seat, session):
+    sessions.revoke_guest(session, int(request.POST.get("access", "0") or 0), by_user=request.user)
+
+
+def _end(request, seat, session):
+    slots = _follow_up_slots(session)
+    form = EndCallForm(request.POST, slots=slots)
+    if not form.is_valid():
+        raise CounterError(_("Choose an outcome to end the conversation."))
+    data = form.cleaned_data
+    follow_up = _book_follow_up(session, data["follow_up_slot"], request.user) if data["follow_up_slot"] else None
+    sessions.end_call(
+        session, request.user, outcome=data["outcome"] or Outcome.RESOLVED, notes=data["notes"], follow_up=follow_up
+    )
+    messages.success(request, _("The conversation has ended."))
+
+
+def _follow_up_slots(session):
+    if not session.service_id:
+        return []
+    today = console.today()
+    return free_slots(session.service, first_day=today, last_day=today + timedelta(days=14))[:40]
+
+
+def _book_follow_up(session, start, clerk):
+    appointment = session.appointment
+    if appointment is None:
+        raise CounterError(_("A follow-up needs an appointment with contact details."))
+    citizen = booking.CitizenDetails(
+        name=appointment.citizen_name,
+        email=appointment.email,
+        phone=appointment.phone,
+        language=appointment.language,
+        sms_consent=appointment.sms_consent,
+    )
+    return booking.book_appointment(
+        session.service,
+        start,
+        citizen,
+        channel=appointment.channel,
+        booked_via=BookedVia.PHONE if session.channel == "phone" else BookedVia.DESK,
+        booked_by=clerk,
+        email_confirmed=appointment.email_confirmed,
+    ).appointment
+
+
+def _action(kind):
+    def handler(request, seat, session):
+        form = action_types()[kind].clerk_form_class(request.POST)
+        if not form.is_valid():
+            raise CounterError(_("Check the form of the action."))
+        try:
+            create_action(session, kind, form.cleaned_data, by_user=request.user)
+        except ActionNotAllowed as exc:
+            raise CounterError(_("This action is not possible now.")) from exc
+
+    return handler
+
+
+COMMANDS = {"start": _start, "message": _message, "no-show": _no_show, "guest": _guest, "revoke": _revoke, "end": _end}
+
+
+def command_for(name):
+    if name.startswith("action-"):
+        kind = name.removeprefix("action-")
+        return _action(kind) if kind in action_types() else None
+    return COMMANDS.get(name)

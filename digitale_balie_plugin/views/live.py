@@ -1,0 +1,30 @@
+"""JSON endpoints polled by the waiting room and the console: ETag first, database second."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse, JsonResponse
+
+
+def etag_matches(request, etag: str) -> bool:
+    return request.headers.get("If-None-Match", "").strip() == f'"{etag}"'
+
+
+def not_modified(etag: str) -> HttpResponse:
+    response = HttpResponse(status=304)
+    response["ETag"] = f'"{etag}"'
+    return response
+
+
+def json_with_etag(data: dict, etag: str) -> JsonResponse:
+    response = JsonResponse(data)
+    response["ETag"] = f'"{etag}"'
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def allow_frames(response, origins: list[str]):
+    """Open the strict CSP for one embedded video room, on this response only."""
+    if origins:
+        response._csp_replace = {"frame-src": list(origins)}  # replaces 'none' (never combine it)
+        response._csp_update = {"script-src": list(origins), "connect-src": list(origins)}
+    return response

@@ -1,0 +1,159 @@
+"""Citizen side of the conversation: join link → cookie → waiting room → call → ended.
+
+The join link's token is exchanged on first visit for an HttpOnly, SameSite cookie scoped to the
+room's path, then the browser moves to a URL without the token, so it never sits in the address
+bar, the history or a Referer header.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..actions.registry import action_type
+from ..calls import sessions
+from ..exceptions import InvalidToken
+from ..integrations.video import get_video_provider
+from ..integrations.video.base import Participant, ParticipantRole
+from ..models import ActionStatus, SessionStatus
+from .citizen import invalid_link, render, route_url
+from .live import allow_frames
+
+
+def cookie_name(session_id: int) -> str:
+    """One cookie per conversation; the token inside is bound to that session only."""
+    return f"balie_room_{session_id}"
+
+
+def _room_path(request, page, session_id) -> str:
+    return route_url(request, page, "room", session_id)
+
+
+def _enter(request, page, joined) -> HttpResponse:
+    path = _room_path(request, page, joined.session.pk)
+    response = HttpResponseRedirect(path)
+    response.set_cookie(
+        cookie_name(joined.session.pk),
+        joined.cookie_token,
+        path="/",
+        expires=joined.access.expires_at,
+        httponly=True,
+        secure=request.is_secure(),
+        samesite="Lax",
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def join(request, page, token):
+    try:
+        joined = sessions.join_with_link(token, page.get_site())
+    except sessions.SessionClosed:
+        return render(request, page, "room_ended.html", status=410)
+    except InvalidToken:
+        return invalid_link(request, page)
+    return _enter(request, page, joined)
+
+
+def join_guest(request, page, token):
+    try:
+        joined = sessions.join_as_guest(token, page.get_site())
+    except InvalidToken:
+        return invalid_link(request, page)
+    return _enter(request, page, joined)
+
+
+def access_or_404(request, session_id, site_id=None):
+    access = sessions.access_for(session_id, request.COOKIES.get(cookie_name(session_id)))
+    if access is None or (site_id is not None and access.session.site_id != site_id):
+        raise Http404
+    return access
+
+
+def _access(request, page, session_id):
+    return access_or_404(request, session_id, page.get_site().pk)
+
+
+def room(request, page, session_id):
+    """The waiting room and, once the clerk starts, the call itself."""
+    try:
+        access = _access(request, page, session_id)
+    except Http404:
+        return invalid_link(request, page)
+    session = access.session
+    if not session.is_open and session.ended_at and session.links_valid_until < timezone.now():
+        return render(request, page, "room_ended.html", status=410)
+    provider = get_video_provider()
+    response = render(
+        request,
+        page,
+        "room.html",
+        {
+            "session": session,
+            "access": access,
+            "state": citizen_state(access),
+            "state_url": reverse("digitale_balie:room_state", args=[session.pk]),
+            "heartbeat_url": reverse("digitale_balie:room_heartbeat", args=[session.pk]),
+            "action_url": reverse("digitale_balie:room_action", args=[session.pk, 0]).replace("/0/", "/{id}/"),
+            "device_test_url": route_url(request, page, "device_test"),
+        },
+    )
+    response["Referrer-Policy"] = "same-origin"
+    return allow_frames(response, provider.frame_origins())
+
+
+def citizen_state(access) -> dict:
+    """Everything the citizen's page shows, as JSON-safe data."""
+    session = access.session
+    data = {
+        "status": session.status,
+        "status_label": str(SessionStatus(session.status).label),
+        "headline": str(_headline(session)),
+        "messages": [
+            {"text": m.text, "time": timezone.localtime(m.created_at).strftime("%H:%M")} for m in session.messages.all()
+        ],
+        "actions": _actions(session),
+        "call": None,
+        "ended": not session.is_open,
+    }
+    if session.status == SessionStatus.IN_CALL and session.channel == "video":
+        data["call"] = _room_access(session, access).to_json()
+    return data
+
+
+def _headline(session):
+    if session.status == SessionStatus.IN_CALL:
+        return _("Your conversation has started.")
+    if session.status in (SessionStatus.ENDED, SessionStatus.NO_SHOW):
+        return _("The conversation has ended. Thank you.")
+    return _("Please wait. The clerk will let you in soon.")
+
+
+def _actions(session) -> list[dict]:
+    items = []
+    for action in session.actions.all():
+        kind = action_type(action.kind)
+        if kind is None:
+            continue
+        items.append(
+            {
+                "id": action.pk,
+                "kind": action.kind,
+                "label": str(kind.label),
+                "status": action.status,
+                "status_label": str(ActionStatus(action.status).label),
+                "final": action.is_final,
+                "summary": kind.citizen_summary(action),
+            }
+        )
+    return items
+
+
+def _room_access(session, access):
+    role = ParticipantRole.CITIZEN if access.role == "citizen" else ParticipantRole.GUEST
+    participant = Participant(
+        display_name=access.display_name or _("Citizen"), role=role, participant_id=f"{access.role}-{access.pk}"
+    )
+    return get_video_provider().room_access(session.room_name, participant, not_after=session.links_valid_until)

@@ -1,0 +1,98 @@
+"""Every citizen and clerk URL of the video counter, requested by everyone: only the right person gets in."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from digitale_balie_plugin.booking import service as booking
+from digitale_balie_plugin.models import CallSession, InCallAction
+from tests.factories import SeatFactory
+from tests.integration.conftest import at
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def clerk_of(seat, username, django_user_model):
+    group = Group.objects.create(name=f"clerks-{username}")
+    group.permissions.set(Permission.objects.filter(codename__in=["access_admin", "work_at_counter"]))
+    seat.clerk_groups.add(group)
+    user = django_user_model.objects.create_user(username, password="pw")
+    user.groups.add(group)
+    return user
+
+
+def citizen_with_room(appointment):
+    client = Client()
+    body = next(m.body for m in mail.outbox if m.to == [appointment.email])
+    client.get(re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", body).group(1))
+    return client
+
+
+@pytest.fixture
+def world(service, seat, counter_page, django_user_model):
+    other_seat = SeatFactory(services_for=service)
+    mine = booking.book_appointment(service, at(7, 10), booking.CitizenDetails(name="A", email="a@example.be"))
+    theirs = booking.book_appointment(service, at(7, 11), booking.CitizenDetails(name="B", email="b@example.be"))
+    right_citizen, other_citizen = citizen_with_room(mine.appointment), citizen_with_room(theirs.appointment)
+    session = CallSession.objects.get(appointment=mine.appointment)
+    right_clerk = clerk_of(seat if session.seat_id == seat.pk else other_seat, "right", django_user_model)
+    other_clerk = clerk_of(other_seat if session.seat_id == seat.pk else seat, "other", django_user_model)
+    editor = django_user_model.objects.create_user("editor", password="pw")
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    action = InCallAction.objects.create(
+        session=session, kind="share_message", payload={"text": "x"}, expires_at=mine.appointment.end, status="sent"
+    )
+    return {
+        "session": session,
+        "action": action,
+        "page": counter_page,
+        "right_citizen": right_citizen,
+        "other_citizen": other_citizen,
+        "right_clerk": right_clerk,
+        "other_clerk": other_clerk,
+        "editor": editor,
+    }
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_only_the_right_person_gets_in(world):
+    session, action = world["session"], world["action"]
+    citizen_urls = [
+        ("get", world["page"].url + f"room/{session.pk}/"),
+        ("get", reverse("digitale_balie:room_state", args=[session.pk])),
+        ("post", reverse("digitale_balie:room_heartbeat", args=[session.pk])),
+        ("post", reverse("digitale_balie:room_action", args=[session.pk, action.pk])),
+    ]
+    clerk_urls = [
+        ("get", reverse("digitale_balie_console", args=[session.seat_id])),
+        ("get", reverse("digitale_balie:seat_state", args=[session.seat_id])),
+        ("post", reverse("digitale_balie_session_command", args=[session.seat_id, session.pk, "message"])),
+        ("post", reverse("digitale_balie_open_contact", args=[session.seat_id])),
+    ]
+    strangers = {
+        "anonymous": Client(),
+        "other citizen": world["other_citizen"],
+        "clerk of another seat": logged_in(world["other_clerk"]),
+        "editor": logged_in(world["editor"]),
+    }
+    for who, client in strangers.items():
+        for method, url in citizen_urls + clerk_urls:
+            status = getattr(client, method)(url, {"text": "hallo"}).status_code
+            assert status in (302, 403, 404), f"{who} got {status} on {method} {url}"
+            if status == 302:  # only the admin's login redirect is acceptable
+                assert "/login/" in getattr(client, method)(url)["Location"], f"{who}: {url}"
+
+    for method, url in citizen_urls:
+        assert getattr(world["right_citizen"], method)(url).status_code in (200, 204), url
+    clerk = logged_in(world["right_clerk"])
+    for method, url in clerk_urls:
+        assert getattr(clerk, method)(url, {"text": "hallo", "channel": "phone"}).status_code in (200, 302), url
