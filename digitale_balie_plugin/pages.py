@@ -77,6 +77,10 @@ class DigitalCounterPageMixin(RoutablePageMixin):
     def guest(self, request, token):
         return room.join_guest(request, self, token)
 
+    @path("walk-in/", name="walk_in")
+    def walk_in(self, request):
+        return room.walk_in(request, self)
+
     @path("room/<int:session_id>/", name="room")
     def room(self, request, session_id):
         return room.room(request, self, session_id)

@@ -6,9 +6,11 @@ Add them to any page's StreamField::
 """
 
 from .booking import AppointmentBookingBlock
+from .video_room import VideoRoomBlock
 
 COUNTER_BLOCKS = [
     ("appointment_booking", AppointmentBookingBlock()),
+    ("video_room", VideoRoomBlock()),
 ]
 
-__all__ = ["COUNTER_BLOCKS", "AppointmentBookingBlock"]
+__all__ = ["COUNTER_BLOCKS", "AppointmentBookingBlock", "VideoRoomBlock"]

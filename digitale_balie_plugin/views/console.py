@@ -59,13 +59,15 @@ def counter(request, seat_id):
     seat = _seat(request, seat_id)
     console.ensure_sessions(seat)
     provider = get_video_provider()
+    state = console.state(seat, request.user)
+    current = CallSession.objects.filter(pk=state["current"]).select_related("service").first()
     context = {
         "seat": seat,
-        "state": console.state(seat, request.user),
+        "state": state,
         "message_form": MessageForm(),
         "guest_form": GuestForm(),
         "contact_form": ContactForm(seat=seat),
-        "end_form": EndCallForm(),
+        "end_form": EndCallForm(slots=_follow_up_slots(current) if current else ()),
         "action_types": [(kind, kind.clerk_form_class()) for kind in action_types().values()],
         "state_url": reverse("digitale_balie:seat_state", args=[seat.pk]),
         "video_notices": _notices(provider),

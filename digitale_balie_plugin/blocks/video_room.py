@@ -1,0 +1,49 @@
+"""The walk-in digital counter: take a virtual ticket during opening hours, talk without an appointment."""
+
+from __future__ import annotations
+
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+from .booking import _site_for, service_choices
+
+
+class VideoRoomValue(blocks.StructValue):
+    @cached_property
+    def service_ids(self) -> list[int]:
+        return [int(pk) for pk in self.get("services") or [] if str(pk).isdigit()]
+
+    def services_for(self, site):
+        from ..models import Service
+
+        services = Service.objects.active().for_site(site).filter(offers_video=True)
+        return services.filter(pk__in=self.service_ids) if self.service_ids else services
+
+
+class VideoRoomBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label=_("Heading"), required=False, default=_("Talk to us now"))
+    intro = blocks.RichTextBlock(label=_("Introduction"), required=False, features=["bold", "italic", "link"])
+    services = blocks.MultipleChoiceBlock(label=_("Services"), choices=service_choices, required=False,
+                                          help_text=_("Leave empty for every video service of this site."))
+
+    class Meta:
+        icon = "user"
+        label = _("Walk-in video counter")
+        description = _("Citizens without an appointment take a virtual ticket during opening hours.")
+        template = "digitale_balie/blocks/video_room_block.html"
+        value_class = VideoRoomValue
+        preview_value = {"heading": "Praat nu met ons", "intro": "<p>Zonder afspraak, tijdens de openingsuren.</p>",
+                         "services": []}
+
+    def get_context(self, value, parent_context=None):
+        from ..booking.links import counter_page_path
+        from ..booking.opening import next_opening, open_seats
+
+        context = super().get_context(value, parent_context)
+        site = _site_for((parent_context or {}).get("request"), (parent_context or {}).get("page"))
+        services = list(value.services_for(site)) if site else []
+        path = counter_page_path(site) if site else None
+        context.update({"services": services, "counter_path": path, "is_open": bool(services and open_seats(services)),
+                        "opens_at": next_opening(services) if services else None})
+        return context
