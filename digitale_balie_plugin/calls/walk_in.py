@@ -32,9 +32,18 @@ def take_ticket(service, *, name: str, contact: str) -> Joined:
         number = (CallSession.objects.for_day(seat, today()).aggregate(top=Max("ticket_number"))["top"] or 0) + 1
         now = timezone.now()
         session = CallSession.objects.create(
-            site_id=seat.site_id, seat=seat, service=service, citizen_name=name, contact=contact, is_walk_in=True,
-            ticket_number=number, planned_start=now, waiting_since=now, status=SessionStatus.WAITING,
-            room_name=get_video_provider().new_room_name())
+            site_id=seat.site_id,
+            seat=seat,
+            service=service,
+            citizen_name=name,
+            contact=contact,
+            is_walk_in=True,
+            ticket_number=number,
+            planned_start=now,
+            waiting_since=now,
+            status=SessionStatus.WAITING,
+            room_name=get_video_provider().new_room_name(),
+        )
         raw, access = ParticipantAccess.issue(session, ParticipantAccess.Role.CITIZEN, name)
         record("session.walk_in", session, actor_label="citizen", site=seat.site, ticket=number)
         transaction.on_commit(lambda: live.bump(session))
@@ -42,14 +51,23 @@ def take_ticket(service, *, name: str, contact: str) -> Joined:
 
 
 def _shortest_queue(seats):
-    counts = dict(CallSession.objects.filter(seat__in=seats, status__in=[SessionStatus.WAITING, SessionStatus.IN_CALL])
-                  .values_list("seat").annotate(n=Count("pk")))
+    counts = dict(
+        CallSession.objects.filter(seat__in=seats, status__in=[SessionStatus.WAITING, SessionStatus.IN_CALL])
+        .values_list("seat")
+        .annotate(n=Count("pk"))
+    )
     return min(seats, key=lambda seat: (counts.get(seat.pk, 0), seat.pk))
 
 
 def position(session: CallSession) -> tuple[int, int]:
     """(place in the queue, expected wait in minutes) for a waiting walk-in ticket."""
-    ahead = CallSession.objects.for_day(session.seat, today()).filter(is_walk_in=True).filter(Q(status=SessionStatus.WAITING, ticket_number__lt=session.ticket_number) | Q(status=SessionStatus.IN_CALL))
+    ahead = (
+        CallSession.objects.for_day(session.seat, today())
+        .filter(is_walk_in=True)
+        .filter(
+            Q(status=SessionStatus.WAITING, ticket_number__lt=session.ticket_number) | Q(status=SessionStatus.IN_CALL)
+        )
+    )
     count = ahead.count()
     minutes = session.service.duration_minutes if session.service_id else 15
     return count + 1, count * minutes

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from ..actions.registry import action_type
 from ..calls import sessions
 from ..calls.walk_in import CounterClosed, position, take_ticket
-from ..forms import WalkInForm
 from ..exceptions import InvalidToken
+from ..forms import WalkInForm
 from ..integrations.video import get_video_provider
 from ..integrations.video.base import Participant, ParticipantRole
 from ..models import ActionStatus, SessionStatus
@@ -76,8 +76,9 @@ def walk_in(request, page):
     if not form.is_valid():
         return render(request, page, "walk_in.html", {"form": form}, status=400)
     try:
-        joined = take_ticket(form.cleaned_data["service"], name=form.cleaned_data["name"],
-                             contact=form.cleaned_data["contact"])
+        joined = take_ticket(
+            form.cleaned_data["service"], name=form.cleaned_data["name"], contact=form.cleaned_data["contact"]
+        )
     except CounterClosed as exc:
         return render(request, page, "walk_in.html", {"form": form, "closed": exc.message}, status=409)
     return _enter(request, page, joined)
@@ -145,7 +146,9 @@ def _headline(session):
     if session.is_walk_in and session.status == SessionStatus.WAITING:
         place, minutes = position(session)
         return _("You are number %(place)s in the queue. Expected wait: about %(minutes)s minutes.") % {
-            "place": place, "minutes": minutes}
+            "place": place,
+            "minutes": minutes,
+        }
     if session.status == SessionStatus.IN_CALL:
         return _("Your conversation has started.")
     if session.status in (SessionStatus.ENDED, SessionStatus.NO_SHOW):

@@ -47,7 +47,9 @@ def test_outside_opening_hours_the_block_says_when_it_opens(walk_in_page, servic
     frozen_now.move_to(at(7, 20))
     html = Client().get(walk_in_page.url).content.decode()
     assert "gesloten" in html and "dinsdag 8 december, 09:00" in html
-    response = Client().post(walk_in_page.url + "walk-in/", {"service": service.pk, "name": "Laat", "contact": "x@y.be"})
+    response = Client().post(
+        walk_in_page.url + "walk-in/", {"service": service.pk, "name": "Laat", "contact": "x@y.be"}
+    )
     assert response.status_code == 409 and not CallSession.objects.exists()
 
 
