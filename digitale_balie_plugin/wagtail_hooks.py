@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
 from .admin_views import DigitalCounterAdminGroup
-from .views import clerk, console
+from .views import clerk, console, status
 
 modeladmin_register(DigitalCounterAdminGroup)
 
@@ -17,6 +17,7 @@ def register_admin_urls():
     return [
         path("digitale-balie/book/", clerk.book_on_behalf, name="digitale_balie_book_on_behalf"),
         path("digitale-balie/counter/", console.choose_seat, name="digitale_balie_choose_seat"),
+        path("digitale-balie/status/", status.integrations_status, name="digitale_balie_integrations_status"),
         path("digitale-balie/counter/<int:seat_id>/", console.counter, name="digitale_balie_console"),
         path("digitale-balie/counter/<int:seat_id>/contact/", console.open_contact, name="digitale_balie_open_contact"),
         path(
@@ -56,3 +57,13 @@ def register_counter_menu_item():
         order=249,
         permission="digitale_balie.work_at_counter",
     )
+
+
+@hooks.register("register_settings_menu_item")
+def register_status_menu_item():
+    class SuperuserMenuItem(MenuItem):
+        def is_shown(self, request):
+            return request.user.is_superuser
+
+    return SuperuserMenuItem(_("Integrations status"), reverse("digitale_balie_integrations_status"),
+                             icon_name="cogs", order=900)

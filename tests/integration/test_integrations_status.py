@@ -1,0 +1,37 @@
+"""The admin's integrations status page: readable for superusers, never a 500, even when Jitsi is down."""
+
+import pytest
+import requests
+import responses
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+VIDEO = {"BACKEND": "jitsi", "OPTIONS": {"DEPLOYMENT": "self_hosted", "DOMAIN": "meet.stad.example",
+                                         "APP_ID": "balie", "APP_SECRET": "s" * 48}}
+
+
+@pytest.mark.parametrize("answer", [dict(body="function JitsiMeetExternalAPI(){}", status=200),
+                                    dict(body="<html>login</html>", status=200), dict(body="", status=503),
+                                    dict(body=requests.ConnectionError("refused")), dict(body=requests.Timeout("slow"))])
+def test_status_page_reports_instead_of_failing(admin_client, answer):
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock, override_settings(
+            DIGITALE_BALIE={"VIDEO": VIDEO}):
+        mock.add(responses.GET, "https://meet.stad.example/external_api.js", **answer)
+        response = admin_client.get("/admin/digitale-balie/status/")
+    assert response.status_code == 200
+    assert "meet.stad.example" in response.content.decode()
+
+
+def test_demo_video_is_flagged_on_the_page(admin_client):
+    html = admin_client.get("/admin/digitale-balie/status/").content.decode()
+    assert "VIDEO" in html and "SMS" in html
+
+
+def test_only_superusers(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("editor", password="pw")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    assert client.get("/admin/digitale-balie/status/").status_code in (302, 403)
