@@ -77,6 +77,10 @@ class DigitalCounterPageMixin(RoutablePageMixin):
     def guest(self, request, token):
         return room.join_guest(request, self, token)
 
+    @path("device-test/room/", name="test_room")
+    def test_room(self, request):
+        return room.test_room(request, self)
+
     @path("walk-in/", name="walk_in")
     def walk_in(self, request):
         return room.walk_in(request, self)

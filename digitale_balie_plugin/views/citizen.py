@@ -257,7 +257,7 @@ def confirm_email(request, page, token):
 
 
 def device_test(request, page):
-    return render(request, page, "device_test.html")
+    return render(request, page, "device_test.html", {"test_room_url": route_url(request, page, "test_room")})
 
 
 def invalid_link(request, page):

@@ -182,3 +182,28 @@ def _room_access(session, access):
         display_name=access.display_name or _("Citizen"), role=role, participant_id=f"{access.role}-{access.pk}"
     )
     return get_video_provider().room_access(session.room_name, participant, not_after=session.links_valid_until)
+
+
+TEST_ROOM_MINUTES = 15
+
+
+def test_room(request, page):
+    """A personal test room, alone, before the real conversation: nothing stored, the token dies in 15 minutes."""
+    from datetime import timedelta
+
+    from ..ratelimit import hit
+
+    if not hit(request, "test-room", 5, 3600):
+        return render(request, page, "too_many_requests.html", status=429)
+    provider = get_video_provider()
+    participant = Participant(display_name=_("Test"), role=ParticipantRole.CITIZEN, participant_id="test")
+    access = provider.room_access(
+        provider.new_room_name(), participant, not_after=timezone.now() + timedelta(minutes=TEST_ROOM_MINUTES)
+    )
+    response = render(
+        request,
+        page,
+        "test_room.html",
+        {"call": access.to_json(), "device_test_url": route_url(request, page, "device_test")},
+    )
+    return allow_frames(response, provider.frame_origins())

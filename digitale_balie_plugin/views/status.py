@@ -18,18 +18,30 @@ def integrations_status(request):
     """Superusers only: the page shows configuration details and calls the providers."""
     if not request.user.is_superuser:
         raise PermissionDenied
-    return TemplateResponse(request, "digitale_balie/admin/integrations_status.html",
-                            {"kinds": [_describe(registry) for registry in REGISTRIES]})
+    return TemplateResponse(
+        request,
+        "digitale_balie/admin/integrations_status.html",
+        {"kinds": [_describe(registry) for registry in REGISTRIES]},
+    )
 
 
 def _describe(registry) -> dict:
     try:
         provider = registry.get_provider()
     except ConfigurationError as exc:
-        return {"kind": registry.kind, "provider": registry.configured_backend(), "problems": [str(exc)],
-                "lines": [], "demo_warning": ""}
+        return {
+            "kind": registry.kind,
+            "provider": registry.configured_backend(),
+            "problems": [str(exc)],
+            "lines": [],
+            "demo_warning": "",
+        }
     lines = provider.check_status() if hasattr(provider, "check_status") else []
     demo = provider.is_demo and not settings.DEBUG
-    return {"kind": registry.kind, "provider": provider.verbose_name or provider.identifier,
-            "problems": [str(problem) for problem in provider.check_config()], "lines": lines,
-            "demo_warning": _("A demo provider is active on a production site.") if demo else ""}
+    return {
+        "kind": registry.kind,
+        "provider": provider.verbose_name or provider.identifier,
+        "problems": [str(problem) for problem in provider.check_config()],
+        "lines": lines,
+        "demo_warning": _("A demo provider is active on a production site.") if demo else "",
+    }

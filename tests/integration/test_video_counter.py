@@ -174,3 +174,35 @@ def test_no_show_kills_the_link(client, appointment, clerk, seat):
     appointment.refresh_from_db()
     assert appointment.status == "no_show"
     assert client.get(room_url).status_code in (404, 410)
+
+
+def test_personal_test_room_is_rate_limited(client, counter_page):
+    url = counter_page.url + "device-test/room/"
+    for _ in range(5):
+        response = client.get(url)
+        assert response.status_code == 200 and "balie-test-room" in response.content.decode()
+    assert client.get(url).status_code == 429
+
+
+def test_end_with_a_follow_up_books_it_in_one_step(client, appointment, clerk, seat, service):
+    from django.test import Client
+
+    from digitale_balie_plugin.booking.availability import free_slots
+    from digitale_balie_plugin.models import Appointment
+
+    enter_room(client, appointment)
+    session = CallSession.objects.get(appointment=appointment)
+    console = Client()
+    console.force_login(clerk)
+    console.post(reverse("digitale_balie_session_command", args=[seat.pk, session.pk, "start"]))
+    page = console.get(reverse("digitale_balie_console", args=[seat.pk])).content.decode()
+    slot = free_slots(service, first_day=at(8, 0).date(), last_day=at(8, 0).date())[0]
+    assert f'value="{slot.key}"' in page
+    console.post(
+        reverse("digitale_balie_session_command", args=[seat.pk, session.pk, "end"]),
+        {"outcome": "follow_up", "notes": "", "follow_up_slot": slot.key},
+    )
+    session.refresh_from_db()
+    follow_up = Appointment.objects.exclude(pk=appointment.pk).get()
+    assert session.follow_up == follow_up and session.outcome == "follow_up"
+    assert follow_up.email_confirmed and follow_up.booked_by == clerk and follow_up.start == slot.start
