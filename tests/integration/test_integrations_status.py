@@ -7,16 +7,27 @@ from django.test import override_settings
 
 pytestmark = pytest.mark.django_db
 
-VIDEO = {"BACKEND": "jitsi", "OPTIONS": {"DEPLOYMENT": "self_hosted", "DOMAIN": "meet.stad.example",
-                                         "APP_ID": "balie", "APP_SECRET": "s" * 48}}
+VIDEO = {
+    "BACKEND": "jitsi",
+    "OPTIONS": {"DEPLOYMENT": "self_hosted", "DOMAIN": "meet.stad.example", "APP_ID": "balie", "APP_SECRET": "s" * 48},
+}
 
 
-@pytest.mark.parametrize("answer", [dict(body="function JitsiMeetExternalAPI(){}", status=200),
-                                    dict(body="<html>login</html>", status=200), dict(body="", status=503),
-                                    dict(body=requests.ConnectionError("refused")), dict(body=requests.Timeout("slow"))])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"body": "function JitsiMeetExternalAPI(){}", "status": 200},
+        {"body": "<html>login</html>", "status": 200},
+        {"body": "", "status": 503},
+        {"body": requests.ConnectionError("refused")},
+        {"body": requests.Timeout("slow")},
+    ],
+)
 def test_status_page_reports_instead_of_failing(admin_client, answer):
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock, override_settings(
-            DIGITALE_BALIE={"VIDEO": VIDEO}):
+    with (
+        responses.RequestsMock(assert_all_requests_are_fired=False) as mock,
+        override_settings(DIGITALE_BALIE={"VIDEO": VIDEO}),
+    ):
         mock.add(responses.GET, "https://meet.stad.example/external_api.js", **answer)
         response = admin_client.get("/admin/digitale-balie/status/")
     assert response.status_code == 200
