@@ -110,6 +110,12 @@ DIGITALE_BALIE = {
     "BASE_TEMPLATE": "base.html",
     # Every integration kind defaults to its offline demo provider. Real providers, e.g.:
     # "SMS": {"BACKEND": "twilio", "OPTIONS": {"ACCOUNT_SID": "...", "AUTH_TOKEN": "...", "FROM": "+32..."}},
+    # Self-hosted Jitsi with prosody token auth (see docs/operator.md for prosody and jicofo):
+    # "VIDEO": {"BACKEND": "jitsi", "OPTIONS": {"DEPLOYMENT": "self_hosted", "DOMAIN": "meet.stad.be",
+    #                                           "APP_ID": "digitale-balie", "APP_SECRET": "..."}},
+    # 8x8 JaaS:
+    # "VIDEO": {"BACKEND": "jitsi", "OPTIONS": {"DEPLOYMENT": "jaas", "APP_ID": "vpaas-magic-cookie-...",
+    #                                           "KEY_ID": "...", "PRIVATE_KEY": "-----BEGIN PRIVATE KEY-----..."}},
 }
 
 CONTENT_SECURITY_POLICY = CITIZEN_CSP
