@@ -38,9 +38,11 @@ def check_quantum(app_configs, **kwargs):
 def check_integrations(app_configs, **kwargs):
     """Each configured provider must resolve; demo providers must not run with DEBUG off."""
     from .integrations.sms import registry as sms_registry
+    from .integrations.video import registry as video_registry
+    from .integrations.video.base import ConfigWarning
 
     messages = []
-    for registry in (sms_registry,):
+    for registry in (sms_registry, video_registry):
         try:
             provider = registry.get_provider()
         except ConfigurationError as exc:
@@ -54,7 +56,11 @@ def check_integrations(app_configs, **kwargs):
                     id="digitale_balie.W001",
                 )
             )
-        messages += [checks.Error(problem, id="digitale_balie.E004") for problem in provider.check_config()]
+        for problem in provider.check_config():
+            if isinstance(problem, ConfigWarning):
+                messages.append(checks.Warning(str(problem), id="digitale_balie.W002"))
+            else:
+                messages.append(checks.Error(str(problem), id="digitale_balie.E004"))
     return messages
 
 

@@ -118,6 +118,11 @@ class CallSession(models.Model):
         """Join and guest links die with the call, after a short grace for a dropped connection."""
         if self.ended_at:
             return self.ended_at + app_settings.JOIN_LINK_GRACE
+        if self.status == SessionStatus.IN_CALL:  # a call that runs late keeps its links (and tokens) alive
+            return max(self._planned_until(), timezone.now() + timedelta(hours=1))
+        return self._planned_until()
+
+    def _planned_until(self):
         if self.appointment_id:
             return self.appointment.end + app_settings.JOIN_LINK_GRACE + timedelta(hours=2)
         return self.planned_start + timedelta(hours=12)

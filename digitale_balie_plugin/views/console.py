@@ -14,7 +14,6 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -73,20 +72,11 @@ def counter(request, seat_id):
         "video_notices": _notices(provider),
     }
     response = TemplateResponse(request, "digitale_balie/console/counter.html", context)
-    return allow_frames(response, provider.frame_origins())
+    return allow_frames(response, provider.frame_origins(), keep_self=True)  # Wagtail's own previews
 
 
 def _notices(provider):
-    access = provider.room_access(
-        provider.new_room_name(), _probe_participant(), not_after=timezone.now() + timedelta(minutes=5)
-    )
-    return list(access.notices)
-
-
-def _probe_participant():
-    from ..integrations.video.base import Participant, ParticipantRole
-
-    return Participant(display_name="-", role=ParticipantRole.MODERATOR, participant_id="probe")
+    return [str(notice) for notice in provider.notices()]
 
 
 @require_GET

@@ -22,9 +22,10 @@ def json_with_etag(data: dict, etag: str) -> JsonResponse:
     return response
 
 
-def allow_frames(response, origins: list[str]):
+def allow_frames(response, origins: list[str], *, keep_self: bool = False):
     """Open the strict CSP for one embedded video room, on this response only."""
     if origins:
-        response._csp_replace = {"frame-src": list(origins)}  # replaces 'none' (never combine it)
+        frames = (["'self'"] if keep_self else []) + list(origins)
+        response._csp_replace = {"frame-src": frames}  # replaces 'none' (never combine it)
         response._csp_update = {"script-src": list(origins), "connect-src": list(origins)}
     return response

@@ -18,7 +18,7 @@ from ..calls.walk_in import CounterClosed, position, take_ticket
 from ..exceptions import InvalidToken
 from ..forms import WalkInForm
 from ..integrations.video import get_video_provider
-from ..integrations.video.base import Participant, ParticipantRole
+from ..integrations.video.base import Participant, ParticipantRole, VideoError
 from ..models import ActionStatus, SessionStatus
 from .citizen import invalid_link, render, route_url
 from .live import allow_frames
@@ -138,7 +138,10 @@ def citizen_state(access) -> dict:
         "ended": not session.is_open,
     }
     if session.status == SessionStatus.IN_CALL and session.channel == "video":
-        data["call"] = _room_access(session, access).to_json()
+        try:
+            data["call"] = _room_access(session, access).to_json()
+        except VideoError:
+            data["headline"] = str(VideoError.default_message)
     return data
 
 

@@ -42,7 +42,10 @@ if (root) {
       room = call.room_name;
       api = await embedRoom(call, $("[data-balie-jitsi]"), $("[data-balie-preview]"), $("[data-balie-demo-banner]"));
       if (api) {
-        api.addListener("videoConferenceJoined", () => api.executeCommand("toggleLobby", true));
+        // The lobby can only be switched on once Jitsi has made the clerk moderator (IFrame API).
+        api.addListener("participantRoleChanged", (event) => {
+          if (event.role === "moderator") api.executeCommand("toggleLobby", true);
+        });
         api.addListener("knockingParticipant", (event) => knocking(event.participant));
       }
     } else if (!call && room) {

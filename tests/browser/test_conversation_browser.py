@@ -20,8 +20,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DOMAIN = "meet.test.example"
 SECRET = "test-app-secret-that-is-long-enough-0123456789abcdef"
-VIDEO = {"BACKEND": "jitsi", "OPTIONS": {"DEPLOYMENT": "self_hosted", "DOMAIN": DOMAIN, "APP_ID": "balie",
-                                         "APP_SECRET": SECRET}}
+VIDEO = {
+    "BACKEND": "jitsi",
+    "OPTIONS": {"DEPLOYMENT": "self_hosted", "DOMAIN": DOMAIN, "APP_ID": "balie", "APP_SECRET": SECRET},
+}
 
 FAKE_EXTERNAL_API = """
 window.__jitsi = [];
@@ -35,7 +37,7 @@ window.JitsiMeetExternalAPI = class {
     stand_in.textContent = "video";
     options.parentNode.append(stand_in);
     this.listeners = {};
-    setTimeout(() => (this.listeners.videoConferenceJoined || []).forEach((f) => f({})), 50);
+    setTimeout(() => (this.listeners.participantRoleChanged || []).forEach((f) => f({ role: "moderator" })), 50);
   }
   addListener(name, fn) { (this.listeners[name] = this.listeners[name] || []).push(fn); }
   executeCommand(...args) { this.record.commands.push(args); }
@@ -50,19 +52,28 @@ def setup(live_server, django_user_model):
 
     site = SiteFactory(is_default_site=True, hostname="localhost", port=int(live_server.url.rsplit(":", 1)[1]))
     service = ServiceFactory(site=site, name="Parkeervergunning", slug="parkeervergunning")
-    seat = SeatFactory(services_for=service, hours=((__import__("datetime").time(0, 0),
-                                                     __import__("datetime").time(23, 55)),))
+    seat = SeatFactory(
+        services_for=service, hours=((__import__("datetime").time(0, 0), __import__("datetime").time(23, 55)),)
+    )
     page = DigitalCounterPage.objects.descendant_of(site.root_page).get()
-    clerk = django_user_model.objects.create_superuser("sofie", "sofie@example.be", "geheim-wachtwoord",
-                                                       first_name="Sofie")
+    clerk = django_user_model.objects.create_superuser(
+        "sofie", "sofie@example.be", "geheim-wachtwoord", first_name="Sofie"
+    )
     from digitale_balie_plugin.booking.availability import free_slots
 
     slot = free_slots(service)[0]
-    appointment = booking.book_appointment(service, slot.start, booking.CitizenDetails(
-        name="An Peeters", email="an@example.be")).appointment
+    appointment = booking.book_appointment(
+        service, slot.start, booking.CitizenDetails(name="An Peeters", email="an@example.be")
+    ).appointment
     join = re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", mail.outbox[0].body).group(1)
-    return {"url": live_server.url, "page": page, "seat": seat, "clerk": clerk, "join": join,
-            "appointment": appointment}
+    return {
+        "url": live_server.url,
+        "page": page,
+        "seat": seat,
+        "clerk": clerk,
+        "join": join,
+        "appointment": appointment,
+    }
 
 
 def wait_for(check, seconds=10):
@@ -79,8 +90,10 @@ def wait_for(check, seconds=10):
 
 
 def stand_in_jitsi(page):
-    page.route(f"https://{DOMAIN}/external_api.js",
-               lambda route: route.fulfill(body=FAKE_EXTERNAL_API, content_type="application/javascript"))
+    page.route(
+        f"https://{DOMAIN}/external_api.js",
+        lambda route: route.fulfill(body=FAKE_EXTERNAL_API, content_type="application/javascript"),
+    )
 
 
 def test_waiting_room_call_and_end(browser, setup, checked_page):
@@ -123,11 +136,19 @@ def test_waiting_room_call_and_end(browser, setup, checked_page):
         claims = jwt.decode(record["jwt"], SECRET, algorithms=["HS256"], audience="balie")
         assert claims["room"] == session.room_name and claims["context"]["user"]["affiliation"] == "member"
         clerk.page.locator("[data-fake-jitsi]").wait_for(timeout=10000)
-        moderator = wait_for(lambda: (clerk.page.evaluate("window.__jitsi") or [{}])[0].get("commands") and
-                             clerk.page.evaluate("window.__jitsi")[0])
+        moderator = wait_for(
+            lambda: (
+                (clerk.page.evaluate("window.__jitsi") or [{}])[0].get("commands")
+                and clerk.page.evaluate("window.__jitsi")[0]
+            )
+        )
         assert ["toggleLobby", True] in moderator["commands"]
-        assert jwt.decode(moderator["jwt"], SECRET, algorithms=["HS256"], audience="balie")["context"]["user"][
-            "affiliation"] == "owner"
+        assert (
+            jwt.decode(moderator["jwt"], SECRET, algorithms=["HS256"], audience="balie")["context"]["user"][
+                "affiliation"
+            ]
+            == "owner"
+        )
 
         clerk.page.locator("tr[data-status='in_call'] summary").click()
         clerk.page.locator("form[action$='/end/'] input[value=resolved]").check()
