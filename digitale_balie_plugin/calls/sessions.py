@@ -24,7 +24,15 @@ class SessionClosed(CounterError):
 
 
 def _changed(session: CallSession) -> None:
-    transaction.on_commit(lambda: live.bump(session))
+    transaction.on_commit(lambda: _bump(session))
+
+
+def _bump(session: CallSession) -> None:
+    live.bump(session)
+    if session.is_walk_in:  # everyone behind in the walk-in queue moves up: their pages must refresh
+        waiting = CallSession.objects.filter(seat_id=session.seat_id, is_walk_in=True, status=SessionStatus.WAITING)
+        for other in waiting.exclude(pk=session.pk).only("pk", "seat_id"):
+            live.bump(other)
 
 
 def _new_room_name() -> str:
