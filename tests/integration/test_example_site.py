@@ -11,8 +11,11 @@ pytestmark = pytest.mark.django_db
 def test_demo_content_loads_twice_and_every_page_renders(client):
     call_command("load_demo_content")
     call_command("load_demo_content")
-    assert Service.objects.count() == 5 and CounterSeat.objects.count() == 3
+    assert Service.objects.count() == 5 and CounterSeat.objects.count() == 4
     for path in ["/", "/digitale-balie/", "/digitale-balie/book/bouwadvies/", "/digitale-balie/device-test/"]:
         response = client.get(path)
         assert response.status_code == 200, path
     assert "Bouwadvies" in client.get("/digitale-balie/").content.decode()
+    from digitale_balie_plugin.models import Appointment
+
+    assert Appointment.objects.filter(email="burger@demostad.example").count() == 1  # rerun books no second one

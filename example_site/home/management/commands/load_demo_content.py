@@ -85,6 +85,9 @@ SEATS = [
 OPENING_HOURS = [(day, time(9), time(12)) for day in range(5)] + [(day, time(13), time(16)) for day in range(4)]
 OPENING_HOURS.append((3, time(17), time(19)))  # Thursday evening
 
+#: A seat that is always open, so the demo's conversation can be tried at any hour.
+DEMO_SEAT = "Loket 9 – Demo (altijd open)"
+
 USERS = [
     ("admin", "admin-demo-2026", "Beheerder", True, None),
     ("baliemedewerker", "balie-demo-2026", "Sofie (baliemedewerker)", False, "Baliemedewerkers"),
@@ -100,7 +103,15 @@ CLERK_PERMISSIONS = [
     "view_counterseat",
     "view_closure",
     "view_notification",
+    "work_at_counter",
 ]
+
+
+WALK_IN_BLOCK = {
+    "heading": "Praat nu met ons, zonder afspraak",
+    "intro": "<p>Tijdens de openingsuren neemt u een ticket. Een medewerker helpt u zo snel mogelijk.</p>",
+    "services": [],
+}
 
 
 class Command(BaseCommand):
@@ -111,8 +122,10 @@ class Command(BaseCommand):
         site, home = self._site()
         counter_page = self._counter_page(home)
         services = {slug: self._service(site, slug, data) for slug, data in ((s["slug"], s) for s in SERVICES)}
+        clerks = self._group("Baliemedewerkers")
         for name, location, slugs in SEATS:
-            self._seat(site, name, location, [services[slug] for slug in slugs])
+            self._seat(site, name, location, [services[slug] for slug in slugs], clerks)
+        self._seat(site, DEMO_SEAT, "Overal", [services["afvalkalender"]], clerks, always_open=True)
         year = timezone.localdate().year
         load_public_holidays(site, [year, year + 1])
         CounterSettings.objects.update_or_create(
@@ -126,7 +139,35 @@ class Command(BaseCommand):
         )
         for username, password, first_name, superuser, group in USERS:
             self._user(username, password, first_name, superuser, group)
+        self._demo_appointment(services["afvalkalender"])
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {counter_page.url}"))
+
+    def _demo_appointment(self, service):
+        """Book the next free demo time (once) and print a join link, so the conversation can be tried at once."""
+        from digitale_balie_plugin.booking import service as booking
+        from digitale_balie_plugin.booking.availability import free_slots
+        from digitale_balie_plugin.booking.links import citizen_url
+        from digitale_balie_plugin.models import AccessToken, Appointment
+
+        appointment = (
+            Appointment.objects.booked().filter(email="burger@demostad.example", start__gt=timezone.now()).first()
+        )
+        if appointment is None:
+            slot = next(iter(free_slots(service)), None)
+            if slot is None:
+                return
+            appointment = booking.book_appointment(
+                service,
+                slot.start,
+                booking.CitizenDetails(
+                    name="Demo Burger", email="burger@demostad.example", question="Wanneer wordt het glas opgehaald?"
+                ),
+            ).appointment
+        join = citizen_url(service.site, "join", appointment.issue_token(AccessToken.Purpose.JOIN))
+        self.stdout.write(
+            f"  demo appointment at {appointment.local_start:%d/%m %H:%M} ({appointment.seat}),"
+            f" citizen's join link:\n    {join}"
+        )
 
     def _site(self):
         root = Page.get_first_root_node()
@@ -156,6 +197,9 @@ class Command(BaseCommand):
 
     def _counter_page(self, home):
         page = DigitalCounterPage.objects.first()
+        if page is not None and not any(block.block_type == "video_room" for block in page.body):
+            page.body.append(("video_room", WALK_IN_BLOCK))
+            page.save_revision().publish()
         if page is None:
             page = home.add_child(
                 instance=DigitalCounterPage(
@@ -170,7 +214,8 @@ class Command(BaseCommand):
                                 "intro": "<p>Kies waarvoor u een afspraak wilt. Daarna kiest u een dag en uur.</p>",
                                 "services": [],
                             },
-                        )
+                        ),
+                        ("video_room", WALK_IN_BLOCK),
                     ],
                 )
             )
@@ -182,13 +227,14 @@ class Command(BaseCommand):
         service, _ = Service.objects.update_or_create(site=site, slug=slug, defaults=values)
         return service
 
-    def _seat(self, site, name, location, services):
+    def _seat(self, site, name, location, services, clerks, always_open=False):
         seat, _ = CounterSeat.objects.update_or_create(site=site, name=name, defaults={"location": location})
         seat.services.set(services)
+        seat.clerk_groups.add(clerks)
+        hours = [(day, time(0), time(23, 55)) for day in range(7)] if always_open else OPENING_HOURS
         if not seat.availability_rules.exists():
             AvailabilityRule.objects.bulk_create(
-                AvailabilityRule(seat=seat, weekday=day, start_time=start, end_time=end)
-                for day, start, end in OPENING_HOURS
+                AvailabilityRule(seat=seat, weekday=day, start_time=start, end_time=end) for day, start, end in hours
             )
 
     def _user(self, username, password, first_name, superuser, group_name):
@@ -203,8 +249,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  login: {username} / {password}")
 
     def _group(self, name):
-        group, created = Group.objects.get_or_create(name=name)
-        if name == "Baliemedewerkers" and created:
+        group, _created = Group.objects.get_or_create(name=name)
+        if name == "Baliemedewerkers":
             group.permissions.set(
                 Permission.objects.filter(
                     codename__in=CLERK_PERMISSIONS, content_type__app_label__in=["wagtailadmin", "digitale_balie"]
