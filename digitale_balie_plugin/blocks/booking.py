@@ -27,10 +27,15 @@ class BookingBlockValue(blocks.StructValue):
     def service_ids(self) -> list[int]:
         return [int(pk) for pk in self.get("services") or [] if str(pk).isdigit()]
 
+    def eligible_services(self, services):
+        """Override this to narrow further (e.g. to video services)."""
+        return services
+
     def services_for(self, site):
+        """The chosen services of this site (all bookable ones when the editor chose none)."""
         from ..models import Service
 
-        services = Service.objects.active().for_site(site)
+        services = self.eligible_services(Service.objects.active().for_site(site))
         return services.filter(pk__in=self.service_ids) if self.service_ids else services
 
 

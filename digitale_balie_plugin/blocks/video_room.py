@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from .booking import _site_for, service_choices
+from .booking import BookingBlockValue, _site_for, service_choices
 
 
-class VideoRoomValue(blocks.StructValue):
-    @cached_property
-    def service_ids(self) -> list[int]:
-        return [int(pk) for pk in self.get("services") or [] if str(pk).isdigit()]
-
-    def services_for(self, site):
-        from ..models import Service
-
-        services = Service.objects.active().for_site(site).filter(offers_video=True)
-        return services.filter(pk__in=self.service_ids) if self.service_ids else services
+class VideoRoomValue(BookingBlockValue):
+    def eligible_services(self, services):
+        return services.filter(offers_video=True)
 
 
 class VideoRoomBlock(blocks.StructBlock):
