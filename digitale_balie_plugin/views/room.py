@@ -148,6 +148,8 @@ def citizen_state(access) -> dict:
 def _headline(session):
     if session.is_walk_in and session.status == SessionStatus.WAITING:
         place, minutes = position(session)
+        if place == 1:
+            return _("You are number 1 in the queue: you are next.")
         return _("You are number %(place)s in the queue. Expected wait: about %(minutes)s minutes.") % {
             "place": place,
             "minutes": minutes,
