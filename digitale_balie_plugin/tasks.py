@@ -34,3 +34,10 @@ def send_due_reminders_task() -> int:
     if count:
         logger.info("Sent %s reminder(s).", count)
     return count
+
+
+def expire_actions_task() -> int:
+    """Mark in-call actions past their expiry as expired (scheduled every minute by migration 0004)."""
+    from .actions.service import expire_overdue
+
+    return expire_overdue()

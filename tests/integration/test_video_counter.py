@@ -206,3 +206,19 @@ def test_end_with_a_follow_up_books_it_in_one_step(client, appointment, clerk, s
     follow_up = Appointment.objects.exclude(pk=appointment.pk).get()
     assert session.follow_up == follow_up and session.outcome == "follow_up"
     assert follow_up.email_confirmed and follow_up.booked_by == clerk and follow_up.start == slot.start
+
+
+def test_overdue_actions_expire_once(appointment, clerk, frozen_now):
+    from datetime import timedelta
+
+    from digitale_balie_plugin.actions.service import create_action
+    from digitale_balie_plugin.calls.sessions import session_for_appointment
+    from digitale_balie_plugin.tasks import expire_actions_task
+
+    session = session_for_appointment(appointment)
+    action = create_action(session, "share_message", {"text": "Lees dit"}, by_user=clerk)
+    assert expire_actions_task() == 0
+    frozen_now.shift(timedelta(hours=3))
+    assert expire_actions_task() == 1 and expire_actions_task() == 0
+    action.refresh_from_db()
+    assert action.status == "expired"
