@@ -104,3 +104,9 @@ def test_production_cache_and_broker_talk_to_redis():
         [sys.executable, "manage.py", "shell", "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
     assert "redis ok" in result.stdout, result.stderr
+
+
+def test_models_and_migrations_agree(db):
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)  # exits non-zero on a missing migration
