@@ -155,13 +155,21 @@ class ClerkBookingForm(CitizenDetailsForm):
 class WalkInForm(AccessibleErrorsMixin, forms.Form):
     """A virtual ticket without an appointment: who are you, and how can we reach you."""
 
-    service = forms.ModelChoiceField(label=_("What is your question about?"), queryset=None,
-                                     error_messages={"required": _("Choose what your question is about."),
-                                                     "invalid_choice": _("Choose what your question is about.")})
+    service = forms.ModelChoiceField(
+        label=_("What is your question about?"),
+        queryset=None,
+        error_messages={
+            "required": _("Choose what your question is about."),
+            "invalid_choice": _("Choose what your question is about."),
+        },
+    )
     name = forms.CharField(label=_("Your name"), max_length=150, error_messages={"required": _("Fill in your name.")})
-    contact = forms.CharField(label=_("Your e-mail address or phone number"), max_length=200,
-                              help_text=_("So we can reach you if the connection breaks."),
-                              error_messages={"required": _("Fill in your e-mail address or phone number.")})
+    contact = forms.CharField(
+        label=_("Your e-mail address or phone number"),
+        max_length=200,
+        help_text=_("So we can reach you if the connection breaks."),
+        error_messages={"required": _("Fill in your e-mail address or phone number.")},
+    )
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)

@@ -65,5 +65,6 @@ def register_status_menu_item():
         def is_shown(self, request):
             return request.user.is_superuser
 
-    return SuperuserMenuItem(_("Integrations status"), reverse("digitale_balie_integrations_status"),
-                             icon_name="cogs", order=900)
+    return SuperuserMenuItem(
+        _("Integrations status"), reverse("digitale_balie_integrations_status"), icon_name="cogs", order=900
+    )

@@ -16,8 +16,12 @@ class VideoRoomValue(BookingBlockValue):
 class VideoRoomBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("Heading"), required=False, default=_("Talk to us now"))
     intro = blocks.RichTextBlock(label=_("Introduction"), required=False, features=["bold", "italic", "link"])
-    services = blocks.MultipleChoiceBlock(label=_("Services"), choices=service_choices, required=False,
-                                          help_text=_("Leave empty for every video service of this site."))
+    services = blocks.MultipleChoiceBlock(
+        label=_("Services"),
+        choices=service_choices,
+        required=False,
+        help_text=_("Leave empty for every video service of this site."),
+    )
 
     class Meta:
         icon = "user"
@@ -25,8 +29,11 @@ class VideoRoomBlock(blocks.StructBlock):
         description = _("Citizens without an appointment take a virtual ticket during opening hours.")
         template = "digitale_balie/blocks/video_room_block.html"
         value_class = VideoRoomValue
-        preview_value = {"heading": "Praat nu met ons", "intro": "<p>Zonder afspraak, tijdens de openingsuren.</p>",
-                         "services": []}
+        preview_value = {
+            "heading": "Praat nu met ons",
+            "intro": "<p>Zonder afspraak, tijdens de openingsuren.</p>",
+            "services": [],
+        }
 
     def get_context(self, value, parent_context=None):
         from ..booking.links import counter_page_path
@@ -36,6 +43,12 @@ class VideoRoomBlock(blocks.StructBlock):
         site = _site_for((parent_context or {}).get("request"), (parent_context or {}).get("page"))
         services = list(value.services_for(site)) if site else []
         path = counter_page_path(site) if site else None
-        context.update({"services": services, "counter_path": path, "is_open": bool(services and open_seats(services)),
-                        "opens_at": next_opening(services) if services else None})
+        context.update(
+            {
+                "services": services,
+                "counter_path": path,
+                "is_open": bool(services and open_seats(services)),
+                "opens_at": next_opening(services) if services else None,
+            }
+        )
         return context

@@ -17,16 +17,20 @@ def _rules(services):
 
 
 def _closed(seat_id: int, site_id: int, moment: datetime) -> bool:
-    return Closure.objects.filter(Q(seat__isnull=True) | Q(seat_id=seat_id), site_id=site_id, start__lte=moment,
-                                  end__gt=moment).exists()
+    return Closure.objects.filter(
+        Q(seat__isnull=True) | Q(seat_id=seat_id), site_id=site_id, start__lte=moment, end__gt=moment
+    ).exists()
 
 
 def _rule_covers(rule, moment: datetime) -> bool:
     local = timezone.localtime(moment, app_settings.TIME_ZONE)
     day = local.date()
-    return (rule.weekday == local.weekday() and rule.start_time <= local.time() < rule.end_time
-            and (rule.valid_from is None or rule.valid_from <= day)
-            and (rule.valid_until is None or day <= rule.valid_until))
+    return (
+        rule.weekday == local.weekday()
+        and rule.start_time <= local.time() < rule.end_time
+        and (rule.valid_from is None or rule.valid_from <= day)
+        and (rule.valid_until is None or day <= rule.valid_until)
+    )
 
 
 def open_seats(services, now=None) -> list[CounterSeat]:
@@ -43,11 +47,16 @@ def next_opening(services, now=None, days: int = 14) -> datetime | None:
     rules = _rules(services)
     for offset in range(days + 1):
         day = timezone.localtime(now, tz).date() + timedelta(days=offset)
-        starts = sorted(datetime.combine(day, rule.start_time, tzinfo=tz) for rule in rules
-                        if rule.weekday == day.weekday() and (rule.valid_from is None or rule.valid_from <= day)
-                        and (rule.valid_until is None or day <= rule.valid_until))
+        starts = sorted(
+            datetime.combine(day, rule.start_time, tzinfo=tz)
+            for rule in rules
+            if rule.weekday == day.weekday()
+            and (rule.valid_from is None or rule.valid_from <= day)
+            and (rule.valid_until is None or day <= rule.valid_until)
+        )
         for start in starts:
-            if start > now and not any(_closed(rule.seat_id, rule.seat.site_id, start) for rule in rules
-                                       if rule.weekday == day.weekday()):
+            if start > now and not any(
+                _closed(rule.seat_id, rule.seat.site_id, start) for rule in rules if rule.weekday == day.weekday()
+            ):
                 return start
     return None
