@@ -214,7 +214,7 @@ def run(backend: str, args) -> None:
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
-    db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         measure(backend, args, db_name, cache_url, prefix)
     finally:

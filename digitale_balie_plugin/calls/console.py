@@ -14,6 +14,7 @@ from ..integrations.video import get_video_provider
 from ..integrations.video.base import Participant, ParticipantRole
 from ..models import ActionStatus, Appointment, CallSession, SessionStatus
 from . import live
+from .video import video_provider_for
 
 CLERK_SEATS_TTL = 60
 
@@ -135,5 +136,7 @@ def _moderator_access(session, user):
         participant_id=f"clerk-{user.pk}",
     )
     return (
-        get_video_provider().room_access(session.room_name, participant, not_after=session.links_valid_until).to_json()
+        video_provider_for(session.site)
+        .room_access(session.room_name, participant, not_after=session.links_valid_until)
+        .to_json()
     )

@@ -23,6 +23,15 @@ class CounterSettings(BaseSiteSetting):
     reply_to = models.EmailField(_("reply-to address"), blank=True)
     sms_enabled = models.BooleanField(_("send SMS reminders"), default=True)
     default_language = models.CharField(_("default language"), max_length=8, choices=LANGUAGE_CHOICES, default="nl")
+    video_domain = models.CharField(
+        _("video server"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Host name of this municipality's own Jitsi server, e.g. meet.stad.be. "
+            "Leave empty to use the server from the settings file."
+        ),
+    )
     appointment_retention_days = models.PositiveIntegerField(
         _("keep appointment details (days after the appointment)"), default=90
     )
@@ -38,6 +47,7 @@ class CounterSettings(BaseSiteSetting):
             heading=_("Messages"),
         ),
         FieldPanel("sms_enabled"),
+        FieldPanel("video_domain"),
         FieldPanel("default_language"),
         FieldPanel("appointment_retention_days"),
     ]

@@ -22,9 +22,9 @@ from ..actions.service import ActionNotAllowed, create_action
 from ..booking import service as booking
 from ..booking.availability import free_slots
 from ..calls import console, sessions
+from ..calls.video import video_provider_for
 from ..console_forms import ContactForm, EndCallForm, GuestForm, MessageForm
 from ..exceptions import CounterError
-from ..integrations.video import get_video_provider
 from ..models import CallSession, CounterSeat, Outcome
 from ..models.choices import BookedVia
 from .live import allow_frames, etag_matches, json_with_etag, not_modified
@@ -57,7 +57,7 @@ def choose_seat(request):
 def counter(request, seat_id):
     seat = _seat(request, seat_id)
     console.ensure_sessions(seat)
-    provider = get_video_provider()
+    provider = video_provider_for(seat.site)
     state = console.state(seat, request.user)
     current = CallSession.objects.filter(pk=state["current"]).select_related("service").first()
     context = {

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from ..actions.registry import action_type
 from ..calls import sessions
+from ..calls.video import video_provider_for
 from ..calls.walk_in import CounterClosed, position, take_ticket
 from ..exceptions import InvalidToken
 from ..forms import WalkInForm
-from ..integrations.video import get_video_provider
 from ..integrations.video.base import Participant, ParticipantRole, VideoError
 from ..models import ActionStatus, SessionStatus
 from .citizen import invalid_link, render, route_url
@@ -104,7 +104,7 @@ def room(request, page, session_id):
     session = access.session
     if not session.is_open and session.ended_at and session.links_valid_until < timezone.now():
         return render(request, page, "room_ended.html", status=410)
-    provider = get_video_provider()
+    provider = video_provider_for(session.site)
     response = render(
         request,
         page,
@@ -186,7 +186,9 @@ def _room_access(session, access):
     participant = Participant(
         display_name=access.display_name or _("Citizen"), role=role, participant_id=f"{access.role}-{access.pk}"
     )
-    return get_video_provider().room_access(session.room_name, participant, not_after=session.links_valid_until)
+    return video_provider_for(session.site).room_access(
+        session.room_name, participant, not_after=session.links_valid_until
+    )
 
 
 TEST_ROOM_MINUTES = 15
@@ -200,7 +202,7 @@ def test_room(request, page):
 
     if not hit(request, "test-room", 5, 3600):
         return render(request, page, "too_many_requests.html", status=429)
-    provider = get_video_provider()
+    provider = video_provider_for(page.get_site())
     participant = Participant(display_name=_("Test"), role=ParticipantRole.CITIZEN, participant_id="test")
     access = provider.room_access(
         provider.new_room_name(), participant, not_after=timezone.now() + timedelta(minutes=TEST_ROOM_MINUTES)

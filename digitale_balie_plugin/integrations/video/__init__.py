@@ -12,10 +12,12 @@ from .base import VideoProvider
 registry: Registry[VideoProvider] = Registry("VIDEO", VideoProvider, default="demo")
 
 
-def get_video_provider() -> VideoProvider:
+def get_video_provider(overrides: dict | None = None) -> VideoProvider:
     """The provider chosen in ``DIGITALE_BALIE["VIDEO"]``, read now (so ``override_settings``
-    works); the offline demo provider when nothing is configured."""
-    return registry.get_provider()
+    works); the offline demo provider when nothing is configured. ``overrides`` replaces options
+    for one caller, e.g. a municipality's own ``DOMAIN`` (per-site settings)."""
+    provider = registry.get_provider()
+    return type(provider)({**provider.options, **overrides}) if overrides else provider
 
 
 # Importing the provider modules registers them under "demo" and "jitsi"; it must come after

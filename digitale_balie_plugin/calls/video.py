@@ -1,0 +1,12 @@
+"""The video provider for one municipality: the settings file's provider, with the site's own server."""
+
+from __future__ import annotations
+
+from ..integrations.video import get_video_provider
+from ..models import CounterSettings
+
+
+def video_provider_for(site):
+    """Per-site Jitsi domain (``CounterSettings.video_domain``) over the configured provider."""
+    domain = CounterSettings.for_site(site).video_domain.strip() if site is not None else ""
+    return get_video_provider({"DOMAIN": domain} if domain else None)
