@@ -102,6 +102,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, help="concurrent connections (default: one per citizen)")
     parser.add_argument("--duration", type=float, default=DURATION, help="seconds per row (default %(default)s)")
     parser.add_argument("--threads", type=int, default=THREADS, help="server threads (default %(default)s)")
+    parser.add_argument("--server", choices=["auto", "waitress", "django"], default="auto", help="WSGI server")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto", help="load generator")
     # The two helper processes (the server, the Python load generator) run this same file:
     parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
@@ -111,6 +112,8 @@ def main() -> None:
     parser.add_argument("--load", metavar="SPEC", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.connections = args.connections or args.citizens
+    if args.server == "auto":
+        args.server = "waitress" if importlib.util.find_spec("waitress") else "django"
     if args.load:
         print(json.dumps(asyncio.run(hammer(json.loads(Path(args.load).read_text())))))
         return
@@ -144,11 +147,7 @@ def redis_url() -> str:
     return url
 
 
-def has_waitress() -> bool:
-    return importlib.util.find_spec("waitress") is not None
-
-
-def configure(backend: str, cache_url: str, prefix: str) -> None:
+def configure(backend: str, server: str, cache_url: str, prefix: str) -> None:
     """The test settings, adjusted before ``django.setup()``: this URLconf, a shared cache, production's DB pooling.
 
     The cache keys carry a per-run prefix: Redis may be shared with other test runs.
@@ -179,7 +178,7 @@ def configure(backend: str, cache_url: str, prefix: str) -> None:
     # As in production: a persistent connection per server thread. Django's fallback server runs a
     # thread per client connection (200 of them), too many for PostgreSQL's max_connections: there,
     # every request opens its own connection.
-    database.update(CONN_MAX_AGE=60 if backend == "sqlite" or has_waitress() else 0, CONN_HEALTH_CHECKS=True)
+    database.update(CONN_MAX_AGE=60 if backend == "sqlite" or server == "waitress" else 0, CONN_HEALTH_CHECKS=True)
     if backend == "postgres":
         database["TEST"] = {"NAME": f"test_balie_presence_{os.getpid()}"}  # never clobber a concurrent test run
 
@@ -204,7 +203,7 @@ def install_urls() -> None:
 
 def run(backend: str, args) -> None:
     cache_url, prefix = redis_url(), f"balie-presence-{os.getpid()}"
-    configure(backend, cache_url, prefix)
+    configure(backend, args.server, cache_url, prefix)
     import django
 
     django.setup()
@@ -296,7 +295,8 @@ def free_port() -> int:
 
 def start_server(backend: str, args, port: int, db_name: str, cache_url: str, prefix: str, log):
     """This file again, as the server: ``--serve PORT`` on the test database and the shared cache."""
-    command = [sys.executable, __file__, "--backend", backend, "--serve", str(port), "--db-name", db_name]
+    command = [sys.executable, __file__, "--backend", backend, "--serve", str(port), "--server", args.server]
+    command += ["--db-name", db_name]
     command += ["--threads", str(args.threads), "--connections", str(args.connections), "--cache-prefix", prefix]
     command += ["--cache", cache_url] if cache_url else []
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
@@ -403,8 +403,10 @@ def count_queries(citizen: Citizen, clerk: Clerk) -> dict[str, int]:
 
 def report(backend: str, args, client: str, cache_url: str, results: dict[str, Result], queries: dict) -> None:
     demand = args.citizens / POLL_SECONDS + args.citizens / HEARTBEAT_SECONDS + args.seats / CONSOLE_SECONDS
-    server = f"waitress {package_version('waitress')}, {args.threads} threads" if has_waitress() else None
-    server = server or "Django's threaded runserver server, a thread per connection (pip install waitress)"
+    if args.server == "waitress":
+        server = f"waitress {package_version('waitress')}, {args.threads} threads"
+    else:
+        server = "Django's threaded runserver server, a thread per connection (pip install waitress)"
     generator = "wrk (2 threads)" if client == "wrk" else "asyncio HTTP/1.1 client in Python (apt-get install wrk)"
     print(
         f"\n{backend}: {args.citizens} waiting citizens on {args.seats} seats, one clerk each;"
@@ -611,7 +613,7 @@ def serve(args) -> None:
     """The example site and the floor on 127.0.0.1: waitress when installed, else runserver's threaded server."""
     import logging
 
-    configure(args.backend, args.cache, args.cache_prefix)
+    configure(args.backend, args.server, args.cache, args.cache_prefix)
     from django.conf import settings
 
     settings.DATABASES["default"]["NAME"] = args.db_name
@@ -621,7 +623,7 @@ def serve(args) -> None:
     install_urls()
     logging.getLogger("django.server").setLevel(logging.ERROR)  # no line per request
     logging.getLogger("waitress").setLevel(logging.ERROR)  # no "task queue depth" warnings
-    if has_waitress():
+    if args.server == "waitress":
         import waitress
 
         waitress.serve(

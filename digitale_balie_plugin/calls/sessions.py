@@ -186,7 +186,7 @@ def start_call(session: CallSession, clerk) -> CallSession:
 def end_call(session: CallSession, clerk, *, outcome: str, notes: str = "", follow_up=None) -> CallSession:
     """End the call: links stop working after the grace period, the appointment counts as completed."""
     with transaction.atomic():
-        session = CallSession.objects.select_for_update().select_related("appointment").get(pk=session.pk)
+        session = CallSession.objects.select_for_update(of=("self",)).select_related("appointment").get(pk=session.pk)
         if session.status == SessionStatus.ENDED:
             return session
         now = timezone.now()

@@ -3,7 +3,8 @@
 Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS (comma separated), POSTGRES_DB, POSTGRES_USER,
 POSTGRES_PASSWORD, POSTGRES_HOST, REDIS_URL, EMAIL_HOST. Optional: POSTGRES_PORT, EMAIL_PORT,
 EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, WAGTAILADMIN_BASE_URL,
-BALIE_SMS_BACKEND plus its options (see docs/operator.md).
+BALIE_SMS_BACKEND plus its options, JITSI_DEPLOYMENT/JITSI_DOMAIN/JITSI_APP_ID/JITSI_APP_SECRET (or
+JITSI_KEY_ID + JITSI_PRIVATE_KEY) (see docs/operator.md).
 """
 
 import os
@@ -85,6 +86,22 @@ DIGITALE_BALIE = {
             "ACCOUNT_SID": env("TWILIO_ACCOUNT_SID", ""),
             "AUTH_TOKEN": env("TWILIO_AUTH_TOKEN", ""),
             "FROM": env("TWILIO_FROM", ""),
+        },
+    },
+    "VIDEO": {
+        "BACKEND": "jitsi",
+        "OPTIONS": {  # only what the environment sets: an empty option would be read as a choice
+            key: value
+            for key, value in {
+                "DEPLOYMENT": env("JITSI_DEPLOYMENT", "self_hosted"),
+                "DOMAIN": env("JITSI_DOMAIN", ""),
+                "APP_ID": env("JITSI_APP_ID", ""),
+                "APP_SECRET": env("JITSI_APP_SECRET", ""),
+                "ALGORITHM": env("JITSI_ALGORITHM", ""),
+                "KEY_ID": env("JITSI_KEY_ID", ""),
+                "PRIVATE_KEY": env("JITSI_PRIVATE_KEY", ""),
+            }.items()
+            if value
         },
     },
 }

@@ -60,6 +60,9 @@ PRODUCTION_ENV = {
     "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
     "TWILIO_AUTH_TOKEN": "x" * 32,
     "TWILIO_FROM": "+3225550000",
+    "JITSI_DOMAIN": "meet.stad.example",
+    "JITSI_APP_ID": "digitale-balie",
+    "JITSI_APP_SECRET": "j" * 48,
 }
 
 
