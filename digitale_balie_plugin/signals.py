@@ -11,3 +11,7 @@ appointment_booked = Signal()
 appointment_cancelled = Signal()
 #: sender=Appointment, appointment=..., previous_start=datetime
 appointment_rescheduled = Signal()
+#: sender=CallSession, session=..., clerk=User
+call_started = Signal()
+#: sender=CallSession, session=..., clerk=User, outcome=str — the seam for the CRM case record
+call_ended = Signal()

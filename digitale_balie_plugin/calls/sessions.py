@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import signals
 from ..exceptions import CounterError, InvalidToken
 from ..integrations.video import get_video_provider
 from ..models import AccessToken, Appointment, CallSession, ParticipantAccess, SessionStatus, WaitingRoomMessage
@@ -180,6 +181,7 @@ def start_call(session: CallSession, clerk) -> CallSession:
             session.save(update_fields=["status", "started_at", "clerk"])
             record("session.started", session, user=clerk, site=session.site, channel=session.channel)
             _changed(session)
+            transaction.on_commit(lambda: signals.call_started.send(sender=CallSession, session=session, clerk=clerk))
     return session
 
 
@@ -208,6 +210,9 @@ def end_call(session: CallSession, clerk, *, outcome: str, notes: str = "", foll
             follow_up=follow_up.pk if follow_up else None,
         )
         _changed(session)
+        transaction.on_commit(
+            lambda: signals.call_ended.send(sender=CallSession, session=session, clerk=clerk, outcome=outcome)
+        )
     return session
 
 

@@ -222,3 +222,17 @@ def test_overdue_actions_expire_once(appointment, clerk, frozen_now):
     assert expire_actions_task() == 1 and expire_actions_task() == 0
     action.refresh_from_db()
     assert action.status == "expired"
+
+
+def test_start_and_end_send_signals(appointment, clerk):
+    from digitale_balie_plugin import signals
+    from digitale_balie_plugin.calls import sessions
+
+    seen = []
+    signals.call_started.connect(lambda **kw: seen.append(("started", kw["session"].pk)), weak=False)
+    signals.call_ended.connect(lambda **kw: seen.append(("ended", kw["outcome"])), weak=False)
+    session = sessions.session_for_appointment(appointment)
+    sessions.start_call(session, clerk)
+    sessions.end_call(session, clerk, outcome="resolved")
+    sessions.end_call(session, clerk, outcome="resolved")  # twice: one signal
+    assert seen == [("started", session.pk), ("ended", "resolved")]
