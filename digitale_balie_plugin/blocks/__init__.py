@@ -6,11 +6,13 @@ Add them to any page's StreamField::
 """
 
 from .booking import AppointmentBookingBlock
+from .device_test import DeviceTestBlock
 from .video_room import VideoRoomBlock
 
 COUNTER_BLOCKS = [
     ("appointment_booking", AppointmentBookingBlock()),
     ("video_room", VideoRoomBlock()),
+    ("device_test", DeviceTestBlock()),
 ]
 
-__all__ = ["COUNTER_BLOCKS", "AppointmentBookingBlock", "VideoRoomBlock"]
+__all__ = ["COUNTER_BLOCKS", "AppointmentBookingBlock", "DeviceTestBlock", "VideoRoomBlock"]

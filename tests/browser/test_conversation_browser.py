@@ -107,6 +107,14 @@ def test_waiting_room_call_and_end(browser, setup, checked_page):
         assert "join" not in citizen.page.url
         citizen.page.wait_for_selector("[data-balie-room]")
         citizen.axe("waiting room")
+        room_url = citizen.page.url
+        citizen.page.context.grant_permissions(["camera", "microphone"])
+        citizen.page.locator("a[href$='/device-test/']").first.click()
+        citizen.page.locator("[data-action=start]").click()
+        for check in ("camera", "microphone"):
+            citizen.page.locator(f"[data-balie-device-test][data-{check}='ok']").wait_for(timeout=15000)
+        citizen.page.goto(room_url)  # back to the waiting room (the cookie, not the link, lets them in)
+        citizen.page.wait_for_selector("[data-balie-room]")
 
         clerk_context = browser.new_context(locale="nl-BE")
         clerk = PageChecker(clerk_context.new_page())
