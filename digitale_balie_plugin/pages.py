@@ -81,6 +81,10 @@ class DigitalCounterPageMixin(RoutablePageMixin):
     def test_room(self, request):
         return room.test_room(request, self)
 
+    @path("room/<int:session_id>/guest/", name="invite_guest")
+    def invite_guest(self, request, session_id):
+        return room.invite_guest(request, self, session_id)
+
     @path("walk-in/", name="walk_in")
     def walk_in(self, request):
         return room.walk_in(request, self)

@@ -16,10 +16,11 @@ from ..actions.registry import action_type
 from ..calls import sessions
 from ..calls.video import video_provider_for
 from ..calls.walk_in import CounterClosed, position, take_ticket
+from ..console_forms import GuestForm
 from ..exceptions import InvalidToken
 from ..forms import WalkInForm
 from ..integrations.video.base import Participant, ParticipantRole, VideoError
-from ..models import ActionStatus, SessionStatus
+from ..models import ActionStatus, ParticipantAccess, SessionStatus
 from .citizen import invalid_link, render, route_url
 from .live import allow_frames
 
@@ -82,6 +83,23 @@ def walk_in(request, page):
     except CounterClosed as exc:
         return render(request, page, "walk_in.html", {"form": form, "closed": exc.message}, status=409)
     return _enter(request, page, joined)
+
+
+def invite_guest(request, page, session_id):
+    """The citizen invites an interpreter or carer: the guest link is shown once, on the citizen's page."""
+    try:
+        access = _access(request, page, session_id)
+    except Http404:
+        return invalid_link(request, page)
+    form = GuestForm(request.POST or None)
+    context = {"session": access.session, "form": form, "room_url": _room_path(request, page, session_id)}
+    if request.method == "POST" and form.is_valid() and access.role == ParticipantAccess.Role.CITIZEN:
+        try:
+            raw = sessions.invite_guest(access.session, form.cleaned_data["name"])
+        except sessions.SessionClosed:
+            return render(request, page, "room_ended.html", status=410)
+        context["guest_url"] = request.build_absolute_uri(route_url(request, page, "guest", raw))
+    return render(request, page, "invite_guest.html", context, status=400 if form.errors else 200)
 
 
 def access_or_404(request, session_id, site_id=None):

@@ -236,3 +236,18 @@ def test_start_and_end_send_signals(appointment, clerk):
     sessions.end_call(session, clerk, outcome="resolved")
     sessions.end_call(session, clerk, outcome="resolved")  # twice: one signal
     assert seen == [("started", session.pk), ("ended", "resolved")]
+
+
+def test_the_citizen_can_invite_a_guest_too(client, appointment, counter_page):
+    from django.test import Client
+
+    enter_room(client, appointment)
+    session = CallSession.objects.get(appointment=appointment)
+    url = counter_page.url + f"room/{session.pk}/guest/"
+    assert client.post(url, {"name": ""}).status_code == 400
+    page = client.post(url, {"name": "Mantelzorger Els"}).content.decode()
+    guest_url = re.search(r'value="https?://[^/]+(/digitale-balie/guest/[\w-]+/)"', page).group(1)
+    guest = Client()
+    assert guest.get(guest_url).status_code == 302
+    assert guest.get(reverse("digitale_balie:room_state", args=[session.pk])).status_code == 200
+    assert Client().get(url).status_code == 404  # nobody else can invite
