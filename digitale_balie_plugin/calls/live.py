@@ -56,3 +56,7 @@ def beat(session_id: int) -> bool:
 def present(session_ids) -> set[int]:
     keys = {_key("presence", pk): pk for pk in session_ids}
     return {keys[key] for key in cache.get_many(list(keys))}
+
+
+def version_key(kind: str, pk) -> str:
+    return _key(kind, pk)

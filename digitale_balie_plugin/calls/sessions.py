@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from ..exceptions import CounterError, InvalidToken
 from ..integrations.video import get_video_provider
 from ..models import AccessToken, Appointment, CallSession, ParticipantAccess, SessionStatus, WaitingRoomMessage
 from ..models.audit import record
+from ..tokens import hash_token
 from . import live
 
 
@@ -30,6 +32,8 @@ def _changed(session: CallSession) -> None:
 
 def _bump(session: CallSession) -> None:
     live.bump(session)
+    if not session.is_open:
+        forget_accesses(session)
     if session.is_walk_in:  # everyone behind in the walk-in queue moves up: their pages must refresh
         waiting = CallSession.objects.filter(seat_id=session.seat_id, is_walk_in=True, status=SessionStatus.WAITING)
         for other in waiting.exclude(pk=session.pk).only("pk", "seat_id"):
@@ -114,6 +118,62 @@ def join_as_guest(raw_link: str, site) -> Joined:
     return Joined(link.session, raw, access)
 
 
+_ACCESS_TTL = 60
+
+
+def _access_key(token_hash: str) -> str:
+    return f"digitale_balie:access:{token_hash}"
+
+
+def cached_access_session(session_id: int, raw_cookie: str | None) -> bool:
+    """Is this cookie valid for this session? From the cache when possible (no query on a poll).
+
+    Only positive answers are cached, for at most a minute, and revoking, ending or marking a
+    no-show deletes them (``forget_accesses``), so a revoked guest is out on the next poll.
+    """
+    if not raw_cookie:
+        return False
+    digest = hash_token(raw_cookie)
+    cached = cache.get(_access_key(digest))
+    if cached is not None:
+        return cached == session_id and cached_still_valid(digest)
+    access = access_for(session_id, raw_cookie)
+    if access is None:
+        return False
+    ttl = min(_ACCESS_TTL, int((access.expires_at - timezone.now()).total_seconds()))
+    if ttl > 0:
+        cache.set_many({_access_key(digest): session_id, _access_key(digest) + ":until": access.expires_at}, ttl)
+    return True
+
+
+def unchanged_version(session_id: int, raw_cookie: str | None) -> str | None:
+    """For a poll: the session's current version when the cookie is known valid in the cache.
+
+    One cache round trip for both facts (version and cookie check), so an unchanged poll costs no
+    SQL and a single call to Redis. ``None`` means "ask the database".
+    """
+    if not raw_cookie:
+        return None
+    digest = hash_token(raw_cookie)
+    keys = [live.version_key("session", session_id), _access_key(digest), _access_key(digest) + ":until"]
+    found = cache.get_many(keys)
+    version, owner, until = (found.get(key) for key in keys)
+    if version is None or owner != session_id or until is None or until <= timezone.now():
+        return None
+    return version
+
+
+def cached_still_valid(digest: str) -> bool:
+    until = cache.get(_access_key(digest) + ":until")
+    return until is not None and until > timezone.now()
+
+
+def forget_accesses(session: CallSession) -> None:
+    """Drop cached cookie checks of this session (after revoke, end or no-show)."""
+    digests = list(ParticipantAccess.objects.filter(session=session).values_list("token_hash", flat=True))
+    cache.delete_many([_access_key(d) for d in digests] + [_access_key(d) + ":until" for d in digests])
+
+
 def access_for(session_id: int, raw_cookie: str | None) -> ParticipantAccess | None:
     """The cookie's access to this session, or None (wrong session, revoked, expired, ended)."""
     if not raw_cookie:
@@ -128,8 +188,11 @@ def access_for(session_id: int, raw_cookie: str | None) -> ParticipantAccess | N
 
 def heartbeat(session: CallSession) -> None:
     """Presence lives in the cache; the first beat after an absence marks arrival in the database."""
-    if not live.beat(session.pk):
-        return
+    if live.beat(session.pk):
+        arrived(session)
+
+
+def arrived(session: CallSession) -> None:
     if session.status == SessionStatus.EXPECTED:
         CallSession.objects.filter(pk=session.pk, status=SessionStatus.EXPECTED).update(
             status=SessionStatus.WAITING, waiting_since=timezone.now()
@@ -162,6 +225,7 @@ def revoke_guest(session: CallSession, access_id: int, *, by_user) -> None:
         ).update(revoked_at=timezone.now())
         record("session.guest_revoked", session, user=by_user, site=session.site, access=access_id)
         _changed(session)
+        transaction.on_commit(lambda: forget_accesses(session))
 
 
 def send_message(session: CallSession, text: str, *, by_user) -> WaitingRoomMessage:

@@ -5,7 +5,7 @@ Routed in ``digitale_balie_plugin.urls``; access is the conversation's HttpOnly 
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,24 +13,30 @@ from ..actions.service import transition
 from ..calls import live, sessions
 from ..models import ActionStatus, InCallAction
 from .live import etag_matches, json_with_etag, not_modified
-from .room import access_or_404, citizen_state
+from .room import access_or_404, citizen_state, cookie_name
 
 
 @require_GET
 def state(request, session_id):
-    """Unchanged: one query (the cookie check) and a 304 from the cached version."""
+    """Unchanged: the cookie check and the version both come from the cache — a 304 without SQL."""
+    cached = sessions.unchanged_version(session_id, request.COOKIES.get(cookie_name(session_id)))
+    if cached is not None and etag_matches(request, cached):
+        return not_modified(cached)
     access = access_or_404(request, session_id)
+    sessions.cached_access_session(session_id, request.COOKIES.get(cookie_name(session_id)))  # warm the cache
     etag = live.version("session", session_id)
-    if etag_matches(request, etag):
-        return not_modified(etag)
     return json_with_etag(citizen_state(access), etag)
 
 
 @require_POST
 def heartbeat(request, session_id):
-    access = access_or_404(request, session_id)
-    if access.session.is_open:
-        sessions.heartbeat(access.session)
+    """A beat while present costs no SQL; only an arrival (first beat after an absence) writes."""
+    if not sessions.cached_access_session(session_id, request.COOKIES.get(cookie_name(session_id))):
+        raise Http404
+    if live.beat(session_id):
+        access = access_or_404(request, session_id)
+        if access.session.is_open:
+            sessions.arrived(access.session)
     return HttpResponse(status=204)
 
 

@@ -119,10 +119,18 @@ def test_guest_link_joins_the_same_room_and_can_be_revoked(client, appointment, 
     guest_url = re.search(r"(/digitale-balie/guest/[\w-]+/)", " ".join(messages)).group(1)
     assert guest.get(guest_url).status_code == 302
     console.post(reverse("digitale_balie_session_command", args=[seat.pk, session.pk, "start"]))
-    guest_state = guest.get(reverse("digitale_balie:room_state", args=[session.pk])).json()
+    guest_response = guest.get(reverse("digitale_balie:room_state", args=[session.pk]))
+    guest_etag, guest_state = guest_response["ETag"], guest_response.json()
+    guest.get(reverse("digitale_balie:room_state", args=[session.pk]), HTTP_IF_NONE_MATCH=guest_etag)
     assert guest_state["call"]["display_name"] == "Tolk" and not guest_state["call"]["is_moderator"]
     console.post(reverse("digitale_balie_session_command", args=[seat.pk, session.pk, "revoke"]), {"access": link.pk})
     assert guest.get(reverse("digitale_balie:room_state", args=[session.pk])).status_code == 404
+    # the revoked guest's cached cookie check is gone too: an "unchanged" poll is refused as well
+    guest_etag = client.get(reverse("digitale_balie:room_state", args=[session.pk]))["ETag"]
+    assert (
+        guest.get(reverse("digitale_balie:room_state", args=[session.pk]), HTTP_IF_NONE_MATCH=guest_etag).status_code
+        == 404
+    )
     assert client.get(reverse("digitale_balie:room_state", args=[session.pk])).status_code == 200
     assert session_url
 
@@ -131,9 +139,12 @@ def test_unchanged_polls_cost_one_query(client, appointment, clerk, seat, django
     enter_room(client, appointment)
     session = CallSession.objects.get(appointment=appointment)
     url = reverse("digitale_balie:room_state", args=[session.pk])
+    client.post(reverse("digitale_balie:room_heartbeat", args=[session.pk]))  # arrival: written once
     etag = client.get(url)["ETag"]
-    with django_assert_max_num_queries(1):
+    client.get(url, HTTP_IF_NONE_MATCH=etag)  # first unchanged poll fills the cached cookie check
+    with django_assert_max_num_queries(0):
         assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+        assert client.post(reverse("digitale_balie:room_heartbeat", args=[session.pk])).status_code == 204
 
     from django.test import Client
 
