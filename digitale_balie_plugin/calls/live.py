@@ -53,6 +53,10 @@ def beat(session_id: int) -> bool:
     return False
 
 
+def presence_key(session_id: int) -> str:
+    return _key("presence", session_id)
+
+
 def present(session_ids) -> set[int]:
     keys = {_key("presence", pk): pk for pk in session_ids}
     return {keys[key] for key in cache.get_many(list(keys))}

@@ -163,6 +163,20 @@ def unchanged_version(session_id: int, raw_cookie: str | None) -> str | None:
     return version
 
 
+def cached_heartbeat(session_id: int, raw_cookie: str | None) -> bool | None:
+    """A heartbeat in two cache round trips: ``None`` = ask the database, else whether it is an arrival."""
+    if not raw_cookie:
+        return None
+    digest = hash_token(raw_cookie)
+    keys = [_access_key(digest), _access_key(digest) + ":until", live.presence_key(session_id)]
+    found = cache.get_many(keys)
+    owner, until, seen = (found.get(key) for key in keys)
+    if owner != session_id or until is None or until <= timezone.now():
+        return None
+    cache.set(live.presence_key(session_id), timezone.now().isoformat(), live.PRESENCE_SECONDS)
+    return seen is None
+
+
 def cached_still_valid(digest: str) -> bool:
     until = cache.get(_access_key(digest) + ":until")
     return until is not None and until > timezone.now()

@@ -30,10 +30,14 @@ def state(request, session_id):
 
 @require_POST
 def heartbeat(request, session_id):
-    """A beat while present costs no SQL; only an arrival (first beat after an absence) writes."""
-    if not sessions.cached_access_session(session_id, request.COOKIES.get(cookie_name(session_id))):
-        raise Http404
-    if live.beat(session_id):
+    """A beat while present costs no SQL (two cache round trips); only an arrival writes."""
+    raw = request.COOKIES.get(cookie_name(session_id))
+    arrival = sessions.cached_heartbeat(session_id, raw)
+    if arrival is None:  # not in the cache yet: check the cookie in the database once
+        if not sessions.cached_access_session(session_id, raw):
+            raise Http404
+        arrival = live.beat(session_id)
+    if arrival:
         access = access_or_404(request, session_id)
         if access.session.is_open:
             sessions.arrived(access.session)
