@@ -12,7 +12,7 @@ from ..actions.registry import action_type
 from ..conf import app_settings
 from ..integrations.video import get_video_provider
 from ..integrations.video.base import Participant, ParticipantRole
-from ..models import ActionStatus, Appointment, CallSession, SessionStatus
+from ..models import ActionStatus, Appointment, CallSession, CounterSeat, SessionStatus
 from . import live
 from .video import video_provider_for
 
@@ -53,8 +53,6 @@ def clerk_seat_ids(user) -> set[int]:
     key = f"digitale_balie:clerk-seats:{user.pk}"
     seat_ids = cache.get(key)
     if seat_ids is None:
-        from ..models import CounterSeat
-
         seat_ids = {
             seat.pk
             for seat in CounterSeat.objects.filter(active=True).prefetch_related("clerk_groups")
@@ -84,15 +82,27 @@ def state(seat, user) -> dict:
     }
 
 
-def presence_etag(seat) -> str:
-    """ETag of the console: the seat's version plus who is present now (presence lives in the cache)."""
-    key = f"digitale_balie:seat-sessions:{seat.pk}:{live.version('seat', seat.pk)}"
-    session_ids = cache.get(key)
-    if session_ids is None:
-        session_ids = list(CallSession.objects.for_day(seat, today()).values_list("pk", flat=True))
-        cache.set(key, session_ids, 3600)
+def console_etag(user, seat_id: int) -> str | None:
+    """ETag of a seat's console for this clerk, or ``None`` when the seat is not theirs.
+
+    Two cache round trips on an unchanged poll: one ``get_many`` for the clerk's seats, the seat's
+    version and its cached list of today's sessions, one for who is present (presence lives in the cache).
+    """
+    seats_key, version_key = f"digitale_balie:clerk-seats:{user.pk}", live.version_key("seat", seat_id)
+    sessions_key = f"digitale_balie:seat-sessions:{seat_id}"
+    found = cache.get_many([seats_key, version_key, sessions_key])
+    seat_ids = found.get(seats_key)
+    if seat_ids is None:
+        seat_ids = clerk_seat_ids(user)
+    if seat_id not in seat_ids:
+        return None
+    version = found.get(version_key) or live.version("seat", seat_id)
+    cached_version, session_ids = found.get(sessions_key) or (None, None)
+    if cached_version != version:
+        session_ids = list(CallSession.objects.for_day(CounterSeat(pk=seat_id), today()).values_list("pk", flat=True))
+        cache.set(sessions_key, (version, session_ids), 3600)
     here = sorted(live.present(session_ids))
-    return f"{live.version('seat', seat.pk)}-{'.'.join(map(str, here))}"
+    return f"{version}-{'.'.join(map(str, here))}"
 
 
 def _item(session, present: bool) -> dict:

@@ -82,10 +82,9 @@ def _notices(provider):
 @require_GET
 def counter_state(request, seat_id):
     """Polled every 3 s. Unchanged: the user lookup only, then a 304 from cached versions and presence."""
-    if not request.user.is_authenticated or seat_id not in console.clerk_seat_ids(request.user):
+    etag = console.console_etag(request.user, seat_id) if request.user.is_authenticated else None
+    if etag is None:
         raise Http404
-    seat = CounterSeat(pk=seat_id)
-    etag = console.presence_etag(seat)
     if etag_matches(request, etag):
         return not_modified(etag)
     seat = _seat(request, seat_id)
