@@ -1,7 +1,11 @@
 """The device test as a block, so an editor can put it on any page (e.g. "Is my computer ready?")."""
 
+from __future__ import annotations
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+
+from .booking import _site_for
 
 
 class DeviceTestBlock(blocks.StructBlock):
@@ -14,3 +18,15 @@ class DeviceTestBlock(blocks.StructBlock):
         description = _("Citizens check their camera, microphone and speaker before a video conversation.")
         template = "digitale_balie/blocks/device_test_block.html"
         preview_value = {"heading": "Test uw camera en micro", "intro": "<p>Zo weet u dat alles werkt.</p>"}
+
+    def get_context(self, value, parent_context=None):
+        """Adds ``test_room_url``: the site's test video room, when the site has a counter page."""
+        from ..booking.links import counter_page_path
+        from ..pages import DigitalCounterPage
+
+        context = super().get_context(value, parent_context)
+        site = _site_for((parent_context or {}).get("request"), (parent_context or {}).get("page"))
+        path = counter_page_path(site) if site else None
+        if path:
+            context["test_room_url"] = path + DigitalCounterPage().reverse_subpage("test_room").lstrip("/")
+        return context
