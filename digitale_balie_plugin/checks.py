@@ -37,12 +37,11 @@ def check_quantum(app_configs, **kwargs):
 @checks.register()
 def check_integrations(app_configs, **kwargs):
     """Each configured provider must resolve; demo providers must not run with DEBUG off."""
-    from .integrations.sms import registry as sms_registry
-    from .integrations.video import registry as video_registry
-    from .integrations.video.base import ConfigWarning
+    from .integrations import all_registries
+    from .integrations.registry import ConfigWarning
 
     messages = []
-    for registry in (sms_registry, video_registry):
+    for registry in all_registries():
         try:
             provider = registry.get_provider()
         except ConfigurationError as exc:

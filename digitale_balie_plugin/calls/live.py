@@ -40,13 +40,9 @@ def bump(session) -> None:
     )
 
 
-def bump_seat(seat_id: int) -> None:
-    cache.set(_key("seat", seat_id), secrets.token_hex(6), _VERSION_TTL)
-
-
 def beat(session_id: int) -> bool:
     """Record a heartbeat; returns True when the citizen was not present before (an arrival)."""
-    key = _key("presence", session_id)
+    key = presence_key(session_id)
     if cache.add(key, timezone.now().isoformat(), PRESENCE_SECONDS):
         return True
     cache.touch(key, PRESENCE_SECONDS)
@@ -58,7 +54,7 @@ def presence_key(session_id: int) -> str:
 
 
 def present(session_ids) -> set[int]:
-    keys = {_key("presence", pk): pk for pk in session_ids}
+    keys = {presence_key(pk): pk for pk in session_ids}
     return {keys[key] for key in cache.get_many(list(keys))}
 
 

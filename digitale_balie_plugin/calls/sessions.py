@@ -125,42 +125,40 @@ def _access_key(token_hash: str) -> str:
     return f"digitale_balie:access:{token_hash}"
 
 
-def cached_access_session(session_id: int, raw_cookie: str | None) -> bool:
-    """Is this cookie valid for this session? From the cache when possible (no query on a poll).
+def _cache_keys(digest: str) -> tuple[str, str]:
+    return _access_key(digest), _access_key(digest) + ":until"
 
-    Only positive answers are cached, for at most a minute, and revoking, ending or marking a
-    no-show deletes them (``forget_accesses``), so a revoked guest is out on the next poll.
+
+def _known_valid(found: dict, digest: str, session_id: int) -> bool:
+    """Did the cache say this cookie belongs to this session, and is it still unexpired?"""
+    owner_key, until_key = _cache_keys(digest)
+    until = found.get(until_key)
+    return found.get(owner_key) == session_id and until is not None and until > timezone.now()
+
+
+def remember_access(access: ParticipantAccess) -> None:
+    """Cache a cookie check the database just confirmed, for at most a minute.
+
+    Only positive answers are cached; revoking, ending or marking a no-show deletes them
+    (``forget_accesses``), so a revoked guest is out on the next poll.
     """
-    if not raw_cookie:
-        return False
-    digest = hash_token(raw_cookie)
-    cached = cache.get(_access_key(digest))
-    if cached is not None:
-        return cached == session_id and cached_still_valid(digest)
-    access = access_for(session_id, raw_cookie)
-    if access is None:
-        return False
     ttl = min(_ACCESS_TTL, int((access.expires_at - timezone.now()).total_seconds()))
     if ttl > 0:
-        cache.set_many({_access_key(digest): session_id, _access_key(digest) + ":until": access.expires_at}, ttl)
-    return True
+        owner_key, until_key = _cache_keys(access.token_hash)
+        cache.set_many({owner_key: access.session_id, until_key: access.expires_at}, ttl)
 
 
 def unchanged_version(session_id: int, raw_cookie: str | None) -> str | None:
     """For a poll: the session's current version when the cookie is known valid in the cache.
 
-    One cache round trip for both facts (version and cookie check), so an unchanged poll costs no
-    SQL and a single call to Redis. ``None`` means "ask the database".
+    One cache round trip for both facts, so an unchanged poll costs no SQL. ``None``: ask the database.
     """
     if not raw_cookie:
         return None
     digest = hash_token(raw_cookie)
-    keys = [live.version_key("session", session_id), _access_key(digest), _access_key(digest) + ":until"]
-    found = cache.get_many(keys)
-    version, owner, until = (found.get(key) for key in keys)
-    if version is None or owner != session_id or until is None or until <= timezone.now():
-        return None
-    return version
+    version_key = live.version_key("session", session_id)
+    found = cache.get_many([version_key, *_cache_keys(digest)])
+    return found.get(version_key) if _known_valid(found, digest, session_id) else None
 
 
 def cached_heartbeat(session_id: int, raw_cookie: str | None) -> bool | None:
@@ -168,24 +166,18 @@ def cached_heartbeat(session_id: int, raw_cookie: str | None) -> bool | None:
     if not raw_cookie:
         return None
     digest = hash_token(raw_cookie)
-    keys = [_access_key(digest), _access_key(digest) + ":until", live.presence_key(session_id)]
-    found = cache.get_many(keys)
-    owner, until, seen = (found.get(key) for key in keys)
-    if owner != session_id or until is None or until <= timezone.now():
+    presence_key = live.presence_key(session_id)
+    found = cache.get_many([presence_key, *_cache_keys(digest)])
+    if not _known_valid(found, digest, session_id):
         return None
-    cache.set(live.presence_key(session_id), timezone.now().isoformat(), live.PRESENCE_SECONDS)
-    return seen is None
-
-
-def cached_still_valid(digest: str) -> bool:
-    until = cache.get(_access_key(digest) + ":until")
-    return until is not None and until > timezone.now()
+    cache.set(presence_key, timezone.now().isoformat(), live.PRESENCE_SECONDS)
+    return presence_key not in found
 
 
 def forget_accesses(session: CallSession) -> None:
     """Drop cached cookie checks of this session (after revoke, end or no-show)."""
-    digests = list(ParticipantAccess.objects.filter(session=session).values_list("token_hash", flat=True))
-    cache.delete_many([_access_key(d) for d in digests] + [_access_key(d) + ":until" for d in digests])
+    digests = ParticipantAccess.objects.filter(session=session).values_list("token_hash", flat=True)
+    cache.delete_many([key for digest in digests for key in _cache_keys(digest)])
 
 
 def access_for(session_id: int, raw_cookie: str | None) -> ParticipantAccess | None:
@@ -198,12 +190,6 @@ def access_for(session_id: int, raw_cookie: str | None) -> ParticipantAccess | N
         .filter(session_id=session_id, purpose="cookie")
         .first()
     )
-
-
-def heartbeat(session: CallSession) -> None:
-    """Presence lives in the cache; the first beat after an absence marks arrival in the database."""
-    if live.beat(session.pk):
-        arrived(session)
 
 
 def arrived(session: CallSession) -> None:

@@ -1,1 +1,9 @@
 """Vendors behind base classes. Nothing here imports views, pages, blocks or the service layer."""
+
+
+def all_registries():
+    """Every integration kind's registry, for system checks and the admin's status page."""
+    from .sms import registry as sms
+    from .video import registry as video
+
+    return [sms, video]

@@ -22,6 +22,14 @@ from ..conf import SETTING_NAME, app_settings
 from ..exceptions import ConfigurationError
 
 
+class ConfigWarning(str):
+    """A ``check_config()`` problem that should warn, not fail (system check Warning, not Error).
+
+    A ``str`` so callers that treat every problem as text keep working; ``checks.py`` maps it with
+    ``isinstance(problem, ConfigWarning)`` for every integration kind.
+    """
+
+
 class BaseProvider:
     """Common shape of every provider: a stable id, a label, options, a config check."""
 

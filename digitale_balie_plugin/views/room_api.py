@@ -5,7 +5,7 @@ Routed in ``digitale_balie_plugin.urls``; access is the conversation's HttpOnly 
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,7 +23,7 @@ def state(request, session_id):
     if cached is not None and etag_matches(request, cached):
         return not_modified(cached)
     access = access_or_404(request, session_id)
-    sessions.cached_access_session(session_id, request.COOKIES.get(cookie_name(session_id)))  # warm the cache
+    sessions.remember_access(access)  # the next unchanged poll needs no query
     etag = live.version("session", session_id)
     return json_with_etag(citizen_state(access), etag)
 
@@ -31,16 +31,13 @@ def state(request, session_id):
 @require_POST
 def heartbeat(request, session_id):
     """A beat while present costs no SQL (two cache round trips); only an arrival writes."""
-    raw = request.COOKIES.get(cookie_name(session_id))
-    arrival = sessions.cached_heartbeat(session_id, raw)
-    if arrival is None:  # not in the cache yet: check the cookie in the database once
-        if not sessions.cached_access_session(session_id, raw):
-            raise Http404
-        arrival = live.beat(session_id)
-    if arrival:
-        access = access_or_404(request, session_id)
-        if access.session.is_open:
-            sessions.arrived(access.session)
+    arrival = sessions.cached_heartbeat(session_id, request.COOKIES.get(cookie_name(session_id)))
+    if arrival is False:
+        return HttpResponse(status=204)
+    access = access_or_404(request, session_id)  # not cached yet, or an arrival: one database check
+    sessions.remember_access(access)
+    if (arrival or live.beat(session_id)) and access.session.is_open:
+        sessions.arrived(access.session)
     return HttpResponse(status=204)
 
 

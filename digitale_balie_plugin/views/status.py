@@ -8,10 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from ..exceptions import ConfigurationError
-from ..integrations.sms import registry as sms_registry
-from ..integrations.video import registry as video_registry
-
-REGISTRIES = [sms_registry, video_registry]
+from ..integrations import all_registries
 
 
 def integrations_status(request):
@@ -21,7 +18,7 @@ def integrations_status(request):
     return TemplateResponse(
         request,
         "digitale_balie/admin/integrations_status.html",
-        {"kinds": [_describe(registry) for registry in REGISTRIES]},
+        {"kinds": [_describe(registry) for registry in all_registries()]},
     )
 
 

@@ -68,3 +68,16 @@ def checked_page(browser):
     page = context.new_page()
     yield PageChecker(page)
     context.close()
+
+
+def wait_for(check, seconds=10):
+    """Poll from Python: the strict CSP forbids Playwright's string predicates (they need eval)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")

@@ -14,6 +14,7 @@ from django.test import override_settings
 
 from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.models import CallSession
+from tests.browser.conftest import wait_for
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,19 +75,6 @@ def setup(live_server, django_user_model):
         "join": join,
         "appointment": appointment,
     }
-
-
-def wait_for(check, seconds=10):
-    """Poll from Python: the strict CSP forbids Playwright's string predicates (they need eval)."""
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 def stand_in_jitsi(page):

@@ -6,6 +6,7 @@ from datetime import time
 import pytest
 
 from digitale_balie_plugin.models import CallSession
+from tests.browser.conftest import wait_for
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,14 +41,7 @@ def headline(page):
 
 
 def wait_for_text(page, pattern, seconds=10):
-    import time as clock
-
-    deadline = clock.monotonic() + seconds
-    while clock.monotonic() < deadline:
-        if re.search(pattern, headline(page)):
-            return
-        clock.sleep(0.25)
-    raise AssertionError(f"{pattern!r} not in {headline(page)!r}")
+    wait_for(lambda: re.search(pattern, headline(page)), seconds)
 
 
 def test_two_tickets_served_in_order(browser, walk_in, checked_page):

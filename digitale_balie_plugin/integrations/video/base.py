@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ...exceptions import IntegrationError
-from ..registry import BaseProvider
+from ..registry import BaseProvider, ConfigWarning
 
 __all__ = [
     "ROOM_NAME_PATTERN",
@@ -53,14 +53,6 @@ class VideoError(IntegrationError):
     """
 
     default_message = _("The video call cannot be opened. Please try again later.")
-
-
-class ConfigWarning(str):
-    """A ``check_config()`` problem that should warn, not fail (system check Warning, not Error).
-
-    A ``str`` so callers that treat every problem as text keep working; ``checks.py`` can map it
-    with ``isinstance(problem, ConfigWarning)``.
-    """
 
 
 class ParticipantRole(StrEnum):
