@@ -11,6 +11,7 @@ class DigitaleBalieConfig(AppConfig):
     def ready(self):
         from . import checks  # noqa: F401  (registers system checks)
         from .actions import message  # noqa: F401  (registers the built-in action type)
+        from .identity import action  # noqa: F401  (registers "Verify identity")
         from .signal_handlers import register_signal_handlers
 
         register_signal_handlers()

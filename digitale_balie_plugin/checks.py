@@ -68,3 +68,53 @@ def check_timezone(app_configs, **kwargs):
     if not settings.USE_TZ:
         return [checks.Error("The digital counter needs USE_TZ = True.", id="digitale_balie.E005")]
     return []
+
+
+@checks.register(checks.Tags.security)
+def check_identity(app_configs, **kwargs):
+    """Verification backends verify, never log in; they need social_django and a hash key."""
+    from .integrations.identity import identity_backends
+    from .integrations.identity.base import VerificationBackend
+
+    messages = []
+    for path in getattr(settings, "AUTHENTICATION_BACKENDS", ()):
+        try:
+            from django.utils.module_loading import import_string
+
+            backend = import_string(path)
+        except ImportError:
+            continue
+        if isinstance(backend, type) and issubclass(backend, VerificationBackend):
+            messages.append(
+                checks.Error(
+                    f"{path} is in AUTHENTICATION_BACKENDS: it would let an identity provider log people in.",
+                    hint="List identity backends only in SOCIAL_AUTH_AUTHENTICATION_BACKENDS.",
+                    id="digitale_balie.E006",
+                )
+            )
+    backends = identity_backends()
+    if not backends:
+        return messages
+    if "social_django" not in settings.INSTALLED_APPS:
+        messages.append(
+            checks.Error("'social_django' must be in INSTALLED_APPS for identity verification.", id="digitale_balie.E007")
+        )
+    if not app_settings.IDENTITY_HASH_KEY and not settings.DEBUG:
+        messages.append(
+            checks.Error(
+                'Set DIGITALE_BALIE["IDENTITY_HASH_KEY"]: the secret of the keyed hash of national register numbers.',
+                hint="A long random value, e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'. "
+                "Never change it while verifications are kept.",
+                id="digitale_balie.E008",
+            )
+        )
+    for backend in backends:
+        if backend.is_demo and not settings.DEBUG:
+            messages.append(
+                checks.Warning(
+                    f"The demo identity provider ({backend.name}) is offered while DEBUG is False.",
+                    hint="Remove it from SOCIAL_AUTH_AUTHENTICATION_BACKENDS in production.",
+                    id="digitale_balie.W001",
+                )
+            )
+    return messages

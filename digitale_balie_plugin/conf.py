@@ -97,6 +97,27 @@ class AppSettings:
         """Paths that get the admin CSP instead of the strict citizen one. Default ``("/admin/",)``."""
         return tuple(self.get("ADMIN_PATH_PREFIXES", ("/admin/",)))
 
+    @property
+    def IDENTITY_HASH_KEY(self) -> str:
+        """Secret key of the keyed hash (HMAC-SHA256) that stands in for national register numbers.
+
+        Keep it apart from ``SECRET_KEY`` (rotating that must not break matching) and never change
+        it while hashes are kept. Required in production (system check E006); under ``DEBUG`` a key
+        derived from ``SECRET_KEY`` is used."""
+        return self.get("IDENTITY_HASH_KEY", "")
+
+    @property
+    def IDENTITY_RETENTION_DAYS(self) -> int:
+        """Days verified identities (name, birth date, hash) are kept before the daily job clears
+        them; the counts stay for the dashboard. Default 30."""
+        return int(self.get("IDENTITY_RETENTION_DAYS", 30))
+
+    @property
+    def CODE_RATE_LIMIT(self) -> tuple[int, int]:
+        """(attempts, seconds) a client may try short codes. Default 10 per 10 minutes."""
+        attempts, seconds = self.get("CODE_RATE_LIMIT", (10, 600))
+        return int(attempts), int(seconds)
+
     def integration(self, kind: str) -> dict[str, Any]:
         """The ``{"BACKEND": ..., "OPTIONS": {...}}`` dict for an integration kind, e.g. ``"SMS"``."""
         value = self.get(kind.upper(), {}) or {}

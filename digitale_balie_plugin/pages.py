@@ -15,7 +15,7 @@ from wagtail.models import Page
 
 from .blocks import COUNTER_BLOCKS
 from .conf import app_settings
-from .views import citizen, room
+from .views import citizen, handover, identity, room
 
 TOKEN = r"(?P<token>[A-Za-z0-9_-]{20,100})"  # noqa: S105 - a URL pattern, not a secret
 
@@ -96,6 +96,22 @@ class DigitalCounterPageMixin(RoutablePageMixin):
     @path("device-test/", name="device_test")
     def device_test(self, request):
         return citizen.device_test(request, self)
+
+    @path("code/", name="code")
+    def code(self, request):
+        return handover.code_entry(request, self)
+
+    @re_path(rf"^take/{TOKEN}/$", name="take")
+    def take(self, request, token):
+        return handover.take_link(request, self, token)
+
+    @path("verify/<int:action_id>/", name="verify")
+    def verify(self, request, action_id):
+        return identity.consent(request, self, action_id)
+
+    @path("verify/<int:action_id>/result/", name="verify_result")
+    def verify_result(self, request, action_id):
+        return identity.result(request, self, action_id)
 
     @re_path(r"^(?P<rest>.+)$", name="unknown")
     def unknown(self, request, rest):

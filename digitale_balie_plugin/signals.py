@@ -15,3 +15,7 @@ appointment_rescheduled = Signal()
 call_started = Signal()
 #: sender=CallSession, session=..., clerk=User, outcome=str — the seam for the CRM case record
 call_ended = Signal()
+#: sender=IdentityVerification, verification=..., action=InCallAction — no identifiers in clear
+identity_verified = Signal()
+#: sender=IdentityVerification, verification=..., action=InCallAction, reason=str (a FailureReason)
+identity_verification_failed = Signal()

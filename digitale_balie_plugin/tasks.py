@@ -41,3 +41,10 @@ def expire_actions_task() -> int:
     from .actions.service import expire_overdue
 
     return expire_overdue()
+
+
+def purge_identities_task() -> int:
+    """Clear verified identities past ``IDENTITY_RETENTION_DAYS`` (scheduled daily by migration 0009)."""
+    from .identity.retention import purge_expired
+
+    return purge_expired()

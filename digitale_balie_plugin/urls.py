@@ -1,4 +1,4 @@
-"""Non-page URLs of the package: language switch and provider callbacks.
+"""Non-page URLs of the package: language switch, provider callbacks and live-update endpoints.
 
 Include once in the site's URLconf::
 
@@ -8,7 +8,7 @@ Include once in the site's URLconf::
 from django.urls import path
 from django.views.i18n import set_language
 
-from .views import console, room_api, webhooks
+from .views import console, identity, room_api, webhooks
 
 app_name = "digitale_balie"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("live/room/<int:session_id>/", room_api.state, name="room_state"),
     path("live/room/<int:session_id>/heartbeat/", room_api.heartbeat, name="room_heartbeat"),
     path("live/room/<int:session_id>/actions/<int:action_id>/", room_api.action, name="room_action"),
+    # The redirect URI to register with identity providers, and our public keys (their jwks_uri).
+    path("identity/complete/<slug:backend>/", identity.complete, name="identity_complete"),
+    path("identity/jwks.json", identity.jwks, name="identity_jwks"),
     # Outside the admin's URLs on purpose: the admin's own checks would cost queries on every poll.
     path("live/seat/<int:seat_id>/", console.counter_state, name="seat_state"),
 ]

@@ -24,6 +24,7 @@ class ShareMessage(ActionType):
     label = _("Share a link or message")
     expires_minutes = 120
     clerk_form_class = ShareMessageForm
+    completed_by_citizen = True
     citizen_template = "digitale_balie/actions/share_message_citizen.html"
 
     def build_payload(self, cleaned_data: dict) -> dict:

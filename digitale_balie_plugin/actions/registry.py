@@ -20,6 +20,14 @@ class ActionType:
     #: Minutes before an unfinished action expires.
     expires_minutes = 30
     clerk_form_class: type[forms.Form] = forms.Form
+    #: Whether the clerk can also hand the action over by link, QR code or short code (phone, chat,
+    #: desk, second device); see ``actions.handover``.
+    handover = False
+    #: Which session participants may take the action from the call page (guests such as an
+    #: interpreter may read a message, but must not verify the citizen's identity for them).
+    citizen_roles = ("citizen", "guest")
+    #: Whether the citizen finishes it with a click ("I have read it"); otherwise only the flow does.
+    completed_by_citizen = False
     #: Rendered in the citizen's waiting room / call page, with ``action`` in the context.
     citizen_template = ""
     #: Rendered in the clerk's side panel, with ``action`` in the context.
@@ -28,6 +36,19 @@ class ActionType:
     def build_payload(self, cleaned_data: dict) -> dict:
         """Override this: what to store from the clerk's form."""
         return dict(cleaned_data)
+
+    def created(self, action, cleaned_data: dict) -> None:
+        """Override this: write the kind's own row (one-to-one with ``action``), inside the
+        creating transaction."""
+
+    def citizen_url(self, action) -> str | None:
+        """Override this for actions the citizen completes on a page of their own (consent, checkout):
+        the counter-page URL they go to once the action is theirs. ``None``: handled in the call page."""
+        return None
+
+    def clerk_context(self, action) -> dict:
+        """Override this: extra context for ``clerk_template`` (what the clerk may see, nothing more)."""
+        return {}
 
     def citizen_summary(self, action) -> dict:
         """Override this: JSON-safe data the citizen's widget may show (never more than they may see)."""

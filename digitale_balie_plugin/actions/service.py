@@ -36,6 +36,7 @@ def create_action(session: CallSession, kind: str, cleaned_data: dict, *, by_use
             created_by=by_user,
             expires_at=timezone.now() + timedelta(minutes=action_kind.expires_minutes),
         )
+        action_kind.created(action, cleaned_data)
         record("action.created", action, user=by_user, site=session.site, kind=kind)
         transition(action, ActionStatus.SENT, user=by_user)
     return action
@@ -75,6 +76,13 @@ def transition(
             lambda: action_status_changed.send(sender=InCallAction, action=action, previous=previous, status=status)
         )
     return True
+
+
+def cancel(action: InCallAction, *, by_user) -> bool:
+    """The clerk withdraws a request; its link and code die with it."""
+    with transaction.atomic():
+        InCallAction.objects.filter(pk=action.pk).update(token_hash=None, code_hash="", code_expires_at=None)
+        return transition(action, ActionStatus.CANCELLED, user=by_user, reason="cancelled by the clerk")
 
 
 def expire_overdue(now=None) -> int:

@@ -7,12 +7,14 @@ Add them to any page's StreamField::
 
 from .booking import AppointmentBookingBlock
 from .device_test import DeviceTestBlock
+from .verification import IdentityVerificationBlock
 from .video_room import VideoRoomBlock
 
 COUNTER_BLOCKS = [
     ("appointment_booking", AppointmentBookingBlock()),
     ("video_room", VideoRoomBlock()),
     ("device_test", DeviceTestBlock()),
+    ("identity_verification", IdentityVerificationBlock()),
 ]
 
-__all__ = ["COUNTER_BLOCKS", "AppointmentBookingBlock", "DeviceTestBlock", "VideoRoomBlock"]
+__all__ = ["COUNTER_BLOCKS", "AppointmentBookingBlock", "DeviceTestBlock", "IdentityVerificationBlock", "VideoRoomBlock"]

@@ -4,6 +4,8 @@ from .actions import ActionStatus, InCallAction
 from .appointments import AccessToken, Appointment, SeatReservation
 from .audit import AuditEvent
 from .calls import CallSession, Outcome, ParticipantAccess, SessionStatus, WaitingRoomMessage
+from .choices import AssuranceLevel, VerificationData
+from .identity import FailureReason, IdentityVerification
 from .notifications import Notification
 from .services import AvailabilityRule, Closure, CounterSeat, Service
 from .settings import CounterSettings
@@ -12,12 +14,15 @@ __all__ = [
     "AccessToken",
     "ActionStatus",
     "Appointment",
+    "AssuranceLevel",
     "AuditEvent",
     "AvailabilityRule",
     "CallSession",
     "Closure",
     "CounterSeat",
     "CounterSettings",
+    "FailureReason",
+    "IdentityVerification",
     "InCallAction",
     "Notification",
     "Outcome",
@@ -25,6 +30,7 @@ __all__ = [
     "SeatReservation",
     "Service",
     "SessionStatus",
+    "VerificationData",
     "WaitingRoomMessage",
 ]
 

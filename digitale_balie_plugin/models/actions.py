@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..tokens import hash_token, new_token
+from ..tokens import hash_token
 from .calls import CallSession
 
 
@@ -60,6 +60,9 @@ class InCallActionQuerySet(models.QuerySet):
     def by_link(self, raw: str):
         return self.filter(token_hash=hash_token(raw), expires_at__gt=timezone.now())
 
+    def unfinished(self):
+        return self.exclude(status__in=FINAL_STATUSES)
+
 
 class InCallAction(models.Model):
     session = models.ForeignKey(
@@ -70,7 +73,19 @@ class InCallAction(models.Model):
     status_reason = models.CharField(_("reason"), max_length=200, blank=True)
     payload = models.JSONField(default=dict, blank=True, help_text=_("What the clerk asked; no identifiers in clear."))
     result = models.JSONField(default=dict, blank=True, help_text=_("What came back; no identifiers in clear."))
+    # Hand-over outside the call page (link, QR code, short code read out on the phone): see
+    # ``actions.handover``. Only salts and hashes are stored; the raw link and code are derived.
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    link_salt = models.CharField(max_length=64, blank=True)
+    code_salt = models.CharField(max_length=64, blank=True)
+    code_locator = models.CharField(max_length=4, blank=True, db_index=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    code_locked = models.BooleanField(default=False)
+    # The browser that took the action (by link, code or the button in the call page).
+    claim_hash = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -97,8 +112,6 @@ class InCallAction(models.Model):
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
 
-    def issue_link_token(self) -> str:
-        """A link for delivery outside the call page (SMS, e-mail, chat); only its hash is kept."""
-        raw, self.token_hash = new_token()
-        self.save(update_fields=["token_hash", "updated_at"])
-        return raw
+    @property
+    def is_open(self) -> bool:
+        return not self.is_final and self.expires_at > timezone.now()

@@ -37,3 +37,27 @@ class Weekday(models.IntegerChoices):
 #: The languages the package speaks (its catalogues). Fixed here, not read from settings, so a
 #: site's own LANGUAGES never makes our migrations drift.
 LANGUAGE_CHOICES = [("nl", "Nederlands"), ("fr", "Français"), ("en", "English")]
+
+
+class AssuranceLevel(models.TextChoices):
+    """eIDAS levels of assurance, the common scale every provider's ``acr`` is mapped onto."""
+
+    LOW = "low", _("Low")
+    SUBSTANTIAL = "substantial", _("Substantial")
+    HIGH = "high", _("High")
+
+
+LEVEL_ORDER = {AssuranceLevel.LOW: 1, AssuranceLevel.SUBSTANTIAL: 2, AssuranceLevel.HIGH: 3}
+
+
+def level_at_least(level: str, required: str) -> bool:
+    """``True`` when ``level`` meets ``required``; an unknown level never does."""
+    return LEVEL_ORDER.get(level, 0) >= LEVEL_ORDER.get(required, 99)
+
+
+class VerificationData(models.TextChoices):
+    """What the clerk may see of a verified identity (set per service: data minimisation)."""
+
+    MATCH_ONLY = "match_only", _("Only whether it is the expected person")
+    NAME = "name", _("Name")
+    NAME_BIRTH_DATE = "name_birth_date", _("Name and birth date")

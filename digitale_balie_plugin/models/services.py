@@ -10,7 +10,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 
 from ..conf import app_settings
-from .choices import Channel, Weekday
+from .choices import AssuranceLevel, Channel, VerificationData, Weekday
 
 
 def validate_quantum(minutes: int) -> None:
@@ -52,6 +52,20 @@ class Service(models.Model):
     )
     horizon_days = models.PositiveIntegerField(_("booking horizon (days)"), default=30)
     needs_identity_verification = models.BooleanField(_("identity verification needed"), default=False)
+    identity_level = models.CharField(
+        _("identity: level required"),
+        max_length=12,
+        choices=AssuranceLevel.choices,
+        default=AssuranceLevel.SUBSTANTIAL,
+        help_text=_("The clerk's request uses this level unless they choose a higher one. itsme and eID are high."),
+    )
+    identity_data = models.CharField(
+        _("identity: what the clerk sees"),
+        max_length=20,
+        choices=VerificationData.choices,
+        default=VerificationData.NAME_BIRTH_DATE,
+        help_text=_("Show the clerk no more than this service needs."),
+    )
     needs_payment = models.BooleanField(_("payment needed"), default=False)
     needs_documents = models.BooleanField(_("documents needed"), default=False)
     active = models.BooleanField(_("bookable"), default=True)
@@ -72,7 +86,12 @@ class Service(models.Model):
         ),
         FieldRowPanel([FieldPanel("min_lead_hours"), FieldPanel("horizon_days")]),
         MultiFieldPanel(
-            [FieldPanel("needs_identity_verification"), FieldPanel("needs_payment"), FieldPanel("needs_documents")],
+            [
+                FieldPanel("needs_identity_verification"),
+                FieldRowPanel([FieldPanel("identity_level"), FieldPanel("identity_data")]),
+                FieldPanel("needs_payment"),
+                FieldPanel("needs_documents"),
+            ],
             heading=_("Needed during the conversation"),
         ),
         FieldRowPanel([FieldPanel("active"), FieldPanel("sort_order")]),

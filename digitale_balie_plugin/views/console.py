@@ -10,22 +10,24 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ..actions.registry import action_types
-from ..actions.service import ActionNotAllowed, create_action
+from ..actions import handover
+from ..actions.registry import action_type, action_types
+from ..actions.service import ActionNotAllowed, cancel, create_action
 from ..booking import service as booking
 from ..booking.availability import free_slots
 from ..calls import console, sessions
 from ..calls.video import video_provider_for
 from ..console_forms import ContactForm, EndCallForm, GuestForm, MessageForm
 from ..exceptions import CounterError
-from ..models import CallSession, CounterSeat, Outcome
+from ..models import CallSession, CounterSeat, InCallAction, Outcome
 from ..models.choices import BookedVia
 from .live import allow_frames, etag_matches, json_with_etag, not_modified
 
@@ -59,6 +61,7 @@ def counter(request, seat_id):
     console.ensure_sessions(seat)
     provider = video_provider_for(seat.site)
     state = console.state(seat, request.user)
+    _attach_panels(request, seat, state)
     current = CallSession.objects.filter(pk=state["current"]).select_related("service").first()
     context = {
         "seat": seat,
@@ -67,12 +70,36 @@ def counter(request, seat_id):
         "guest_form": GuestForm(),
         "contact_form": ContactForm(seat=seat),
         "end_form": EndCallForm(slots=_follow_up_slots(current) if current else ()),
-        "action_types": [(kind, kind.clerk_form_class()) for kind in action_types().values()],
         "state_url": reverse("digitale_balie:seat_state", args=[seat.pk]),
         "video_notices": _notices(provider),
     }
     response = TemplateResponse(request, "digitale_balie/console/counter.html", context)
     return allow_frames(response, provider.frame_origins(), keep_self=True)  # Wagtail's own previews
+
+
+def _attach_panels(request, seat, state) -> None:
+    """Render each action's clerk panel (its kind's template): status, hand-over, outcome."""
+    ids = [action["id"] for item in state["sessions"] for action in item["actions"]]
+    objects = {
+        action.pk: action
+        for action in InCallAction.objects.filter(pk__in=ids).select_related(
+            "identity", "session", "session__site", "created_by"
+        )
+    }
+    for item in state["sessions"]:
+        # One form per row, with ids of its own (the same form twice on a page would repeat ids).
+        item["action_forms"] = [
+            (kind, kind.clerk_form_class(auto_id=f"id_{item['id']}_{kind.identifier}_%s"))
+            for kind in action_types().values()
+        ]
+        for entry in item["actions"]:
+            action = objects.get(entry["id"])
+            kind = action_type(entry["kind"])
+            if action is None or kind is None:
+                continue
+            context = {"seat": seat, "item": item, "action": action, "entry": entry, "kind": kind}
+            context.update(kind.clerk_context(action))
+            entry["panel"] = render_to_string(kind.clerk_template, context, request=request)
 
 
 def _notices(provider):
@@ -98,11 +125,25 @@ def session_command(request, seat_id, session_id, command):
     handler = command_for(command)
     if handler is None:
         raise Http404
+    failed = False
     try:
         handler(request, seat, session)
     except CounterError as exc:
         messages.error(request, exc.message)
+        failed = True
+    if _wants_json(request):
+        return _json_messages(request, status=400 if failed else 200)
     return HttpResponseRedirect(reverse("digitale_balie_console", args=[seat.pk]) + f"#session-{session.pk}")
+
+
+def _wants_json(request) -> bool:
+    """The console's script submits commands in the background (the video call must not reload)."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _json_messages(request, status=200):
+    items = [{"level": message.level_tag, "text": str(message)} for message in messages.get_messages(request)]
+    return JsonResponse({"messages": items}, status=status)
 
 
 @require_POST
@@ -121,6 +162,8 @@ def open_contact(request, seat_id):
         messages.success(request, _("The conversation is open. You can now use the actions."))
     else:
         messages.error(request, _("Check the form to open a conversation."))
+    if _wants_json(request):
+        return _json_messages(request, status=200 if form.is_valid() else 400)
     return HttpResponseRedirect(reverse("digitale_balie_console", args=[seat.pk]))
 
 
@@ -205,7 +248,8 @@ def _action(kind):
     def handler(request, seat, session):
         form = action_types()[kind].clerk_form_class(request.POST)
         if not form.is_valid():
-            raise CounterError(_("Check the form of the action."))
+            problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
+            raise CounterError(_("Check the form of the action.") + (f" {problems}" if problems else ""))
         try:
             create_action(session, kind, form.cleaned_data, by_user=request.user)
         except ActionNotAllowed as exc:
@@ -214,7 +258,46 @@ def _action(kind):
     return handler
 
 
-COMMANDS = {"start": _start, "message": _message, "no-show": _no_show, "guest": _guest, "revoke": _revoke, "end": _end}
+def _open_action(request, session) -> InCallAction:
+    action = get_object_or_404(InCallAction, pk=_int(request.POST.get("action")), session=session)
+    if not action.is_open:
+        raise CounterError(_("This request is closed."))
+    return action
+
+
+def _int(value) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _new_code(request, seat, session):
+    """A fresh short code to read out (the previous one stops working)."""
+    action = _open_action(request, session)
+    kind = action_type(action.kind)
+    if kind is None or not kind.handover:
+        raise CounterError(_("This action cannot be handed over with a code."))
+    code = handover.issue_code(action, by_user=request.user)
+    messages.success(request, _("Code for the citizen: %(code)s") % {"code": handover.format_code(code)})
+
+
+def _withdraw(request, seat, session):
+    action = _open_action(request, session)
+    if cancel(action, by_user=request.user):
+        messages.success(request, _("The request was withdrawn. Its link and code no longer work."))
+
+
+COMMANDS = {
+    "start": _start,
+    "message": _message,
+    "no-show": _no_show,
+    "guest": _guest,
+    "revoke": _revoke,
+    "end": _end,
+    "code": _new_code,
+    "withdraw": _withdraw,
+}
 
 
 def command_for(name):

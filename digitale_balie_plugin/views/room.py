@@ -193,7 +193,8 @@ def _actions(session) -> list[dict]:
                 "status": action.status,
                 "status_label": str(ActionStatus(action.status).label),
                 "final": action.is_final,
-                "summary": kind.citizen_summary(action),
+                "can_complete": kind.completed_by_citizen,
+                "summary": kind.citizen_summary(action) if action.session.is_open else {},
             }
         )
     return items

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET, require_POST
 
+from ..actions.registry import action_type
 from ..actions.service import transition
 from ..calls import live, sessions
 from ..models import ActionStatus, InCallAction
@@ -46,6 +47,13 @@ def action(request, session_id, action_id):
     """The citizen opened (``opened``) or finished (``done``) a simple action, such as a shared message."""
     access = access_or_404(request, session_id)
     item = get_object_or_404(InCallAction, pk=action_id, session_id=access.session.pk)
-    target = ActionStatus.COMPLETED if request.POST.get("done") else ActionStatus.OPENED
-    transition(item, target, actor_label=access.role)
+    kind = action_type(item.kind)
+    if kind is None or access.role not in kind.citizen_roles:
+        return HttpResponse(status=403)
+    if request.POST.get("done"):
+        if not kind.completed_by_citizen:  # e.g. a verification completes only through its provider
+            return HttpResponse(status=403)
+        transition(item, ActionStatus.COMPLETED, actor_label=access.role)
+    elif not kind.handover:  # hand-over kinds are "opened" when the citizen takes them (claim)
+        transition(item, ActionStatus.OPENED, actor_label=access.role)
     return HttpResponse(status=204)

@@ -129,9 +129,17 @@ Q_CLUSTER = {
     "catch_up": False,
 }
 
-# Identity verification (python-social-auth) is configured by a later feature; the app is
-# installed now so its migrations exist from the start.
+# Identity verification: python-social-auth OpenID Connect backends that *verify* a citizen during
+# a conversation and never log anyone in. They are listed here only — never in
+# AUTHENTICATION_BACKENDS (system check digitale_balie.E006). The demo backend talks to the example
+# site's own OpenID Connect server (example_site.demo_idp; wired in dev.py). Real providers:
+#   "digitale_balie_plugin.integrations.identity.itsme.ItsmeBackend"  (SOCIAL_AUTH_BALIE_ITSME_*)
+#   "digitale_balie_plugin.integrations.identity.fas.FasBackend"      (SOCIAL_AUTH_BALIE_FAS_*)
+#   "digitale_balie_plugin.integrations.identity.oidc.OIDCVerificationBackend" (SOCIAL_AUTH_BALIE_OIDC_*)
+# See docs/operator.md, "Identity verification".
+SOCIAL_AUTH_AUTHENTICATION_BACKENDS = ["digitale_balie_plugin.integrations.identity.demo.DemoIdentityBackend"]
 SOCIAL_AUTH_JSONFIELD_ENABLED = True
+SOCIAL_AUTH_BALIE_DEMO_KEY = "digitale-balie-demo"
 
 LOGGING = {
     "version": 1,

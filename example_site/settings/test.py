@@ -38,4 +38,16 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 WAGTAILADMIN_BASE_URL = "http://testserver"
-DIGITALE_BALIE = {**DIGITALE_BALIE, "BOOKING_RATE_LIMIT": (1000, 60)}
+DIGITALE_BALIE = {
+    **DIGITALE_BALIE,
+    "BOOKING_RATE_LIMIT": (1000, 60),
+    "IDENTITY_HASH_KEY": "test-identity-hash-key-not-for-production",
+}
+# Every identity backend is loadable in tests; each test points them at the local OpenID Connect
+# provider it starts (tests/oidc) with override_settings.
+SOCIAL_AUTH_AUTHENTICATION_BACKENDS = [
+    "digitale_balie_plugin.integrations.identity.itsme.ItsmeBackend",
+    "digitale_balie_plugin.integrations.identity.fas.FasBackend",
+    "digitale_balie_plugin.integrations.identity.oidc.OIDCVerificationBackend",
+    "digitale_balie_plugin.integrations.identity.demo.DemoIdentityBackend",
+]

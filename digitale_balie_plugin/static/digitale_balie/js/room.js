@@ -37,14 +37,14 @@ if (root) {
     field("status_label").textContent = action.status_label;
     field("text").textContent = (action.summary && action.summary.text) || "";
     const url = action.summary && action.summary.url;
-    field("link").hidden = !url;
+    field("link").hidden = !url || action.final;
     if (url) {
       const link = field("link").querySelector("a");
       link.href = url;
       link.textContent = action.summary.url_label || url;
     }
     const done = field("done");
-    done.hidden = action.final;
+    done.hidden = action.final || !action.can_complete;
     done.addEventListener("click", () => post(root.dataset.actionUrl.replace("{id}", action.id), root, { done: "1" }));
     return item;
   }
@@ -53,7 +53,7 @@ if (root) {
     const list = $("[data-balie-actions]");
     list.replaceChildren(...(actions.length ? actions.map(renderAction)
       : [Object.assign(document.createElement("li"), { textContent: texts.nothing })]));
-    actions.filter((action) => action.status === "sent").forEach((action) => {
+    actions.filter((action) => action.status === "sent" && action.can_complete).forEach((action) => {
       post(root.dataset.actionUrl.replace("{id}", action.id), root, { opened: "1" });
     });
   }

@@ -1,0 +1,42 @@
+"""The verification-code block: an editor puts it on a page such as "/verify" (or "/code").
+
+A citizen on the phone or in a chat types the code the clerk reads out, and continues to the action
+behind it — proving who they are now, paying or signing later. The form posts to the site's
+counter page, which checks the code (rate-limited, five attempts per request) and shows any error.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+from .booking import _site_for
+
+
+class IdentityVerificationBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label=_("Heading"), required=False, default=_("Show who you are"))
+    intro = blocks.RichTextBlock(label=_("Introduction"), required=False, features=["bold", "italic", "link"])
+
+    class Meta:
+        icon = "lock"
+        label = _("Verification code")
+        description = _("Citizens type the code a clerk gives them on the phone, to show who they are or to pay.")
+        template = "digitale_balie/blocks/identity_verification_block.html"
+        preview_value = {
+            "heading": "Toon wie u bent",
+            "intro": "<p>Belt u met de stad? Typ hier de code die u krijgt.</p>",
+        }
+
+    def get_context(self, value, parent_context=None):
+        """Adds ``form`` and ``code_url`` (the counter page's code route), when the site has one."""
+        from ..booking.links import counter_page_path
+        from ..pages import DigitalCounterPage
+        from ..views.handover import CodeForm
+
+        context = super().get_context(value, parent_context)
+        site = _site_for((parent_context or {}).get("request"), (parent_context or {}).get("page"))
+        path = counter_page_path(site) if site else None
+        if path:
+            context["code_url"] = path + DigitalCounterPage().reverse_subpage("code").lstrip("/")
+            context["form"] = CodeForm(auto_id="balie_code_%s")
+        return context

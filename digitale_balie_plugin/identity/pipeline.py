@@ -1,0 +1,60 @@
+"""The python-social-auth pipeline of a verification: read, check, store, show the result.
+
+It replaces the login pipeline entirely (see ``VerificationBackend.do_auth``): there is no user,
+no social association, no login. Each step receives the backend, which has validated the ID token
+(signature, issuer, audience, nonce, expiry, at_hash) and UserInfo before the pipeline runs.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponseRedirect
+
+from ..models import FailureReason
+from ..models.choices import level_at_least
+from . import service
+
+
+class VerificationFailed(Exception):
+    """Raised by a step; the complete view turns it into a failed request and the result page."""
+
+    def __init__(self, reason: str, detail: str = "", identity=None):
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+        self.identity = identity
+
+
+def _verification(backend):
+    context = backend.verification_context()
+    verification = service.verification_for(context.get("action"))
+    if verification is None:
+        raise VerificationFailed(FailureReason.SESSION_LOST, "no request bound to this login")
+    return verification
+
+
+def read_identity(backend, response, *args, **kwargs):
+    identity = backend.verified_identity(response)
+    if not (identity.given_name or identity.family_name or identity.national_number):
+        raise VerificationFailed(FailureReason.MISSING_DATA, "no name or number in the answer", identity)
+    return {"identity": identity, "verification": _verification(backend)}
+
+
+def check_level(backend, identity, verification, *args, **kwargs):
+    """Never trust that the provider honoured ``acr_values``: check what it says it did."""
+    if not identity.level or not level_at_least(identity.level, verification.required_level):
+        raise VerificationFailed(FailureReason.LEVEL_TOO_LOW, f"acr {identity.acr!r}", identity)
+    return None
+
+
+def store_result(backend, identity, verification, *args, **kwargs):
+    service.complete(verification, identity)
+    return HttpResponseRedirect(result_url(backend.strategy.request, verification))
+
+
+def result_url(request, verification) -> str:
+    """The result page on the counter page of the request's site (relative: same host, same cookies)."""
+    from ..booking.links import counter_page_for
+    from ..views.citizen import route_url
+
+    page = counter_page_for(verification.action.session.site)
+    return route_url(request, page, "verify_result", verification.action_id)

@@ -1,0 +1,66 @@
+"""What the clerk's panel shows of a verification: the hand-over while it is open, then the outcome,
+limited to what the service needs (``Service.identity_data``)."""
+
+from __future__ import annotations
+
+import segno
+from django.utils import timezone
+
+from ..actions import handover
+from ..booking.links import citizen_url
+from ..conf import app_settings
+from ..models import AssuranceLevel, FailureReason, VerificationData
+
+
+def handover_view(action) -> dict:
+    """Link, QR code and short code of an open action (derived on the fly: nothing raw is stored)."""
+    if not action.is_open:
+        return {}
+    link = citizen_url(action.session.site, "take", handover.link_token(action))
+    code = handover.current_code(action)
+    return {
+        "link": link,
+        "qr_svg": segno.make(link, error="m").svg_inline(scale=3, title=str(action)) if link else "",
+        "code": handover.format_code(code) if code else "",
+        "code_state": handover.code_state(action),
+        "code_expires": (
+            timezone.localtime(action.code_expires_at, app_settings.TIME_ZONE).strftime("%H:%M")
+            if code and action.code_expires_at
+            else ""
+        ),
+    }
+
+
+def clerk_view(action) -> dict:
+    verification = getattr(action, "identity", None)
+    if verification is None:
+        return {}
+    shows = verification.visible_data
+    outcome = {
+        "required_level": AssuranceLevel(verification.required_level).label,
+        "level": AssuranceLevel(verification.level).label if verification.level else "",
+        "provider": _provider_title(verification.provider),
+        "verified_at": (
+            timezone.localtime(verification.verified_at, app_settings.TIME_ZONE).strftime("%H:%M")
+            if verification.verified_at
+            else ""
+        ),
+        "expects_someone": verification.expects_someone,
+        "matches_expected": verification.matches_expected,
+        "reason": FailureReason(verification.failure_reason).label if verification.failure_reason else "",
+        "name": (
+            f"{verification.given_name} {verification.family_name}".strip()
+            if shows in (VerificationData.NAME, VerificationData.NAME_BIRTH_DATE)
+            else ""
+        ),
+        "birth_date": verification.birth_date if shows == VerificationData.NAME_BIRTH_DATE else None,
+        "personal_data_deleted": bool(verification.personal_data_deleted_at),
+    }
+    return {"identity": outcome, "handover": handover_view(action)}
+
+
+def _provider_title(name: str) -> str:
+    from ..integrations.identity import identity_backend
+
+    backend = identity_backend(name) if name else None
+    return backend.display_name() if backend else name

@@ -1,0 +1,59 @@
+"""FAS, the federal authentication service (CSAM): eID card with reader, itsme or another digital key
+through the federal government's login page.
+
+What FAS needs from a relying party (BOSA's OpenID Connect integration guide):
+- issuer ``https://idp.iamfas.int.belgium.be/fas/oauth2`` (integration) or
+  ``https://idp.iamfas.belgium.be/fas/oauth2`` (production);
+- scope ``egovnrn`` for the national number, delivered as the claim ``egovNRN``; names as
+  ``givenName`` and ``surname``;
+- UserInfo as a signed JWT;
+- ``acr_values`` such as ``urn:be:fedict:iam:fas:Level450`` (itsme, a digital key with a mobile
+  app) or ``urn:be:fedict:iam:fas:Level500`` (eID card).
+
+Settings: ``SOCIAL_AUTH_BALIE_FAS_KEY`` / ``..._SECRET`` (client credentials from BOSA),
+``..._ENVIRONMENT`` (``int`` or ``prod``; default ``int``), optionally ``..._TOKEN_ENDPOINT_AUTH_METHOD``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.utils.translation import gettext_lazy as _
+from social_core.exceptions import AuthConfigurationError
+
+from ...models.choices import AssuranceLevel
+from .base import VerificationBackend
+
+FAS_ENDPOINTS = {
+    "int": "https://idp.iamfas.int.belgium.be/fas/oauth2",
+    "prod": "https://idp.iamfas.belgium.be/fas/oauth2",
+}
+FAS_LEVEL = "urn:be:fedict:iam:fas:"
+
+
+class FasBackend(VerificationBackend):
+    name = "balie-fas"
+    title = _("eID or digital key (CSAM)")
+    TOKEN_ENDPOINT_AUTH_METHOD = "client_secret_basic"  # noqa: S105 - a method name, not a secret
+    DEFAULT_SCOPE: ClassVar[list[str]] = ["openid", "profile", "egovnrn"]
+    GIVEN_NAME_CLAIMS: ClassVar[tuple[str, ...]] = ("givenName", "given_name")
+    FAMILY_NAME_CLAIMS: ClassVar[tuple[str, ...]] = ("surname", "family_name")
+    BIRTH_DATE_CLAIMS: ClassVar[tuple[str, ...]] = ("birthDate", "birthdate")
+    NATIONAL_NUMBER_CLAIMS: ClassVar[tuple[str, ...]] = ("egovNRN",)
+    ACR_LEVELS: ClassVar[dict[str, str]] = {
+        FAS_LEVEL + "Level100": AssuranceLevel.LOW,
+        FAS_LEVEL + "Level200": AssuranceLevel.LOW,
+        FAS_LEVEL + "Level300": AssuranceLevel.LOW,
+        FAS_LEVEL + "Level400": AssuranceLevel.SUBSTANTIAL,
+        FAS_LEVEL + "Level450": AssuranceLevel.HIGH,
+        FAS_LEVEL + "Level500": AssuranceLevel.HIGH,
+    }
+
+    def oidc_endpoint(self) -> str:
+        configured = self.setting("OIDC_ENDPOINT", None)
+        if configured:
+            return configured.rstrip("/")
+        environment = self.setting("ENVIRONMENT", "int")
+        if environment not in FAS_ENDPOINTS:
+            raise AuthConfigurationError(self, parameter="ENVIRONMENT", code="invalid_setting", stage="begin")
+        return FAS_ENDPOINTS[environment]
