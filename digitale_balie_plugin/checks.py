@@ -97,7 +97,9 @@ def check_identity(app_configs, **kwargs):
         return messages
     if "social_django" not in settings.INSTALLED_APPS:
         messages.append(
-            checks.Error("'social_django' must be in INSTALLED_APPS for identity verification.", id="digitale_balie.E007")
+            checks.Error(
+                "'social_django' must be in INSTALLED_APPS for identity verification.", id="digitale_balie.E007"
+            )
         )
     if not app_settings.IDENTITY_HASH_KEY and not settings.DEBUG:
         messages.append(

@@ -41,6 +41,9 @@ class ActionType:
         """Override this: write the kind's own row (one-to-one with ``action``), inside the
         creating transaction."""
 
+    def status_changed(self, action, previous: str, status: str) -> None:
+        """Override this: react inside the transaction that moved ``action`` (e.g. record a reason)."""
+
     def citizen_url(self, action) -> str | None:
         """Override this for actions the citizen completes on a page of their own (consent, checkout):
         the counter-page URL they go to once the action is theirs. ``None``: handled in the call page."""

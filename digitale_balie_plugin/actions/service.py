@@ -70,6 +70,9 @@ def transition(
             status=status,
             reason=reason[:200],
         )
+        kind = action_type(action.kind)
+        if kind is not None:
+            kind.status_changed(action, previous, status)
         session = action.session
         transaction.on_commit(lambda: live.bump(session))
         transaction.on_commit(

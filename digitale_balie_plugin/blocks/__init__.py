@@ -17,4 +17,10 @@ COUNTER_BLOCKS = [
     ("identity_verification", IdentityVerificationBlock()),
 ]
 
-__all__ = ["COUNTER_BLOCKS", "AppointmentBookingBlock", "DeviceTestBlock", "IdentityVerificationBlock", "VideoRoomBlock"]
+__all__ = [
+    "COUNTER_BLOCKS",
+    "AppointmentBookingBlock",
+    "DeviceTestBlock",
+    "IdentityVerificationBlock",
+    "VideoRoomBlock",
+]

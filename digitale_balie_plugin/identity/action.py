@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..actions.registry import ActionType, register_action_type
-from ..models import AssuranceLevel, IdentityVerification, VerificationData
+from ..models import ActionStatus, AssuranceLevel, FailureReason, IdentityVerification, VerificationData
 from ..models.choices import LEVEL_ORDER
 from . import national_number
 
@@ -73,6 +73,12 @@ class VerifyIdentity(ActionType):
             expected_name=cleaned_data.get("expected_name") or "",
             expected_birth_date=cleaned_data.get("expected_birth_date"),
         )
+
+    def status_changed(self, action, previous: str, status: str) -> None:
+        if status == ActionStatus.EXPIRED:
+            IdentityVerification.objects.filter(action=action, failure_reason="").update(
+                failure_reason=FailureReason.EXPIRED
+            )
 
     def citizen_url(self, action) -> str | None:
         from ..booking.links import citizen_url

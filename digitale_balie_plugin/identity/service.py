@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..actions.service import transition
-from ..models import ActionStatus, FailureReason, IdentityVerification, InCallAction
+from ..models import ActionStatus, FailureReason, IdentityVerification
 from ..models.audit import record
 from ..models.choices import level_at_least
 from ..signals import identity_verification_failed, identity_verified
@@ -155,8 +155,3 @@ def same_name(expected: str, actual: str) -> bool:
     Broeck"); every word the clerk typed must be in the official name, and the family name must be there."""
     wanted, official = _name_tokens(expected), _name_tokens(actual)
     return bool(wanted) and wanted <= official and len(wanted) >= min(2, len(official))
-
-
-def expire_open(action: InCallAction) -> None:
-    """Called when the action framework expires a verification: give it the clerk's reason."""
-    IdentityVerification.objects.filter(action=action, failure_reason="").update(failure_reason=FailureReason.EXPIRED)

@@ -6,15 +6,80 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('digitale_balie', '0009_identity_retention_schedule'),
+        ("digitale_balie", "0009_identity_retention_schedule"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='digitalcounterpage',
-            name='body',
-            field=wagtail.fields.StreamField([('appointment_booking', 3), ('video_room', 6), ('device_test', 8), ('identity_verification', 10), ('text', 11)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'default': 'Make an appointment', 'label': 'Heading', 'required': False}), 1: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link'], 'label': 'Introduction', 'required': False}), 2: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': digitale_balie_plugin.blocks.booking.service_choices, 'help_text': 'Leave empty to show every bookable service of this site.', 'label': 'Services', 'required': False}), 3: ('wagtail.blocks.StructBlock', [[('heading', 0), ('intro', 1), ('services', 2)]], {}), 4: ('wagtail.blocks.CharBlock', (), {'default': 'Talk to us now', 'label': 'Heading', 'required': False}), 5: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': digitale_balie_plugin.blocks.booking.service_choices, 'help_text': 'Leave empty for every video service of this site.', 'label': 'Services', 'required': False}), 6: ('wagtail.blocks.StructBlock', [[('heading', 4), ('intro', 1), ('services', 5)]], {}), 7: ('wagtail.blocks.CharBlock', (), {'default': 'Test camera and microphone', 'label': 'Heading', 'required': False}), 8: ('wagtail.blocks.StructBlock', [[('heading', 7), ('intro', 1)]], {}), 9: ('wagtail.blocks.CharBlock', (), {'default': 'Show who you are', 'label': 'Heading', 'required': False}), 10: ('wagtail.blocks.StructBlock', [[('heading', 9), ('intro', 1)]], {}), 11: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'bold', 'italic', 'link', 'ol', 'ul']})}, verbose_name='content'),
+            model_name="digitalcounterpage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [
+                    ("appointment_booking", 3),
+                    ("video_room", 6),
+                    ("device_test", 8),
+                    ("identity_verification", 10),
+                    ("text", 11),
+                ],
+                blank=True,
+                block_lookup={
+                    0: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Make an appointment", "label": "Heading", "required": False},
+                    ),
+                    1: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["bold", "italic", "link"], "label": "Introduction", "required": False},
+                    ),
+                    2: (
+                        "wagtail.blocks.MultipleChoiceBlock",
+                        [],
+                        {
+                            "choices": digitale_balie_plugin.blocks.booking.service_choices,
+                            "help_text": "Leave empty to show every bookable service of this site.",
+                            "label": "Services",
+                            "required": False,
+                        },
+                    ),
+                    3: ("wagtail.blocks.StructBlock", [[("heading", 0), ("intro", 1), ("services", 2)]], {}),
+                    4: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Talk to us now", "label": "Heading", "required": False},
+                    ),
+                    5: (
+                        "wagtail.blocks.MultipleChoiceBlock",
+                        [],
+                        {
+                            "choices": digitale_balie_plugin.blocks.booking.service_choices,
+                            "help_text": "Leave empty for every video service of this site.",
+                            "label": "Services",
+                            "required": False,
+                        },
+                    ),
+                    6: ("wagtail.blocks.StructBlock", [[("heading", 4), ("intro", 1), ("services", 5)]], {}),
+                    7: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Test camera and microphone", "label": "Heading", "required": False},
+                    ),
+                    8: ("wagtail.blocks.StructBlock", [[("heading", 7), ("intro", 1)]], {}),
+                    9: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Show who you are", "label": "Heading", "required": False},
+                    ),
+                    10: ("wagtail.blocks.StructBlock", [[("heading", 9), ("intro", 1)]], {}),
+                    11: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["h2", "h3", "bold", "italic", "link", "ol", "ul"]},
+                    ),
+                },
+                verbose_name="content",
+            ),
         ),
     ]

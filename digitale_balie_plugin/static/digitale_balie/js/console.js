@@ -10,16 +10,17 @@ if (root) {
   let room = null;
   let first = true;
 
-  async function refreshQueue() {
-    const open = [...root.querySelectorAll("details[open]")].map((node) => node.closest("tr").id);
-    const focused = document.activeElement && document.activeElement.closest("[data-balie-queue]");
-    if (focused) return; // never pull the form away from under the clerk's cursor
+  async function refreshQueue(force = false) {
+    const open = [...root.querySelectorAll("details[open][id]")].map((node) => node.id);
+    const editing = document.activeElement && document.activeElement.matches("input:not([readonly]), textarea, select")
+      && document.activeElement.closest("[data-balie-queue]");
+    if (editing && !force) return; // never pull a form away from under the clerk's cursor
     const response = await fetch(window.location.pathname, { credentials: "same-origin" });
     const html = new DOMParser().parseFromString(await response.text(), "text/html");
     const fresh = html.querySelector("[data-balie-queue] tbody");
     if (fresh) {
       $("[data-balie-queue] tbody").replaceWith(fresh);
-      open.forEach((id) => { const row = document.getElementById(id); if (row) row.querySelector("details").open = true; });
+      open.forEach((id) => { const node = document.getElementById(id); if (node) node.open = true; });
     }
   }
 
@@ -56,6 +57,40 @@ if (root) {
       $("[data-balie-knocking]").replaceChildren();
     }
   }
+
+  // Commands go in the background, so the video call never reloads; without JavaScript they are
+  // plain forms that come back to this page.
+  function say(messages) {
+    const region = $("[data-balie-console-messages]");
+    region.replaceChildren(...messages.map((message) => {
+      const item = document.createElement("p");
+      item.className = `help-block help-${message.level === "error" ? "critical" : "info"}`;
+      item.textContent = message.text;
+      return item;
+    }));
+  }
+
+  root.addEventListener("submit", async (event) => {
+    const form = event.target.closest("form[data-balie-command]");
+    if (!form) return;
+    event.preventDefault();
+    const button = form.querySelector("[type=submit]");
+    if (button) button.disabled = true;
+    try {
+      const response = await fetch(form.action, {
+        method: "POST", body: new FormData(form), credentials: "same-origin", headers: { Accept: "application/json" },
+      });
+      const data = await response.json().catch(() => ({ messages: [] }));
+      say(data.messages || []);
+      if (response.ok) form.reset();
+    } catch (error) {
+      say([{ level: "error", text: $("[data-balie-texts]").content.querySelector("[data-text=offline]").textContent }]);
+    } finally {
+      if (button) button.disabled = false;
+      document.activeElement.blur();
+      refreshQueue(true);
+    }
+  });
 
   poll(root.dataset.stateUrl, 3, (state) => {
     if (!first) refreshQueue();
