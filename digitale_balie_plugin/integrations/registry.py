@@ -14,12 +14,26 @@ and registered on first use), so a site can plug in its own provider without tou
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.utils.module_loading import import_string
 
 from ..conf import SETTING_NAME, app_settings
 from ..exceptions import ConfigurationError
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    """One line of the admin's "Integrations status" page.
+
+    ``ok``: ``True`` works, ``False`` broken (``detail`` says why, readably), ``None`` not
+    checked or not applicable (demo mode, a deployment without tokens).
+    """
+
+    label: str
+    ok: bool | None
+    detail: str = ""
 
 
 class ConfigWarning(str):

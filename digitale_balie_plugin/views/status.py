@@ -18,8 +18,27 @@ def integrations_status(request):
     return TemplateResponse(
         request,
         "digitale_balie/admin/integrations_status.html",
-        {"kinds": [_describe(registry) for registry in all_registries()]},
+        {"kinds": [_describe(registry) for registry in all_registries()] + _identity(request)},
     )
+
+
+def _identity(request) -> list[dict]:
+    """Identity providers: several can be active at once (the citizen chooses)."""
+    from ..integrations.identity import identity_backends
+    from ..integrations.identity.status import check_backend
+
+    return [
+        {
+            "kind": _("IDENTITY"),
+            "provider": backend.display_name(),
+            "problems": [],
+            "lines": check_backend(backend, request),
+            "demo_warning": _("A demo provider is active on a production site.")
+            if backend.is_demo and not settings.DEBUG
+            else "",
+        }
+        for backend in identity_backends()
+    ]
 
 
 def _describe(registry) -> dict:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ...exceptions import IntegrationError
-from ..registry import BaseProvider, ConfigWarning
+from ..registry import BaseProvider, ConfigWarning, StatusLine
 
 __all__ = [
     "ROOM_NAME_PATTERN",
@@ -139,19 +139,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     return value
-
-
-@dataclass(frozen=True)
-class StatusLine:
-    """One line of the admin's "Integrations status" page.
-
-    ``ok``: ``True`` works, ``False`` broken (``detail`` says why, readably), ``None`` not
-    checked or not applicable (demo mode, a deployment without tokens).
-    """
-
-    label: str
-    ok: bool | None
-    detail: str = ""
 
 
 def check_room_name(room_name: str) -> str:
