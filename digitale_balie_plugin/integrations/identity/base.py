@@ -233,8 +233,10 @@ class VerificationBackend(OpenIdConnectAuth):
     # --- tokens --------------------------------------------------------------------------------
 
     def _decrypt(self, token: str) -> str:
+        keys = [key for key in self.private_keys().keys if key.get("use") in ("enc", None)]
+        key = keys[0] if len(keys) == 1 else KeySet(keys)  # one key: no need for the header's kid
         try:
-            result = jwe.decrypt_compact(token, self.private_keys(), algorithms=self.JWE_ALGORITHMS)
+            result = jwe.decrypt_compact(token, key, algorithms=self.JWE_ALGORITHMS)
         except (JoseError, ValueError, KeyError) as error:
             raise AuthResponseError(
                 self, "Cannot decrypt", code="invalid_signature", stage="token_validation"
