@@ -225,3 +225,57 @@ def claim(action: InCallAction, request) -> bool:
 def claimed_here(action: InCallAction, request) -> bool:
     raw = request.session.get(SESSION_KEY, {}).get(str(action.pk))
     return bool(raw and action.claim_hash and constant_time_compare(action.claim_hash, hash_token(raw)))
+
+
+# --- sending the link ------------------------------------------------------------------------------
+
+
+def send_link(action: InCallAction, to: str, *, by_user, link: str) -> str:
+    """Send ``link`` by SMS (a phone number) or e-mail (an address), in the citizen's language.
+
+    Returns ``"sms"`` or ``"email"``. Raises ``CounterError`` with a message for the clerk when the
+    address is not usable or the gateway refuses; nothing is recorded as sent then.
+    """
+    from django.core.exceptions import ValidationError
+    from django.core.mail import EmailMessage
+    from django.core.validators import validate_email
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from ..exceptions import CounterError, IntegrationError
+    from ..integrations.sms import get_sms_provider
+    from ..integrations.sms.base import SmsMessage, normalize_phone_number
+    from ..models.settings import CounterSettings
+
+    session = action.session
+    site_settings = CounterSettings.for_site(session.site)
+    appointment = session.appointment
+    language = appointment.language if appointment else site_settings.default_language
+    to = (to or "").strip()
+    with translation.override(language):
+        context = {
+            "municipality": site_settings.municipality_name or session.site.site_name,
+            "clerk": (action.created_by.first_name if action.created_by else "") or _("a clerk"),
+            "link": link,
+        }
+        body = render_to_string("digitale_balie/email/action_link.txt", context).strip()
+        if "@" in to:
+            try:
+                validate_email(to)
+            except ValidationError as exc:
+                raise CounterError(_("This e-mail address is not valid.")) from exc
+            subject = _("%(municipality)s: your link") % context
+            EmailMessage(subject, body, site_settings.from_email, [to]).send()
+            channel = "email"
+        else:
+            try:
+                number = normalize_phone_number(to)
+                get_sms_provider().send(SmsMessage(to=number, body=body, reference=f"action-{action.pk}"))
+            except ValueError as exc:
+                raise CounterError(_("This phone number is not valid.")) from exc
+            except IntegrationError as exc:
+                raise CounterError(_("The SMS could not be sent: %(reason)s") % {"reason": exc}) from exc
+            channel = "sms"
+    record("action.link_sent", action, user=by_user, site=session.site, channel=channel)
+    return channel

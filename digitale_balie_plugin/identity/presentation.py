@@ -18,7 +18,9 @@ def handover_view(action) -> dict:
         return {}
     link = citizen_url(action.session.site, "take", handover.link_token(action))
     code = handover.current_code(action)
+    appointment = action.session.appointment
     return {
+        "contact": (appointment.phone or appointment.email) if appointment else "",
         "link": link,
         "qr_svg": segno.make(link, error="m").svg_inline(scale=3, title=str(action)) if link else "",
         "code": handover.format_code(code) if code else "",

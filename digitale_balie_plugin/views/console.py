@@ -282,6 +282,22 @@ def _new_code(request, seat, session):
     messages.success(request, _("Code for the citizen: %(code)s") % {"code": handover.format_code(code)})
 
 
+def _send_link(request, seat, session):
+    """Send the action's link by SMS or e-mail (phone and chat channels)."""
+    from ..booking.links import citizen_url
+
+    action = _open_action(request, session)
+    kind = action_type(action.kind)
+    if kind is None or not kind.handover:
+        raise CounterError(_("This action cannot be handed over with a link."))
+    to = request.POST.get("to", "")
+    if not to.strip():
+        raise CounterError(_("Fill in a mobile number or an e-mail address."))
+    link = citizen_url(session.site, "take", handover.link_token(action))
+    channel = handover.send_link(action, to, by_user=request.user, link=link)
+    messages.success(request, _("The link was sent by SMS.") if channel == "sms" else _("The link was sent by e-mail."))
+
+
 def _withdraw(request, seat, session):
     action = _open_action(request, session)
     if cancel(action, by_user=request.user):
@@ -296,6 +312,7 @@ COMMANDS = {
     "revoke": _revoke,
     "end": _end,
     "code": _new_code,
+    "send-link": _send_link,
     "withdraw": _withdraw,
 }
 

@@ -131,3 +131,53 @@ def test_the_citizen_cannot_mark_a_verification_done_from_the_call_page(verifica
     assert client.post(url, {"done": "1"}).status_code == 403
     verification.refresh_from_db()
     assert verification.status == ActionStatus.SENT
+
+
+@pytest.fixture
+def console_clerk(clerk, seat):
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.create(name="Clerks")
+    group.permissions.set(Permission.objects.filter(codename__in=["access_admin", "work_at_counter"]))
+    seat.clerk_groups.add(group)
+    clerk.groups.add(group)
+    return clerk
+
+
+def command(client, seat, session, name, **data):
+    from django.urls import reverse
+
+    url = reverse("digitale_balie_session_command", args=[seat.pk, session.pk, name])
+    return client.post(url, data, HTTP_ACCEPT="application/json")
+
+
+def test_the_clerk_sends_the_link_by_sms_or_e_mail(client, console_clerk, seat, verification):
+    from django.core import mail
+
+    from digitale_balie_plugin.integrations.sms.demo import DemoSmsProvider
+
+    DemoSmsProvider.clear()
+    client.force_login(console_clerk)
+    session = verification.session
+    response = command(client, seat, session, "send-link", action=verification.pk, to="jan@example.be")
+    assert response.status_code == 200, response.content
+    assert "/take/" in mail.outbox[-1].body and "Sofie" in mail.outbox[-1].body
+    response = command(client, seat, session, "send-link", action=verification.pk, to="0470 12 34 56")
+    assert response.status_code == 200 and DemoSmsProvider.outbox[-1].to == "+32470123456"
+    assert "/take/" in DemoSmsProvider.outbox[-1].body
+    bad = command(client, seat, session, "send-link", action=verification.pk, to="not a number")
+    assert bad.status_code == 400 and bad.json()["messages"][0]["level"] == "error"
+    assert AuditEvent.objects.filter(action="action.link_sent").count() == 2
+
+
+def test_console_commands_answer_json_and_refuse_other_seats_actions(client, console_clerk, seat, verification):
+    client.force_login(console_clerk)
+    response = command(client, seat, verification.session, "code", action=verification.pk)
+    assert response.status_code == 200
+    [message] = response.json()["messages"]
+    verification.refresh_from_db()
+    assert handover.format_code(handover.current_code(verification)) in message["text"]
+    assert command(client, seat, verification.session, "code", action=999999).status_code == 404
+    page = client.get(f"/admin/digitale-balie/counter/{seat.pk}/")
+    assert handover.format_code(handover.current_code(verification)) in page.content.decode()
+    assert 'class="segno"' in page.content.decode()  # the QR code, server-rendered
