@@ -96,3 +96,41 @@ def test_only_the_right_person_gets_in(world):
     clerk = logged_in(world["right_clerk"])
     for method, url in clerk_urls:
         assert getattr(clerk, method)(url, {"text": "hallo", "channel": "phone"}).status_code in (200, 302), url
+
+
+def test_only_the_right_person_gets_a_verification(world, django_user_model):
+    """The consent and result pages, and the clerk's hand-over commands, for a verification request."""
+    from digitale_balie_plugin.actions.service import create_action
+    from digitale_balie_plugin.calls import sessions
+
+    session = world["session"]
+    verification = create_action(session, "verify_identity", {}, by_user=world["right_clerk"])
+    guest_link = sessions.invite_guest(session, "Tolk")
+    guest = Client()
+    guest.get(world["page"].url + f"guest/{guest_link}/")
+    citizen_urls = [
+        ("get", world["page"].url + f"verify/{verification.pk}/"),
+        ("get", world["page"].url + f"verify/{verification.pk}/result/"),
+    ]
+    clerk_urls = [
+        ("post", reverse("digitale_balie_session_command", args=[session.seat_id, session.pk, name]))
+        for name in ("code", "send-link", "withdraw")
+    ]
+    strangers = {
+        "anonymous": Client(),
+        "other citizen": world["other_citizen"],
+        "guest of the conversation": guest,  # an interpreter must not prove the citizen's identity
+        "clerk of another seat": logged_in(world["other_clerk"]),
+        "editor": logged_in(world["editor"]),
+    }
+    for who, client in strangers.items():
+        for method, url in citizen_urls + clerk_urls:
+            response = getattr(client, method)(url, {"action": verification.pk, "to": "x@example.be"})
+            assert response.status_code in (302, 403, 404), f"{who} got {response.status_code} on {url}"
+            if response.status_code == 302:
+                assert "/login/" in response["Location"], f"{who}: {url}"
+    for method, url in citizen_urls:
+        assert getattr(world["right_citizen"], method)(url).status_code == 200, url
+    clerk = logged_in(world["right_clerk"])
+    for _method, url in clerk_urls:
+        assert clerk.post(url, {"action": verification.pk, "to": "a@example.be"}).status_code == 302, url
