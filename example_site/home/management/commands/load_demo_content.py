@@ -26,6 +26,7 @@ SERVICES = [
         "description": "U vraagt een nieuwe elektronische identiteitskaart (eID) aan.",
         "what_to_prepare": "Uw oude identiteitskaart en een recente pasfoto.",
         "needs_identity_verification": True,
+        "identity_level": "high",
         "needs_payment": True,
     },
     {
@@ -121,6 +122,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         site, home = self._site()
         counter_page = self._counter_page(home)
+        code_page = self._code_page(home)
         services = {slug: self._service(site, slug, data) for slug, data in ((s["slug"], s) for s in SERVICES)}
         clerks = self._group("Baliemedewerkers")
         for name, location, slugs in SEATS:
@@ -141,6 +143,10 @@ class Command(BaseCommand):
             self._user(username, password, first_name, superuser, group)
         self._demo_appointment(services["afvalkalender"])
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {counter_page.url}"))
+        self.stdout.write(
+            f"  verification code page (phone channel): {code_page.url}\n"
+            "  demo identity provider: pick a test person, e.g. Jan Peeters, national number 85.04.12-123.69"
+        )
 
     def _demo_appointment(self, service):
         """Book the next free demo time (once) and print a join link, so the conversation can be tried at once."""
@@ -216,6 +222,30 @@ class Command(BaseCommand):
                             },
                         ),
                         ("video_room", WALK_IN_BLOCK),
+                    ],
+                )
+            )
+            page.save_revision().publish()
+        return page
+
+    def _code_page(self, home):
+        """A "Code" page with the verification-code block: where a caller types the clerk's code."""
+        from example_site.home.models import ContentPage
+
+        page = ContentPage.objects.filter(slug="code").first()
+        if page is None:
+            page = home.add_child(
+                instance=ContentPage(
+                    title="Toon wie u bent",
+                    slug="code",
+                    body=[
+                        (
+                            "identity_verification",
+                            {
+                                "heading": "Typ uw code",
+                                "intro": "<p>Belt u met de stad? De medewerker geeft u een code. Typ die hier.</p>",
+                            },
+                        )
                     ],
                 )
             )
