@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("digitale-balie/", include("digitale_balie_plugin.urls")),
+    path("demo-idp/", include("example_site.demo_idp.urls")),
 ]
 
 if settings.DEBUG:

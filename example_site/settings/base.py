@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "example_site.demo_idp",  # demo OpenID Connect provider; answers only when DEMO_IDP is set
 ]
 
 MIDDLEWARE = [
