@@ -16,3 +16,15 @@ DATABASES = {
 }
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# The demo identity provider (example_site.demo_idp) and the demo backend that verifies against it,
+# with the real itsme code path (private_key_jwt, encrypted ID token and UserInfo). Keys are created
+# on first use in var/demo_idp/.
+import os  # noqa: E402
+
+from .demo_idp import DEMO_CLIENT_ID, demo_client_private_jwks, demo_idp_settings  # noqa: E402
+
+DEMO_IDP = demo_idp_settings(BASE_DIR, "http://" + os.environ.get("DEMO_ADDRESS", "127.0.0.1:8000"))
+SOCIAL_AUTH_BALIE_DEMO_OIDC_ENDPOINT = DEMO_IDP["ISSUER"]
+SOCIAL_AUTH_BALIE_DEMO_KEY = DEMO_CLIENT_ID
+SOCIAL_AUTH_BALIE_DEMO_PRIVATE_JWKS = demo_client_private_jwks(BASE_DIR)

@@ -26,7 +26,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 import jwt
@@ -97,6 +97,8 @@ class VerificationBackend(OpenIdConnectAuth):
     ID_TOKEN_MAX_AGE = 600
     #: ``acr`` value → our level. Unknown values count as no level at all.
     ACR_LEVELS: ClassVar[dict[str, str]] = EIDAS_ACR
+    #: The ``acr`` values we ask for (default: every key of ``ACR_LEVELS``).
+    REQUESTED_ACR: ClassVar[tuple[str, ...]] = ()
     #: Claim names, first found wins.
     GIVEN_NAME_CLAIMS: ClassVar[tuple[str, ...]] = ("given_name",)
     FAMILY_NAME_CLAIMS: ClassVar[tuple[str, ...]] = ("family_name",)
@@ -194,7 +196,8 @@ class VerificationBackend(OpenIdConnectAuth):
     def acr_values_for(self, required: str) -> list[str]:
         """The ``acr`` values that satisfy ``required``, weakest first (least friction for the citizen)."""
         levels = self.acr_levels()
-        good = [acr for acr, level in levels.items() if LEVEL_ORDER.get(level, 0) >= LEVEL_ORDER.get(required, 99)]
+        offered = self.REQUESTED_ACR or tuple(levels)
+        good = [acr for acr in offered if LEVEL_ORDER.get(levels.get(acr), 0) >= LEVEL_ORDER.get(required, 99)]
         return sorted(good, key=lambda acr: LEVEL_ORDER.get(levels[acr], 0))
 
     # --- client authentication -----------------------------------------------------------------
@@ -331,7 +334,7 @@ class VerificationBackend(OpenIdConnectAuth):
             **(self.id_token or {}),
             **{k: v for k, v in response.items() if k not in ("id_token", "access_token")},
         }
-        acr = str((self.id_token or {}).get("acr") or "")
+        acr = self.reported_acr(claims)
         number = national_number.normalise(self._first(claims, self.national_number_claims()))
         if number and not national_number.is_valid(number):
             raise AuthResponseError(self, "Invalid national number", code="invalid_claim", stage="user_info")
@@ -341,15 +344,33 @@ class VerificationBackend(OpenIdConnectAuth):
             provider=self.name,
             subject=str(claims.get("sub", "")),
             acr=acr,
-            level=self.acr_levels().get(acr),
+            level=self.level_for(acr),
             given_name=self._first(claims, self.GIVEN_NAME_CLAIMS)[:200],
             family_name=self._first(claims, self.FAMILY_NAME_CLAIMS)[:200],
             birth_date=birth,
             national_number=number,
             authenticated_at=(
-                datetime.fromtimestamp(auth_time, tz=timezone.UTC) if isinstance(auth_time, int) else timezone.now()
+                datetime.fromtimestamp(auth_time, tz=UTC) if isinstance(auth_time, int) else timezone.now()
             ),
         )
+
+    #: Where the provider reports how the citizen logged in (first found wins).
+    ACR_CLAIMS: ClassVar[tuple[str, ...]] = ("acr",)
+
+    def reported_acr(self, claims: dict) -> str:
+        """The authentication context the provider says it used (never what we asked for)."""
+        for name in self.ACR_CLAIMS:
+            value = (self.id_token or {}).get(name, claims.get(name))
+            if isinstance(value, list):
+                value = next((item for item in value if isinstance(item, str) and self.level_for(item)), "")
+            if value:
+                return str(value)[:200]
+        return ""
+
+    def level_for(self, acr: str) -> str | None:
+        """Our level for ``acr``; URIs compare case-insensitively (itsme has sent ``.../V2/...``)."""
+        levels = {key.casefold(): level for key, level in self.acr_levels().items()}
+        return levels.get((acr or "").casefold())
 
     def national_number_claims(self) -> tuple[str, ...]:
         configured = self.setting("NATIONAL_NUMBER_CLAIM", "")

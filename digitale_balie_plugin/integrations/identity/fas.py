@@ -6,7 +6,7 @@ What FAS needs from a relying party (BOSA's OpenID Connect integration guide):
   ``https://idp.iamfas.belgium.be/fas/oauth2`` (production);
 - scope ``egovnrn`` for the national number, delivered as the claim ``egovNRN``; names as
   ``givenName`` and ``surname``;
-- UserInfo as a signed JWT;
+- UserInfo as a signed JWT (no birth-date claim: it is read from the national number);
 - ``acr_values`` such as ``urn:be:fedict:iam:fas:Level450`` (itsme, a digital key with a mobile
   app) or ``urn:be:fedict:iam:fas:Level500`` (eID card).
 
@@ -40,13 +40,22 @@ class FasBackend(VerificationBackend):
     FAMILY_NAME_CLAIMS: ClassVar[tuple[str, ...]] = ("surname", "family_name")
     BIRTH_DATE_CLAIMS: ClassVar[tuple[str, ...]] = ("birthDate", "birthdate")
     NATIONAL_NUMBER_CLAIMS: ClassVar[tuple[str, ...]] = ("egovNRN",)
+    REQUESTED_ACR: ClassVar[tuple[str, ...]] = tuple(
+        f"{FAS_LEVEL}Level{n}" for n in ("100", "200", "400", "450", "500")
+    )
+    #: FAS is not documented to put the level in ``acr``; some deployments use ``amr``.
+    ACR_CLAIMS: ClassVar[tuple[str, ...]] = ("acr", "amr", "assurance_level")
     ACR_LEVELS: ClassVar[dict[str, str]] = {
-        FAS_LEVEL + "Level100": AssuranceLevel.LOW,
-        FAS_LEVEL + "Level200": AssuranceLevel.LOW,
-        FAS_LEVEL + "Level300": AssuranceLevel.LOW,
-        FAS_LEVEL + "Level400": AssuranceLevel.SUBSTANTIAL,
-        FAS_LEVEL + "Level450": AssuranceLevel.HIGH,
-        FAS_LEVEL + "Level500": AssuranceLevel.HIGH,
+        f"{FAS_LEVEL}{variant}Level{number}": level
+        for variant in ("", "citizen:")
+        for number, level in (
+            ("100", AssuranceLevel.LOW),
+            ("200", AssuranceLevel.LOW),
+            ("300", AssuranceLevel.LOW),
+            ("400", AssuranceLevel.SUBSTANTIAL),
+            ("450", AssuranceLevel.HIGH),
+            ("500", AssuranceLevel.HIGH),
+        )
     }
 
     def oidc_endpoint(self) -> str:

@@ -18,8 +18,11 @@ if (root) {
     const response = await fetch(window.location.pathname, { credentials: "same-origin" });
     const html = new DOMParser().parseFromString(await response.text(), "text/html");
     const fresh = html.querySelector("[data-balie-queue] tbody");
-    if (fresh) {
-      $("[data-balie-queue] tbody").replaceWith(fresh);
+    const current = $("[data-balie-queue] tbody");
+    // Replace only what changed: a button must not vanish from under the clerk's click.
+    const same = (node) => node.innerHTML.replace(/name="csrfmiddlewaretoken" value="[^"]*"/g, "").replace(/ open=""/g, "");
+    if (fresh && same(fresh) !== same(current)) {
+      current.replaceWith(fresh);
       open.forEach((id) => { const node = document.getElementById(id); if (node) node.open = true; });
     }
   }
@@ -77,7 +80,7 @@ if (root) {
     const button = form.querySelector("[type=submit]");
     if (button) button.disabled = true;
     try {
-      const response = await fetch(form.action, {
+      const response = await fetch(form.getAttribute("action"), { // not form.action: an input may be named "action"
         method: "POST", body: new FormData(form), credentials: "same-origin", headers: { Accept: "application/json" },
       });
       const data = await response.json().catch(() => ({ messages: [] }));
