@@ -12,6 +12,7 @@ URI; ``complete`` always ends on the counter page's result route, whatever went 
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 import requests
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -42,6 +43,7 @@ from ..models import ActionStatus, AuditEvent, FailureReason, SessionStatus
 from ..models.audit import record
 from ..models.settings import CounterSettings
 from .citizen import invalid_link, render
+from .live import allow_form_targets
 from .room import cookie_name
 
 logger = logging.getLogger(__name__)
@@ -85,13 +87,28 @@ def consent(request, page, action_id):
             error = _(
                 "%(provider)s cannot be reached right now. Try again in a few minutes, or choose another way."
             ) % {"provider": backend_class.display_name()}
-    return render(
+    response = render(
         request,
         page,
         "verify_consent.html",
         _consent_context(request, verification, error),
         status=400 if error else 200,
     )
+    return allow_form_targets(response, _provider_origins(request))
+
+
+def _provider_origins(request) -> list[str]:
+    """Where the login leaves to: the origin of each configured provider's endpoint."""
+    strategy = load_strategy(request)
+    origins = []
+    for backend_class in identity_backends():
+        try:
+            parts = urlsplit(backend_class(strategy).oidc_endpoint())
+        except (SocialAuthBaseException, ValueError):
+            continue
+        if parts.scheme and parts.netloc:
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins
 
 
 def _consent_context(request, verification, error):

@@ -29,3 +29,11 @@ def allow_frames(response, origins: list[str], *, keep_self: bool = False):
         response._csp_replace = {"frame-src": frames}  # replaces 'none' (never combine it)
         response._csp_update = {"script-src": list(origins), "connect-src": list(origins)}
     return response
+
+
+def allow_form_targets(response, origins: list[str]):
+    """Let a form on this page end in a redirect to ``origins`` (browsers apply ``form-action`` to the
+    redirects that follow a form submission, e.g. the consent page's POST that leaves for itsme)."""
+    if origins:
+        response._csp_update = {**getattr(response, "_csp_update", {}), "form-action": sorted(set(origins))}
+    return response

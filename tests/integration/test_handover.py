@@ -181,3 +181,15 @@ def test_console_commands_answer_json_and_refuse_other_seats_actions(client, con
     page = client.get(f"/admin/digitale-balie/counter/{seat.pk}/")
     assert handover.format_code(handover.current_code(verification)) in page.content.decode()
     assert 'class="segno"' in page.content.decode()  # the QR code, server-rendered
+
+
+@override_settings(SOCIAL_AUTH_BALIE_ITSME_ENVIRONMENT="prd", SOCIAL_AUTH_BALIE_FAS_ENVIRONMENT="prod")
+def test_the_consent_page_may_send_its_form_on_to_the_identity_providers(verification, counter_page):
+    """Browsers apply form-action to the redirect after the POST: the providers' origins must be allowed."""
+    citizen = Client()
+    code = handover.issue_code(verification)
+    consent = citizen.get(citizen.post(code_url(counter_page), {"code": code})["Location"])
+    policy = consent["Content-Security-Policy"]
+    form_action = next(part for part in policy.split(";") if part.strip().startswith("form-action"))
+    assert "'self'" in form_action and "https://idp.prd.itsme.services" in form_action
+    assert "https://idp.iamfas.belgium.be" in form_action and "unsafe-inline" not in policy
