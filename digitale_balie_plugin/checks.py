@@ -110,7 +110,14 @@ def check_identity(app_configs, **kwargs):
                 id="digitale_balie.E008",
             )
         )
+    from social_django.utils import load_strategy
+
+    strategy = load_strategy()
     for backend in backends:
+        for problem in backend(strategy).check_config():
+            messages.append(
+                checks.Error(problem, hint="See docs/operator.md, 'Identity verification'.", id="digitale_balie.E009")
+            )
         if backend.is_demo and not settings.DEBUG:
             messages.append(
                 checks.Warning(

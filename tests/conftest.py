@@ -35,3 +35,7 @@ def _clean_cache_and_outboxes():
     cache.clear()
     DemoSmsProvider.clear()
     yield
+
+
+# A real OpenID Connect provider (oidc-provider on Node.js), one process per session, started on first use.
+from tests.oidc.fixture import oidc_provider  # noqa: E402, F401

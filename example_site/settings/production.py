@@ -105,3 +105,23 @@ DIGITALE_BALIE = {
         },
     },
 }
+
+# Identity verification: the real providers, never the demo (docs/operator.md, "Identity verification").
+# BALIE_IDENTITY_BACKENDS lists the providers offered, in order, e.g. "itsme,fas".
+IDENTITY_BACKENDS = {
+    "itsme": "digitale_balie_plugin.integrations.identity.itsme.ItsmeBackend",
+    "fas": "digitale_balie_plugin.integrations.identity.fas.FasBackend",
+    "oidc": "digitale_balie_plugin.integrations.identity.oidc.OIDCVerificationBackend",
+}
+SOCIAL_AUTH_AUTHENTICATION_BACKENDS = [
+    IDENTITY_BACKENDS[name.strip()] for name in env("BALIE_IDENTITY_BACKENDS", "itsme,fas").split(",") if name.strip()
+]
+DIGITALE_BALIE["IDENTITY_HASH_KEY"] = env("BALIE_IDENTITY_HASH_KEY")
+SOCIAL_AUTH_BALIE_ITSME_KEY = env("ITSME_CLIENT_ID", "")
+SOCIAL_AUTH_BALIE_ITSME_SERVICE_CODE = env("ITSME_SERVICE_CODE", "")
+SOCIAL_AUTH_BALIE_ITSME_PRIVATE_JWKS = env("ITSME_PRIVATE_JWKS", "")  # JSON text: python manage.py balie_generate_jwks
+SOCIAL_AUTH_BALIE_ITSME_ENVIRONMENT = env("ITSME_ENVIRONMENT", "prd")
+SOCIAL_AUTH_BALIE_FAS_KEY = env("FAS_CLIENT_ID", "")
+SOCIAL_AUTH_BALIE_FAS_SECRET = env("FAS_CLIENT_SECRET", "")
+SOCIAL_AUTH_BALIE_FAS_ENVIRONMENT = env("FAS_ENVIRONMENT", "prod")
+SOCIAL_AUTH_REDIRECT_IS_HTTPS = True

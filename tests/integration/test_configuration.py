@@ -1,5 +1,6 @@
 """Settings, system checks, the registry and the production settings."""
 
+import json
 import os
 import subprocess
 import sys
@@ -63,11 +64,19 @@ PRODUCTION_ENV = {
     "JITSI_DOMAIN": "meet.stad.example",
     "JITSI_APP_ID": "digitale-balie",
     "JITSI_APP_SECRET": "j" * 48,
+    "BALIE_IDENTITY_HASH_KEY": "h" * 48,
+    "ITSME_CLIENT_ID": "stad-gent",
+    "ITSME_SERVICE_CODE": "GENT_BALIE",
+    "FAS_CLIENT_ID": "gent-balie",
+    "FAS_CLIENT_SECRET": "f" * 40,
 }
 
 
 def production_env():
     """The production environment only: nothing of the test process (e.g. Playwright's async flag)."""
+    from digitale_balie_plugin.management.commands.balie_generate_jwks import generate_private_jwks
+
+    PRODUCTION_ENV.setdefault("ITSME_PRIVATE_JWKS", json.dumps(generate_private_jwks(2048)))
     inherited = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "BALIE_"))}
     return {**inherited, **PRODUCTION_ENV}
 
@@ -113,3 +122,20 @@ def test_models_and_migrations_agree(db):
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)  # exits non-zero on a missing migration
+
+
+ITSME_BACKEND = "digitale_balie_plugin.integrations.identity.itsme.ItsmeBackend"
+
+
+def test_identity_checks_name_what_is_missing_and_refuse_login_backends(settings):
+    from digitale_balie_plugin.checks import check_identity
+
+    settings.SOCIAL_AUTH_AUTHENTICATION_BACKENDS = [ITSME_BACKEND]
+    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend", ITSME_BACKEND]
+    settings.DIGITALE_BALIE = {}
+    found = {(message.id, message.msg) for message in check_identity(None)}
+    ids = {message_id for message_id, _ in found}
+    assert {"digitale_balie.E006", "digitale_balie.E008", "digitale_balie.E009"} <= ids
+    texts = " ".join(text for _, text in found)
+    assert "SOCIAL_AUTH_BALIE_ITSME_KEY" in texts and "SOCIAL_AUTH_BALIE_ITSME_PRIVATE_JWKS" in texts
+    assert "SOCIAL_AUTH_BALIE_ITSME_SERVICE_CODE" in texts

@@ -34,7 +34,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from joserfc import jwe
 from joserfc.errors import JoseError
+from joserfc.jwe import JWERegistry
 from joserfc.jwk import KeySet
+from joserfc.registry import HeaderParameter
 from social_core.backends.open_id_connect import OpenIdConnectAuth
 from social_core.exceptions import AuthConfigurationError, AuthResponseError
 
@@ -150,6 +152,32 @@ class VerificationBackend(OpenIdConnectAuth):
             return {"keys": []}
         return {"keys": [key.as_dict(private=False) for key in keys.keys]}
 
+    def check_config(self) -> list[str]:
+        """What is missing for a login to work (system check E009), without contacting the provider."""
+        name = self.name.upper().replace("-", "_")
+        problems = []
+        client_id, secret = self.get_key_and_secret()
+        if not client_id:
+            problems.append(f"{self.name}: set SOCIAL_AUTH_{name}_KEY (the client id).")
+        if self.token_auth_method() == "private_key_jwt":
+            try:
+                uses = {key.get("use") for key in self.private_keys().keys}
+            except (AuthConfigurationError, ValueError, TypeError, KeyError) as exc:
+                problems.append(
+                    f"{self.name}: SOCIAL_AUTH_{name}_PRIVATE_JWKS is missing or invalid ({type(exc).__name__})."
+                )
+            else:
+                if not ({"sig", "enc"} <= uses or None in uses):
+                    problems.append(f"{self.name}: SOCIAL_AUTH_{name}_PRIVATE_JWKS needs a 'sig' and an 'enc' key.")
+        elif not secret:
+            problems.append(f"{self.name}: set SOCIAL_AUTH_{name}_SECRET (the client secret).")
+        try:
+            self.oidc_endpoint()
+            self.extra_scopes()
+        except AuthConfigurationError as exc:
+            problems.append(f"{self.name}: set SOCIAL_AUTH_{name}_{exc.parameter or 'OIDC_ENDPOINT'}.")
+        return problems
+
     # --- the authorization request -------------------------------------------------------------
 
     def get_or_create_state(self):
@@ -239,7 +267,7 @@ class VerificationBackend(OpenIdConnectAuth):
         keys = [key for key in self.private_keys().keys if key.get("use") in ("enc", None)]
         key = keys[0] if len(keys) == 1 else KeySet(keys)  # one key: no need for the header's kid
         try:
-            result = jwe.decrypt_compact(token, key, algorithms=self.JWE_ALGORITHMS)
+            result = jwe.decrypt_compact(token, key, registry=_jwe_registry(self.JWE_ALGORITHMS))
         except (JoseError, ValueError, KeyError) as error:
             raise AuthResponseError(
                 self, "Cannot decrypt", code="invalid_signature", stage="token_validation"
@@ -383,6 +411,23 @@ class VerificationBackend(OpenIdConnectAuth):
             if value not in (None, ""):
                 return str(value).strip()
         return ""
+
+
+def _audience(value) -> None:
+    if not isinstance(value, str | list):
+        raise ValueError("aud must be a string or a list")
+
+
+def _jwe_registry(algorithms) -> JWERegistry:
+    """Providers (oidc-provider, and so possibly itsme) copy ``iss`` and ``aud`` into the JWE header
+    (RFC 7516 §4.1 allows replicated claims); joserfc refuses unknown header names unless declared."""
+    return JWERegistry(
+        header_registry={
+            "iss": HeaderParameter("Issuer, replicated from the claims", "str"),
+            "aud": HeaderParameter("Audience, replicated from the claims", _audience),
+        },
+        algorithms=list(algorithms),
+    )
 
 
 def _parse_date(value: str) -> date | None:
