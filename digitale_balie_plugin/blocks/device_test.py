@@ -21,12 +21,11 @@ class DeviceTestBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         """Adds ``test_room_url``: the site's test video room, when the site has a counter page."""
-        from ..booking.links import counter_page_path
-        from ..pages import DigitalCounterPage
+        from ..booking.links import counter_route_path
 
         context = super().get_context(value, parent_context)
         site = _site_for((parent_context or {}).get("request"), (parent_context or {}).get("page"))
-        path = counter_page_path(site) if site else None
-        if path:
-            context["test_room_url"] = path + DigitalCounterPage().reverse_subpage("test_room").lstrip("/")
+        url = counter_route_path(site, "test_room")
+        if url:
+            context["test_room_url"] = url
         return context

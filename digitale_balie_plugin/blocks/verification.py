@@ -29,14 +29,13 @@ class IdentityVerificationBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         """Adds ``form`` and ``code_url`` (the counter page's code route), when the site has one."""
-        from ..booking.links import counter_page_path
-        from ..pages import DigitalCounterPage
+        from ..booking.links import counter_route_path
         from ..views.handover import CodeForm
 
         context = super().get_context(value, parent_context)
         site = _site_for((parent_context or {}).get("request"), (parent_context or {}).get("page"))
-        path = counter_page_path(site) if site else None
-        if path:
-            context["code_url"] = path + DigitalCounterPage().reverse_subpage("code").lstrip("/")
+        url = counter_route_path(site, "code")
+        if url:
+            context["code_url"] = url
             context["form"] = CodeForm(auto_id="balie_code_%s")
         return context

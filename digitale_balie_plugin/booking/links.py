@@ -36,6 +36,16 @@ def counter_page_path(site) -> str | None:
     return path or None
 
 
+def counter_route_path(site, route: str, *args) -> str | None:
+    """Path of one of the counter page's routes on ``site`` (for blocks on other pages), cached."""
+    from ..pages import DigitalCounterPage
+
+    path = counter_page_path(site) if site else None
+    if not path:
+        return None
+    return path + DigitalCounterPage().reverse_subpage(route, args=args).lstrip("/")
+
+
 def forget_counter_pages() -> None:
     site_model = apps.get_model("wagtailcore", "Site")
     cache.delete_many([_cache_key(pk) for pk in site_model.objects.values_list("pk", flat=True)])

@@ -81,3 +81,23 @@ def wait_for(check, seconds=10):
             return value
         time.sleep(0.2)
     raise AssertionError("condition not met in time")
+
+
+def clerk_console(browser, base_url, seat_id, username="sofie", password="geheim-wachtwoord"):  # noqa: S107
+    """A clerk's own browser context, logged in, on the console of ``seat_id``."""
+    context = browser.new_context(locale="nl-BE")
+    clerk = PageChecker(context.new_page())
+    clerk.page.goto(base_url + "/admin/login/")
+    clerk.page.fill("#id_username", username)
+    clerk.page.fill("#id_password", password)
+    clerk.page.locator("button[type=submit]").click()
+    clerk.page.wait_for_url("**/admin/")
+    clerk.page.goto(base_url + f"/admin/digitale-balie/counter/{seat_id}/")
+    return clerk
+
+
+def open_manage(row):
+    """Open a queue row's "Manage" panel (it stays open across live refreshes and background commands)."""
+    details = row.locator("details.balie-commands")
+    if details.get_attribute("open") is None:
+        details.locator("summary").first.click()

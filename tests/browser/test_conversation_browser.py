@@ -14,7 +14,7 @@ from django.test import override_settings
 
 from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.models import CallSession
-from tests.browser.conftest import wait_for
+from tests.browser.conftest import clerk_console, open_manage, wait_for
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -84,15 +84,7 @@ def stand_in_jitsi(page):
     )
 
 
-def open_manage(row):
-    details = row.locator("details.balie-commands")
-    if details.get_attribute("open") is None:
-        details.locator("summary").first.click()
-
-
 def test_waiting_room_call_and_end(browser, setup, checked_page):
-    from tests.browser.conftest import PageChecker
-
     with override_settings(DIGITALE_BALIE={"VIDEO": VIDEO}):
         citizen = checked_page
         stand_in_jitsi(citizen.page)
@@ -110,15 +102,10 @@ def test_waiting_room_call_and_end(browser, setup, checked_page):
         citizen.page.goto(room_url)  # back to the waiting room (the cookie, not the link, lets them in)
         citizen.page.wait_for_selector("[data-balie-room]")
 
-        clerk_context = browser.new_context(locale="nl-BE")
-        clerk = PageChecker(clerk_context.new_page())
+        clerk = clerk_console(browser, setup["url"], setup["seat"].pk)
+        clerk_context = clerk.page.context
         stand_in_jitsi(clerk.page)
-        clerk.page.goto(setup["url"] + "/admin/login/")
-        clerk.page.fill("#id_username", "sofie")
-        clerk.page.fill("#id_password", "geheim-wachtwoord")
-        clerk.page.locator("button[type=submit]").click()
-        clerk.page.wait_for_url("**/admin/")
-        clerk.page.goto(setup["url"] + f"/admin/digitale-balie/counter/{setup['seat'].pk}/")
+        clerk.page.reload()  # the stand-in must answer the console's own request for external_api.js
         row = clerk.page.locator("tr[data-present='1']")
         row.wait_for(timeout=15000)
         assert "An Peeters" in row.inner_text()

@@ -15,7 +15,7 @@ from django.test import override_settings
 
 from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.models import ActionStatus, IdentityVerification
-from tests.browser.conftest import PageChecker, wait_for
+from tests.browser.conftest import PageChecker, clerk_console, open_manage, wait_for
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,24 +54,6 @@ def world(live_server, django_user_model, tmp_path):
         yield {"url": live_server.url, "seat": seat, "service": service, "counter": counter, "code_page": code_page}
 
 
-def clerk_console(browser, world):
-    context = browser.new_context(locale="nl-BE")
-    clerk = PageChecker(context.new_page())
-    clerk.page.goto(world["url"] + "/admin/login/")
-    clerk.page.fill("#id_username", "sofie")
-    clerk.page.fill("#id_password", "geheim-wachtwoord")
-    clerk.page.locator("button[type=submit]").click()
-    clerk.page.wait_for_url("**/admin/")
-    clerk.page.goto(world["url"] + f"/admin/digitale-balie/counter/{world['seat'].pk}/")
-    return clerk
-
-
-def open_manage(row):
-    details = row.locator("details.balie-commands")
-    if details.get_attribute("open") is None:
-        details.locator("summary").first.click()
-
-
 def request_verification(row, expected_number=JAN):
     open_manage(row)
     form = row.locator("form[action$='/action-verify_identity/']")
@@ -98,7 +80,7 @@ def verified_on_console(clerk):
 
 
 def test_phone_call_verification_with_a_code(browser, world, checked_page):
-    clerk = clerk_console(browser, world)
+    clerk = clerk_console(browser, world["url"], world["seat"].pk)
     clerk.page.select_option("#id_channel", "phone")
     clerk.page.fill("#id_citizen_name", "Jan")
     clerk.page.select_option("#id_service", str(world["service"].pk))
@@ -139,7 +121,7 @@ def test_video_call_verification_with_the_button_in_the_waiting_room(browser, wo
     citizen.page.goto(world["url"] + join)
     citizen.page.wait_for_url("**/room/**")
 
-    clerk = clerk_console(browser, world)
+    clerk = clerk_console(browser, world["url"], world["seat"].pk)
     row = clerk.page.locator("tr[data-present='1']")
     row.wait_for(timeout=15000)
     request_verification(row)

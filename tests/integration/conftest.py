@@ -46,3 +46,16 @@ def counter_page(site):
 def at(day: int, hour: int, minute: int = 0) -> datetime:
     """A local time on 2026-12-<day>."""
     return datetime.combine(NOW.date().replace(day=day), time(hour, minute), tzinfo=BRUSSELS)
+
+
+@pytest.fixture
+def clerk(django_user_model):
+    return django_user_model.objects.create_user("sofie", password="pw", first_name="Sofie")
+
+
+@pytest.fixture
+def phone_session(seat, service, clerk, counter_page):
+    """A phone conversation the clerk opened from the console (no appointment)."""
+    from digitale_balie_plugin.calls import sessions
+
+    return sessions.open_contact(seat, channel="phone", clerk=clerk, citizen_name="Jan", service=service)

@@ -7,20 +7,9 @@ from django.test import Client, override_settings
 
 from digitale_balie_plugin.actions import handover
 from digitale_balie_plugin.actions.service import create_action
-from digitale_balie_plugin.calls import sessions
 from digitale_balie_plugin.models import ActionStatus, AuditEvent, InCallAction
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clerk(django_user_model):
-    return django_user_model.objects.create_user("sofie", password="pw", first_name="Sofie")
-
-
-@pytest.fixture
-def phone_session(seat, service, clerk, counter_page):
-    return sessions.open_contact(seat, channel="phone", clerk=clerk, citizen_name="Jan", service=service)
 
 
 @pytest.fixture

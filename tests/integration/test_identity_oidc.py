@@ -16,7 +16,6 @@ from django.test import Client, override_settings
 
 from digitale_balie_plugin.actions import handover
 from digitale_balie_plugin.actions.service import create_action
-from digitale_balie_plugin.calls import sessions
 from digitale_balie_plugin.models import ActionStatus, AuditEvent, FailureReason, IdentityVerification
 from tests.oidc.harness import generate_client_keys
 
@@ -30,16 +29,6 @@ JAN = "85041212369"
 def frozen_now():
     """Real time here: the provider is another process, and its tokens and cookies carry real timestamps."""
     return None
-
-
-@pytest.fixture
-def clerk(django_user_model):
-    return django_user_model.objects.create_user("sofie", password="pw", first_name="Sofie")
-
-
-@pytest.fixture
-def phone_session(seat, service, clerk, counter_page):
-    return sessions.open_contact(seat, channel="phone", clerk=clerk, citizen_name="Jan", service=service)
 
 
 @pytest.fixture(scope="module")

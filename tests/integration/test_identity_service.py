@@ -8,7 +8,6 @@ from django.test import override_settings
 
 from digitale_balie_plugin.actions import handover
 from digitale_balie_plugin.actions.service import create_action, expire_overdue
-from digitale_balie_plugin.calls import sessions
 from digitale_balie_plugin.identity import national_number, retention
 from digitale_balie_plugin.identity import service as identity_service
 from digitale_balie_plugin.identity.presentation import clerk_view
@@ -19,16 +18,6 @@ from digitale_balie_plugin.signals import identity_verification_failed, identity
 pytestmark = pytest.mark.django_db
 
 JAN = "85041212369"
-
-
-@pytest.fixture
-def clerk(django_user_model):
-    return django_user_model.objects.create_user("sofie", password="pw", first_name="Sofie")
-
-
-@pytest.fixture
-def phone_session(seat, service, clerk, counter_page):
-    return sessions.open_contact(seat, channel="phone", clerk=clerk, citizen_name="Jan", service=service)
 
 
 def request_verification(session, clerk, **expected):
