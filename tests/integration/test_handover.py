@@ -49,7 +49,7 @@ def test_five_wrong_codes_lock_the_request_even_the_right_code_then_fails(verifi
     for _ in range(5):
         response = client.post(code_url(counter_page), {"code": wrong})
         assert response.status_code == 400
-        assert "does not work" in response.content.decode()
+        assert "Deze code werkt niet" in response.content.decode()
     response = client.post(code_url(counter_page), {"code": code})  # the sixth attempt: locked
     assert response.status_code == 400
     verification.refresh_from_db()

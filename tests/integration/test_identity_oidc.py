@@ -158,7 +158,7 @@ def test_a_level_below_the_required_one_is_refused(oidc_provider, itsme_client, 
         page = come_back(citizen, oidc_provider.authorize(url, account="jan", acr=ITSME + "acr_basic"))
     assert outcome(verification) == (ActionStatus.FAILED, FailureReason.LEVEL_TOO_LOW)
     assert verification.given_name == ""  # nothing personal kept of a refused login
-    assert "not strong enough" in citizen.get(page["Location"]).content.decode()
+    assert "niet sterk genoeg" in citizen.get(page["Location"]).content.decode()
 
 
 def test_the_citizen_cancels_at_the_provider(oidc_provider, itsme_client, phone_session, clerk, counter_page):
@@ -186,7 +186,7 @@ def test_a_misbehaving_provider_is_refused(mode, oidc_provider, itsme_client, ph
     assert page.status_code == 302, page.content
     assert outcome(verification) == (ActionStatus.FAILED, FailureReason.INVALID_RESPONSE)
     assert verification.given_name == ""
-    assert "did not pass our checks" in citizen.get(page["Location"]).content.decode()
+    assert "doorstond onze controles niet" in citizen.get(page["Location"]).content.decode()
 
 
 def test_a_replayed_authorization_code_is_refused(oidc_provider, itsme_client, phone_session, clerk, counter_page):
@@ -216,7 +216,7 @@ def test_a_replayed_or_foreign_state_changes_nothing(oidc_provider, itsme_client
         callback = oidc_provider.authorize(url, account="jan", acr=ITSME + "acr_advanced")
         foreign = come_back(attacker, callback)  # another browser: the state is not in its session
         assert foreign.status_code == 400
-        assert "not started here" in foreign.content.decode()
+        assert "begon niet hier" in foreign.content.decode()
         assert outcome(verification)[0] == ActionStatus.IN_PROGRESS
         come_back(citizen, callback)
         assert outcome(verification)[0] == ActionStatus.COMPLETED
@@ -244,6 +244,6 @@ def test_an_unreachable_provider_is_a_clear_message(phone_session, clerk, counte
         code = handover.issue_code(verification.action)
         consent_url = citizen.post(counter_page.url + "code/", {"code": code})["Location"]
         page = citizen.post(consent_url, {"provider": "balie-itsme"})
-    assert page.status_code == 400 and "cannot be reached" in page.content.decode()
+    assert page.status_code == 400 and "is nu niet bereikbaar" in page.content.decode()
     assert outcome(verification)[0] == ActionStatus.OPENED  # the citizen may try another way
     assert AuditEvent.objects.filter(action="identity.provider_unavailable").exists()
