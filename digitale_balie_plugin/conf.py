@@ -118,6 +118,31 @@ class AppSettings:
         attempts, seconds = self.get("CODE_RATE_LIMIT", (10, 600))
         return int(attempts), int(seconds)
 
+    @property
+    def PAYMENT_MAX_AMOUNT(self):
+        """The largest amount (EUR) a clerk may request in one payment. Default 1000.00: a counter
+        collects fees, not large sums, and a typo (125000 for 12.50) must not reach the citizen."""
+        from decimal import Decimal
+
+        return Decimal(str(self.get("PAYMENT_MAX_AMOUNT", "1000.00")))
+
+    @property
+    def PAYMENT_REQUEST_HOURS(self) -> int:
+        """Hours a payment request stays payable (a phone caller may pay later that day). Default 24."""
+        return int(self.get("PAYMENT_REQUEST_HOURS", 24))
+
+    @property
+    def PAYMENT_MAX_ATTEMPTS(self) -> int:
+        """Checkouts a citizen may start for one request (after failed or cancelled ones). Default 5."""
+        return int(self.get("PAYMENT_MAX_ATTEMPTS", 5))
+
+    @property
+    def PAYMENT_WEBHOOK_BASE_URL(self) -> str:
+        """Public base URL the provider calls back on (``https://stad.be``), when the site's own root URL
+        is not reachable from the internet (a development machine behind a tunnel). Default: the site's
+        root URL; on ``localhost`` no webhook is sent and the return page asks the provider instead."""
+        return self.get("PAYMENT_WEBHOOK_BASE_URL", "")
+
     def integration(self, kind: str) -> dict[str, Any]:
         """The ``{"BACKEND": ..., "OPTIONS": {...}}`` dict for an integration kind, e.g. ``"SMS"``."""
         value = self.get(kind.upper(), {}) or {}

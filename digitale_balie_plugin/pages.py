@@ -15,7 +15,7 @@ from wagtail.models import Page
 
 from .blocks import COUNTER_BLOCKS
 from .conf import app_settings
-from .views import citizen, handover, identity, room
+from .views import citizen, handover, identity, payments, room
 
 TOKEN = r"(?P<token>[A-Za-z0-9_-]{20,100})"  # noqa: S105 - a URL pattern, not a secret
 
@@ -112,6 +112,18 @@ class DigitalCounterPageMixin(RoutablePageMixin):
     @path("verify/<int:action_id>/result/", name="verify_result")
     def verify_result(self, request, action_id):
         return identity.result(request, self, action_id)
+
+    @path("pay/<int:action_id>/", name="pay")
+    def pay(self, request, action_id):
+        return payments.pay(request, self, action_id)
+
+    @path("pay/<int:action_id>/result/", name="pay_result")
+    def pay_result(self, request, action_id):
+        return payments.result(request, self, action_id)
+
+    @path("pay/<int:action_id>/status/", name="pay_status")
+    def pay_status(self, request, action_id):
+        return payments.status(request, self, action_id)
 
     @re_path(r"^(?P<rest>.+)$", name="unknown")
     def unknown(self, request, rest):

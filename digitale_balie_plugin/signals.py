@@ -19,3 +19,7 @@ call_ended = Signal()
 identity_verified = Signal()
 #: sender=IdentityVerification, verification=..., action=InCallAction, reason=str (a FailureReason)
 identity_verification_failed = Signal()
+#: sender=Payment, payment=..., previous=str, status=str (a models.PaymentStatus value)
+payment_status_changed = Signal()
+#: sender=Payment, payment=..., refund=Refund
+payment_refunded = Signal()

@@ -48,3 +48,10 @@ def purge_identities_task() -> int:
     from .identity.retention import purge_expired
 
     return purge_expired()
+
+
+def send_payment_receipt_task(payment_pk: int) -> bool:
+    """Enqueued on commit when a payment becomes paid; sends nothing twice."""
+    from .payments.receipts import send_receipt
+
+    return send_receipt(payment_pk)

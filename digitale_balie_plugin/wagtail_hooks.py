@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
 from .admin_views import DigitalCounterAdminGroup
-from .views import clerk, console, status
+from .views import clerk, console, finance, status
 
 modeladmin_register(DigitalCounterAdminGroup)
 
@@ -17,6 +17,12 @@ def register_admin_urls():
     return [
         path("digitale-balie/book/", clerk.book_on_behalf, name="digitale_balie_book_on_behalf"),
         path("digitale-balie/counter/", console.choose_seat, name="digitale_balie_choose_seat"),
+        path("digitale-balie/payments/", finance.FinanceReportView.as_view(), name="digitale_balie_finance_report"),
+        path(
+            "digitale-balie/payments/results/",
+            finance.FinanceReportView.as_view(results_only=True),
+            name="digitale_balie_finance_report_results",
+        ),
         path("digitale-balie/status/", status.integrations_status, name="digitale_balie_integrations_status"),
         path("digitale-balie/counter/<int:seat_id>/", console.counter, name="digitale_balie_console"),
         path("digitale-balie/counter/<int:seat_id>/contact/", console.open_contact, name="digitale_balie_open_contact"),
@@ -67,4 +73,15 @@ def register_status_menu_item():
 
     return SuperuserMenuItem(
         _("Integrations status"), reverse("digitale_balie_integrations_status"), icon_name="cogs", order=900
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_finance_report_menu_item():
+    return PermissionMenuItem(
+        _("Payments"),
+        reverse("digitale_balie_finance_report"),
+        icon_name="doc-full",
+        order=950,
+        permission=finance.PERMISSION,
     )

@@ -44,6 +44,16 @@ class ActionType:
     def status_changed(self, action, previous: str, status: str) -> None:
         """Override this: react inside the transaction that moved ``action`` (e.g. record a reason)."""
 
+    def clerk_initial(self, session) -> dict:
+        """Override this: initial values of the clerk's form for ``session`` (e.g. the service's fee)."""
+        return {}
+
+    def is_busy(self, action) -> bool:
+        """Override this: ``True`` while the citizen is in the middle of it elsewhere (at a payment
+        provider's checkout). A busy action neither expires nor can be withdrawn: its outcome would
+        arrive after it closed (money taken for a closed request)."""
+        return False
+
     def citizen_url(self, action) -> str | None:
         """Override this for actions the citizen completes on a page of their own (consent, checkout):
         the counter-page URL they go to once the action is theirs. ``None``: handled in the call page."""

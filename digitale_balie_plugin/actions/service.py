@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..calls import live
 from ..exceptions import CounterError
@@ -81,8 +82,15 @@ def transition(
     return True
 
 
+class ActionBusy(CounterError):
+    default_message = _("The citizen is busy with this request right now. Try again when they have finished.")
+
+
 def cancel(action: InCallAction, *, by_user) -> bool:
-    """The clerk withdraws a request; its link and code die with it."""
+    """The clerk withdraws a request; its link and code die with it. Raises ``ActionBusy``."""
+    kind = action_type(action.kind)
+    if kind is not None and kind.is_busy(action):
+        raise ActionBusy()
     with transaction.atomic():
         InCallAction.objects.filter(pk=action.pk).update(token_hash=None, code_hash="", code_expires_at=None)
         return transition(action, ActionStatus.CANCELLED, user=by_user, reason="cancelled by the clerk")
@@ -95,5 +103,8 @@ def expire_overdue(now=None) -> int:
     for action in InCallAction.objects.filter(expires_at__lte=now).exclude(
         status__in=[ActionStatus.COMPLETED, ActionStatus.FAILED, ActionStatus.CANCELLED, ActionStatus.EXPIRED]
     ):
+        kind = action_type(action.kind)
+        if kind is not None and kind.is_busy(action):
+            continue  # e.g. a checkout still open at the provider: its outcome comes first
         count += transition(action, ActionStatus.EXPIRED, actor_label="system", reason="expired")
     return count

@@ -7,6 +7,7 @@ Add them to any page's StreamField::
 
 from .booking import AppointmentBookingBlock
 from .device_test import DeviceTestBlock
+from .payment import PaymentBlock
 from .verification import IdentityVerificationBlock
 from .video_room import VideoRoomBlock
 
@@ -15,6 +16,7 @@ COUNTER_BLOCKS = [
     ("video_room", VideoRoomBlock()),
     ("device_test", DeviceTestBlock()),
     ("identity_verification", IdentityVerificationBlock()),
+    ("payment", PaymentBlock()),
 ]
 
 __all__ = [
@@ -22,5 +24,6 @@ __all__ = [
     "AppointmentBookingBlock",
     "DeviceTestBlock",
     "IdentityVerificationBlock",
+    "PaymentBlock",
     "VideoRoomBlock",
 ]

@@ -13,19 +13,15 @@ from wagtail import blocks
 from .booking import _site_for
 
 
-class IdentityVerificationBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(label=_("Heading"), required=False, default=_("Show who you are"))
+class CodeEntryBlock(blocks.StructBlock):
+    """A heading, an introduction and the code form. Every code works for every kind of request (the
+    code decides where the citizen goes next); the subclasses differ in what they say."""
+
+    heading = blocks.CharBlock(label=_("Heading"), required=False)
     intro = blocks.RichTextBlock(label=_("Introduction"), required=False, features=["bold", "italic", "link"])
 
     class Meta:
-        icon = "lock"
-        label = _("Verification code")
-        description = _("Citizens type the code a clerk gives them on the phone, to show who they are or to pay.")
-        template = "digitale_balie/blocks/identity_verification_block.html"
-        preview_value = {
-            "heading": "Toon wie u bent",
-            "intro": "<p>Belt u met de stad? Typ hier de code die u krijgt.</p>",
-        }
+        template = "digitale_balie/blocks/code_block.html"
 
     def get_context(self, value, parent_context=None):
         """Adds ``form`` and ``code_url`` (the counter page's code route), when the site has one."""
@@ -39,3 +35,16 @@ class IdentityVerificationBlock(blocks.StructBlock):
             context["code_url"] = url
             context["form"] = CodeForm(auto_id="balie_code_%s")
         return context
+
+
+class IdentityVerificationBlock(CodeEntryBlock):
+    heading = blocks.CharBlock(label=_("Heading"), required=False, default=_("Show who you are"))
+
+    class Meta:
+        icon = "lock"
+        label = _("Verification code")
+        description = _("Citizens type the code a clerk gives them on the phone, to show who they are or to pay.")
+        preview_value = {
+            "heading": "Toon wie u bent",
+            "intro": "<p>Belt u met de stad? Typ hier de code die u krijgt.</p>",
+        }

@@ -3,7 +3,8 @@
 
 def all_registries():
     """Every integration kind's registry, for system checks and the admin's status page."""
+    from .payments import registry as payments
     from .sms import registry as sms
     from .video import registry as video
 
-    return [sms, video]
+    return [sms, video, payments]

@@ -36,6 +36,15 @@ class StatusLine:
     detail: str = ""
 
 
+class InvalidCallback(Exception):
+    """A provider's callback (webhook) failed verification or is malformed: the view answers 400.
+
+    Deliberately not a :class:`CounterError`: nobody reads this but the log and the caller that
+    sent the request; its text must therefore say what failed but never echo a secret or the
+    expected signature.
+    """
+
+
 class ConfigWarning(str):
     """A ``check_config()`` problem that should warn, not fail (system check Warning, not Error).
 

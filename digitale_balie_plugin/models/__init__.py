@@ -7,6 +7,7 @@ from .calls import CallSession, Outcome, ParticipantAccess, SessionStatus, Waiti
 from .choices import AssuranceLevel, VerificationData
 from .identity import FailureReason, IdentityVerification
 from .notifications import Notification
+from .payments import Payment, PaymentAttempt, PaymentStatus, Refund
 from .services import AvailabilityRule, Closure, CounterSeat, Service
 from .settings import CounterSettings
 
@@ -27,6 +28,10 @@ __all__ = [
     "Notification",
     "Outcome",
     "ParticipantAccess",
+    "Payment",
+    "PaymentAttempt",
+    "PaymentStatus",
+    "Refund",
     "SeatReservation",
     "Service",
     "SessionStatus",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -67,6 +70,21 @@ class Service(models.Model):
         help_text=_("Show the clerk no more than this service needs."),
     )
     needs_payment = models.BooleanField(_("payment needed"), default=False)
+    payment_amount = models.DecimalField(
+        _("fee (EUR)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Filled in when the clerk requests a payment; they can change it."),
+    )
+    payment_description = models.CharField(
+        _("payment description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the citizen pays for, e.g. 'Extract from the criminal record'. Default: the service's name."),
+    )
     needs_documents = models.BooleanField(_("documents needed"), default=False)
     active = models.BooleanField(_("bookable"), default=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
@@ -90,6 +108,7 @@ class Service(models.Model):
                 FieldPanel("needs_identity_verification"),
                 FieldRowPanel([FieldPanel("identity_level"), FieldPanel("identity_data")]),
                 FieldPanel("needs_payment"),
+                FieldRowPanel([FieldPanel("payment_amount"), FieldPanel("payment_description")]),
                 FieldPanel("needs_documents"),
             ],
             heading=_("Needed during the conversation"),

@@ -27,8 +27,9 @@ from ..calls import console, sessions
 from ..calls.video import video_provider_for
 from ..console_forms import ContactForm, EndCallForm, GuestForm, MessageForm
 from ..exceptions import CounterError
-from ..models import CallSession, CounterSeat, InCallAction, Outcome
+from ..models import CallSession, CounterSeat, InCallAction, Outcome, Payment
 from ..models.choices import BookedVia
+from ..payments.presentation import euro
 from .live import allow_frames, etag_matches, json_with_etag, not_modified
 
 
@@ -83,13 +84,20 @@ def _attach_panels(request, seat, state) -> None:
     objects = {
         action.pk: action
         for action in InCallAction.objects.filter(pk__in=ids).select_related(
-            "identity", "session", "session__site", "created_by"
+            "identity", "payment", "session", "session__site", "created_by"
         )
     }
+    sessions_by_id = CallSession.objects.select_related("service").in_bulk([item["id"] for item in state["sessions"]])
     for item in state["sessions"]:
         # One form per row, with ids of its own (the same form twice on a page would repeat ids).
         item["action_forms"] = [
-            (kind, kind.clerk_form_class(auto_id=f"id_{item['id']}_{kind.identifier}_%s"))
+            (
+                kind,
+                kind.clerk_form_class(
+                    initial=kind.clerk_initial(sessions_by_id[item["id"]]),
+                    auto_id=f"id_{item['id']}_{kind.identifier}_%s",
+                ),
+            )
             for kind in action_types().values()
         ]
         for entry in item["actions"]:
@@ -304,6 +312,26 @@ def _withdraw(request, seat, session):
         messages.success(request, _("The request was withdrawn. Its link and code no longer work."))
 
 
+def _refund(request, seat, session):
+    """Return money of a paid request (users with the refund permission only)."""
+    from ..payments import service as payments
+    from ..payments.forms import RefundForm
+
+    if not request.user.has_perm("digitale_balie.refund_payment"):
+        raise PermissionDenied
+    payment = get_object_or_404(
+        Payment.objects.select_related("action__session__site"),
+        action_id=_int(request.POST.get("action")),
+        action__session=session,
+    )
+    form = RefundForm(request.POST, payment=payment)
+    if not form.is_valid():
+        problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        raise CounterError(_("Check the refund.") + f" {problems}")
+    refund = payments.refund(payment, form.cleaned_data["amount"], form.cleaned_data["reason"], by_user=request.user)
+    messages.success(request, _("Refund of %(amount)s sent to the payment service.") % {"amount": euro(refund.amount)})
+
+
 COMMANDS = {
     "start": _start,
     "message": _message,
@@ -314,6 +342,7 @@ COMMANDS = {
     "code": _new_code,
     "send-link": _send_link,
     "withdraw": _withdraw,
+    "refund": _refund,
 }
 
 

@@ -12,10 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ..actions import handover
 from ..actions.registry import action_type
+from ..calls import sessions
 from ..conf import app_settings
 from ..forms import AccessibleErrorsMixin
+from ..models import InCallAction
 from ..ratelimit import hit
 from .citizen import invalid_link, render
+from .room import cookie_name
 
 
 class CodeForm(AccessibleErrorsMixin, forms.Form):
@@ -68,3 +71,26 @@ def take_link(request, page, token):
     response = _continue(request, page, action)
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def action_for_browser(request, page, action_id, kind: str) -> InCallAction | None:
+    """The action, if this browser took it (link or code) — or, from the video room, takes it now.
+
+    Only the conversation's citizen can take it from the room (a guest such as an interpreter must not
+    prove the citizen's identity or pay for them), and only on the site of this counter page.
+    """
+    action = (
+        InCallAction.objects.select_related("session", "session__site", "session__service", "created_by")
+        .filter(pk=action_id, kind=kind, session__site_id=page.get_site().pk)
+        .first()
+    )
+    if action is None:
+        return None
+    if handover.claimed_here(action, request):
+        return action
+    access = sessions.access_for(action.session_id, request.COOKIES.get(cookie_name(action.session_id)))
+    allowed = access is not None and access.role in (action_type(kind).citizen_roles if action_type(kind) else ())
+    if allowed and not action.is_final and handover.claim(action, request):
+        action.refresh_from_db()
+        return action
+    return None

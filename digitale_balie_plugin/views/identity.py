@@ -32,9 +32,7 @@ from social_core.exceptions import (
 from social_django.utils import load_backend, load_strategy
 from wagtail.models import Site
 
-from ..actions import handover
 from ..booking.links import counter_page_for
-from ..calls import sessions
 from ..identity import service
 from ..identity.pipeline import VerificationFailed, result_url
 from ..integrations.identity import identity_backend, identity_backends
@@ -43,25 +41,16 @@ from ..models import ActionStatus, AuditEvent, FailureReason, SessionStatus
 from ..models.audit import record
 from ..models.settings import CounterSettings
 from .citizen import invalid_link, render
+from .handover import action_for_browser
 from .live import allow_form_targets
-from .room import cookie_name
 
 logger = logging.getLogger(__name__)
 
 
 def _verification_for_browser(request, page, action_id):
     """The request, if this browser took it — or, from the video room, takes it now (citizen role only)."""
-    verification = service.verification_for(action_id)
-    if verification is None or verification.action.session.site_id != page.get_site().pk:
-        return None
-    action = verification.action
-    if handover.claimed_here(action, request):
-        return verification
-    access = sessions.access_for(action.session_id, request.COOKIES.get(cookie_name(action.session_id)))
-    if access is not None and access.role == "citizen" and not action.is_final and handover.claim(action, request):
-        action.refresh_from_db()
-        return verification
-    return None
+    action = action_for_browser(request, page, action_id, service.VERIFY_KIND)
+    return service.verification_for(action.pk) if action is not None else None
 
 
 def _redirect_uri(backend_name: str) -> str:

@@ -15,7 +15,7 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from ...exceptions import IntegrationError
-from ..registry import BaseProvider
+from ..registry import BaseProvider, InvalidCallback
 
 __all__ = [
     "DeliveryReport",
@@ -52,15 +52,6 @@ class SmsRejected(SmsError):
     """
 
     default_message = _("The SMS was refused by the gateway. Check the phone number.")
-
-
-class InvalidCallback(Exception):
-    """A status callback failed verification or is malformed.
-
-    Deliberately not a :class:`CounterError`: nobody reads this but the log and the caller that
-    sent the request, who gets a 400; its text must therefore say what failed but never echo a
-    secret or the expected signature.
-    """
 
 
 class DeliveryStatus(StrEnum):

@@ -1,0 +1,142 @@
+"""The default payment provider: a local checkout page where the tester chooses what happens.
+
+It moves no money and works offline, so ``make demo`` shows the whole journey on one machine. It
+behaves like a real provider where callers could tell the difference: its checkout is another page
+the citizen is redirected to, the same idempotency key returns the same payment, statuses come only
+from :meth:`fetch`, a refund cannot exceed what was paid, and "the bank confirms later" keeps a
+payment pending for a while. Its state lives in Django's cache (it stands in for a remote service).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import registry
+from .base import (
+    CheckoutRequest,
+    InvalidCallback,
+    PaymentProvider,
+    PaymentRejected,
+    PaymentStatus,
+    ProviderPayment,
+    ProviderRefund,
+    RefundStatus,
+    WebhookNotice,
+)
+
+STATE_TTL = 24 * 3600
+#: What the tester can choose on the demo checkout page.
+OUTCOMES = ("paid", "pending", "failed", "cancelled", "expired")
+#: How long "the bank confirms later" stays pending.
+PENDING_SECONDS = 8
+DEMO_METHODS = (("bancontact", "Bancontact"), ("kbc", "KBC/CBC"), ("belfius", "Belfius"), ("creditcard", "Card"))
+
+
+def _key(provider_payment_id: str) -> str:
+    return f"digitale_balie:demo-payment:{provider_payment_id}"
+
+
+@registry.register("demo")
+class DemoPaymentProvider(PaymentProvider):
+    verbose_name = _("Demo (moves no money)")
+    is_demo = True
+
+    def create(self, request: CheckoutRequest) -> ProviderPayment:
+        existing = cache.get(f"digitale_balie:demo-payment-key:{request.idempotency_key}")
+        if existing:
+            return self.fetch(existing)
+        payment_id = "demo_" + secrets.token_urlsafe(12)
+        state = {
+            "status": PaymentStatus.OPEN.value,
+            "amount": str(request.amount),
+            "currency": request.currency,
+            "description": request.description,
+            "reference": request.reference,
+            "return_url": request.return_url,
+            "cancel_url": request.cancel_url,
+            "method": "",
+            "refunded": "0.00",
+            "settle_at": None,
+            "paid_at": None,
+        }
+        cache.set(_key(payment_id), state, STATE_TTL)
+        cache.set(f"digitale_balie:demo-payment-key:{request.idempotency_key}", payment_id, STATE_TTL)
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(request.return_url)) if request.return_url else ""
+        return replace(
+            self.fetch(payment_id), checkout_url=origin + reverse("digitale_balie:demo_checkout", args=[payment_id])
+        )
+
+    def fetch(self, provider_payment_id: str) -> ProviderPayment:
+        state = self.state(provider_payment_id)
+        if state is None:
+            raise PaymentRejected(detail="unknown demo payment")
+        if state["settle_at"] and timezone.now().timestamp() >= state["settle_at"]:
+            state = self._save(provider_payment_id, state, status=PaymentStatus.PAID.value, settle_at=None)
+        return ProviderPayment(
+            provider_payment_id=provider_payment_id,
+            status=PaymentStatus(state["status"]),
+            amount=Decimal(state["amount"]),
+            currency=state["currency"],
+            method=state["method"],
+            amount_refunded=Decimal(state["refunded"]),
+            paid_at=datetime.fromtimestamp(state["paid_at"], tz=UTC) if state["paid_at"] else None,
+            reference=state["reference"],
+        )
+
+    def parse_webhook(self, request) -> list[WebhookNotice]:
+        """Like Mollie: a POST naming only the id (the status is fetched, never read from the body)."""
+        payment_id = request.POST.get("id", "") if request.method == "POST" else ""
+        if not payment_id.startswith("demo_") or len(payment_id) > 64:
+            raise InvalidCallback("A demo webhook names a payment id starting with demo_.")
+        return [WebhookNotice(payment_id)]
+
+    def refund(self, provider_payment_id, amount, currency, description, idempotency_key) -> ProviderRefund:
+        state = self.state(provider_payment_id)
+        if state is None or state["status"] != PaymentStatus.PAID.value:
+            raise PaymentRejected(detail="only paid demo payments can be refunded")
+        left = Decimal(state["amount"]) - Decimal(state["refunded"])
+        if amount <= 0 or amount > left:
+            raise PaymentRejected(
+                _("The refund is larger than what is left of the payment."), detail=f"{left} left", field_name="amount"
+            )
+        self._save(provider_payment_id, state, refunded=str(Decimal(state["refunded"]) + amount))
+        return ProviderRefund("demo_re_" + secrets.token_urlsafe(8), RefundStatus.REFUNDED, amount, currency)
+
+    # -- the demo checkout page ----------------------------------------------------------------
+
+    def state(self, provider_payment_id: str) -> dict | None:
+        return cache.get(_key(provider_payment_id)) if provider_payment_id.startswith("demo_") else None
+
+    def settle(self, provider_payment_id: str, outcome: str, method: str = "bancontact") -> dict:
+        """What the tester chose on the checkout page; returns the state (with the URL to go back to)."""
+        state = self.state(provider_payment_id)
+        if state is None or outcome not in OUTCOMES or state["status"] != PaymentStatus.OPEN.value:
+            raise PaymentRejected(detail="this demo payment cannot change any more")
+        now = timezone.now()
+        if outcome == "pending":
+            return self._save(
+                provider_payment_id,
+                state,
+                status=PaymentStatus.PENDING.value,
+                method=method,
+                settle_at=(now + timedelta(seconds=PENDING_SECONDS)).timestamp(),
+                paid_at=(now + timedelta(seconds=PENDING_SECONDS)).timestamp(),
+            )
+        fields = {"status": outcome, "method": method if outcome == "paid" else ""}
+        if outcome == "paid":
+            fields["paid_at"] = now.timestamp()
+        return self._save(provider_payment_id, state, **fields)
+
+    def _save(self, provider_payment_id: str, state: dict, **changes) -> dict:
+        state = {**state, **changes}
+        cache.set(_key(provider_payment_id), state, STATE_TTL)
+        return state

@@ -1,0 +1,76 @@
+"""The clerk's "Request payment", as an in-call action type (on every channel, handed over by code or link)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from ..actions.registry import ActionType, register_action_type
+from ..conf import app_settings
+from .forms import RequestPaymentForm
+from .presentation import euro
+
+
+@register_action_type
+class RequestPayment(ActionType):
+    identifier = "request_payment"
+    label = _("Request payment")
+    clerk_form_class = RequestPaymentForm
+    handover = True
+    citizen_roles = ("citizen",)  # an interpreter or carer must not pay in the citizen's place by mistake
+    clerk_template = "digitale_balie/actions/request_payment_clerk.html"
+
+    @property
+    def expires_minutes(self) -> int:
+        return app_settings.PAYMENT_REQUEST_HOURS * 60
+
+    def build_payload(self, cleaned_data: dict) -> dict:
+        return {"amount": str(cleaned_data["amount"]), "description": cleaned_data["description"]}
+
+    def clerk_initial(self, session) -> dict:
+        service = session.service
+        if service is None or service.payment_amount is None:
+            return {}
+        return {
+            "amount": f"{service.payment_amount:.2f}".replace(".", ","),
+            "description": service.payment_description or service.name,
+        }
+
+    def created(self, action, cleaned_data: dict) -> None:
+        from .service import create_request
+
+        create_request(action, cleaned_data)
+
+    def is_busy(self, action) -> bool:
+        from .service import is_busy, refresh_if_stale
+
+        payment = getattr(action, "payment", None)
+        if payment is None or not is_busy(payment):
+            return False
+        refresh_if_stale(payment)  # the provider may already know it ended (a webhook can be missed)
+        return is_busy(payment)
+
+    def citizen_url(self, action) -> str | None:
+        from ..booking.links import citizen_url
+
+        return citizen_url(action.session.site, "pay", action.pk)
+
+    def citizen_summary(self, action) -> dict:
+        payment = getattr(action, "payment", None)
+        if payment is None:
+            return {}
+        amount = euro(payment.amount)
+        if payment.is_paid:
+            return {"text": str(_("You paid %(amount)s. Thank you.") % {"amount": amount})}
+        return {
+            "text": str(
+                _("The clerk asks you to pay %(amount)s for: %(description)s.")
+                % {"amount": amount, "description": payment.description}
+            ),
+            "url": self.citizen_url(action),
+            "url_label": str(_("Pay %(amount)s") % {"amount": amount}),
+        }
+
+    def clerk_context(self, action) -> dict:
+        from .presentation import clerk_view
+
+        return clerk_view(action)

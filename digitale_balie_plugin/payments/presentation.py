@@ -1,0 +1,82 @@
+"""What the clerk's panel and the citizen's pages show of a payment."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from ..conf import app_settings
+from ..models import PaymentStatus
+
+#: What the citizen reads on the return page, per status.
+CITIZEN_TEXT = {
+    PaymentStatus.REQUESTED: _("You have not paid yet."),
+    PaymentStatus.OPEN: _("We are waiting for the payment service. This page updates by itself."),
+    PaymentStatus.PENDING: _(
+        "Your bank is still processing the payment. This can take a moment. This page updates by itself."
+    ),
+    PaymentStatus.AUTHORIZED: _("Your payment is approved and is being processed. This page updates by itself."),
+    PaymentStatus.PAID: _("Your payment was received. Thank you!"),
+    PaymentStatus.FAILED: _("The payment did not succeed. No money was taken. You can try again."),
+    PaymentStatus.CANCELLED: _("You stopped the payment. No money was taken. You can try again."),
+    PaymentStatus.EXPIRED: _("The payment took too long and was stopped. No money was taken. You can try again."),
+}
+
+
+def euro(amount: Decimal) -> str:
+    """``€ 12,50`` in Dutch and French, ``€ 12.50`` in English (the active language's format)."""
+    return f"€ {number_format(amount, 2, use_l10n=True, force_grouping=True)}"
+
+
+def local_time(value) -> str:
+    return timezone.localtime(value, app_settings.TIME_ZONE).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def citizen_status(payment) -> dict:
+    status = PaymentStatus(payment.status)
+    final = status in (PaymentStatus.PAID, PaymentStatus.FAILED, PaymentStatus.CANCELLED, PaymentStatus.EXPIRED)
+    paid = status == PaymentStatus.PAID
+    heading = (
+        _("Thank you for your payment")
+        if paid
+        else _("The payment did not go through")
+        if final
+        else _("Your payment is being processed")
+    )
+    return {
+        "status": status.value,
+        "result": "paid" if paid else "failed" if final else "pending",
+        "heading": str(heading),
+        "label": str(status.label),
+        "text": str(CITIZEN_TEXT[status]),
+        "final": final,
+        "paid": paid,
+        "can_retry": final and status != PaymentStatus.PAID and payment.action.is_open,
+    }
+
+
+def clerk_view(action) -> dict:
+    from ..actions.presentation import handover_view
+
+    payment = getattr(action, "payment", None)
+    if payment is None:
+        return {}
+    return {
+        "payment": payment,
+        "payment_view": {
+            "amount": euro(payment.amount),
+            "status_label": PaymentStatus(payment.status).label,
+            "paid_at": local_time(payment.paid_at),
+            "refunded": euro(payment.amount_refunded) if payment.amount_refunded else "",
+            "refundable": payment.refundable > 0,
+            "attempts": payment.attempts.count(),
+            "refunds": [
+                {"amount": euro(refund.amount), "reason": refund.reason, "status": refund.get_status_display()}
+                for refund in payment.refunds.all()
+            ],
+        },
+        "handover": handover_view(action) if not payment.is_paid else {},
+    }
