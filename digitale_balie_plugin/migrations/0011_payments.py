@@ -11,95 +11,300 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('digitale_balie', '0010_identity_verification_block'),
+        ("digitale_balie", "0010_identity_verification_block"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='service',
-            name='payment_amount',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text='Filled in when the clerk requests a payment; they can change it.', max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.01'))], verbose_name='fee (EUR)'),
+            model_name="service",
+            name="payment_amount",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="Filled in when the clerk requests a payment; they can change it.",
+                max_digits=9,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(Decimal("0.01"))],
+                verbose_name="fee (EUR)",
+            ),
         ),
         migrations.AddField(
-            model_name='service',
-            name='payment_description',
-            field=models.CharField(blank=True, help_text="What the citizen pays for, e.g. 'Extract from the criminal record'. Default: the service's name.", max_length=200, verbose_name='payment description'),
+            model_name="service",
+            name="payment_description",
+            field=models.CharField(
+                blank=True,
+                help_text="What the citizen pays for, e.g. 'Extract from the criminal record'. Default: the service's name.",
+                max_length=200,
+                verbose_name="payment description",
+            ),
         ),
         migrations.AlterField(
-            model_name='digitalcounterpage',
-            name='body',
-            field=wagtail.fields.StreamField([('appointment_booking', 3), ('video_room', 6), ('device_test', 8), ('identity_verification', 10), ('payment', 12), ('text', 13)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'default': 'Make an appointment', 'label': 'Heading', 'required': False}), 1: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link'], 'label': 'Introduction', 'required': False}), 2: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': digitale_balie_plugin.blocks.booking.service_choices, 'help_text': 'Leave empty to show every bookable service of this site.', 'label': 'Services', 'required': False}), 3: ('wagtail.blocks.StructBlock', [[('heading', 0), ('intro', 1), ('services', 2)]], {}), 4: ('wagtail.blocks.CharBlock', (), {'default': 'Talk to us now', 'label': 'Heading', 'required': False}), 5: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': digitale_balie_plugin.blocks.booking.service_choices, 'help_text': 'Leave empty for every video service of this site.', 'label': 'Services', 'required': False}), 6: ('wagtail.blocks.StructBlock', [[('heading', 4), ('intro', 1), ('services', 5)]], {}), 7: ('wagtail.blocks.CharBlock', (), {'default': 'Test camera and microphone', 'label': 'Heading', 'required': False}), 8: ('wagtail.blocks.StructBlock', [[('heading', 7), ('intro', 1)]], {}), 9: ('wagtail.blocks.CharBlock', (), {'default': 'Show who you are', 'label': 'Heading', 'required': False}), 10: ('wagtail.blocks.StructBlock', [[('heading', 9), ('intro', 1)]], {}), 11: ('wagtail.blocks.CharBlock', (), {'default': 'Pay with a code', 'label': 'Heading', 'required': False}), 12: ('wagtail.blocks.StructBlock', [[('heading', 11), ('intro', 1)]], {}), 13: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'bold', 'italic', 'link', 'ol', 'ul']})}, verbose_name='content'),
+            model_name="digitalcounterpage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [
+                    ("appointment_booking", 3),
+                    ("video_room", 6),
+                    ("device_test", 8),
+                    ("identity_verification", 10),
+                    ("payment", 12),
+                    ("text", 13),
+                ],
+                blank=True,
+                block_lookup={
+                    0: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Make an appointment", "label": "Heading", "required": False},
+                    ),
+                    1: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["bold", "italic", "link"], "label": "Introduction", "required": False},
+                    ),
+                    2: (
+                        "wagtail.blocks.MultipleChoiceBlock",
+                        [],
+                        {
+                            "choices": digitale_balie_plugin.blocks.booking.service_choices,
+                            "help_text": "Leave empty to show every bookable service of this site.",
+                            "label": "Services",
+                            "required": False,
+                        },
+                    ),
+                    3: ("wagtail.blocks.StructBlock", [[("heading", 0), ("intro", 1), ("services", 2)]], {}),
+                    4: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Talk to us now", "label": "Heading", "required": False},
+                    ),
+                    5: (
+                        "wagtail.blocks.MultipleChoiceBlock",
+                        [],
+                        {
+                            "choices": digitale_balie_plugin.blocks.booking.service_choices,
+                            "help_text": "Leave empty for every video service of this site.",
+                            "label": "Services",
+                            "required": False,
+                        },
+                    ),
+                    6: ("wagtail.blocks.StructBlock", [[("heading", 4), ("intro", 1), ("services", 5)]], {}),
+                    7: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Test camera and microphone", "label": "Heading", "required": False},
+                    ),
+                    8: ("wagtail.blocks.StructBlock", [[("heading", 7), ("intro", 1)]], {}),
+                    9: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Show who you are", "label": "Heading", "required": False},
+                    ),
+                    10: ("wagtail.blocks.StructBlock", [[("heading", 9), ("intro", 1)]], {}),
+                    11: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Pay with a code", "label": "Heading", "required": False},
+                    ),
+                    12: ("wagtail.blocks.StructBlock", [[("heading", 11), ("intro", 1)]], {}),
+                    13: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["h2", "h3", "bold", "italic", "link", "ol", "ul"]},
+                    ),
+                },
+                verbose_name="content",
+            ),
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(default=digitale_balie_plugin.models.payments.new_reference, max_length=20, unique=True, verbose_name='reference')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=9, verbose_name='amount')),
-                ('currency', models.CharField(default='EUR', max_length=3, verbose_name='currency')),
-                ('description', models.CharField(max_length=255, verbose_name='description')),
-                ('provider', models.CharField(help_text='The id of the payment provider.', max_length=40, verbose_name='provider')),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('open', 'Open'), ('pending', 'Being processed'), ('authorized', 'Authorised'), ('paid', 'Paid'), ('failed', 'Failed'), ('cancelled', 'Cancelled'), ('expired', 'Expired')], default='requested', max_length=12, verbose_name='status')),
-                ('method', models.CharField(blank=True, max_length=40, verbose_name='method')),
-                ('provider_payment_id', models.CharField(blank=True, db_index=True, help_text='Of the paid attempt.', max_length=64, verbose_name="provider's reference")),
-                ('amount_refunded', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=9, verbose_name='refunded')),
-                ('paid_at', models.DateTimeField(blank=True, null=True, verbose_name='paid at')),
-                ('language', models.CharField(blank=True, max_length=8, verbose_name='language')),
-                ('receipt_email', models.EmailField(blank=True, max_length=254, verbose_name='receipt e-mail address')),
-                ('receipt_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='receipt sent at')),
-                ('last_error', models.CharField(blank=True, max_length=200, verbose_name='last problem')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='requested at')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('action', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='payment', to='digitale_balie.incallaction', verbose_name='in-call action')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reference",
+                    models.CharField(
+                        default=digitale_balie_plugin.models.payments.new_reference,
+                        max_length=20,
+                        unique=True,
+                        verbose_name="reference",
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=9, verbose_name="amount")),
+                ("currency", models.CharField(default="EUR", max_length=3, verbose_name="currency")),
+                ("description", models.CharField(max_length=255, verbose_name="description")),
+                (
+                    "provider",
+                    models.CharField(
+                        help_text="The id of the payment provider.", max_length=40, verbose_name="provider"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("open", "Open"),
+                            ("pending", "Being processed"),
+                            ("authorized", "Authorised"),
+                            ("paid", "Paid"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled"),
+                            ("expired", "Expired"),
+                        ],
+                        default="requested",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("method", models.CharField(blank=True, max_length=40, verbose_name="method")),
+                (
+                    "provider_payment_id",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Of the paid attempt.",
+                        max_length=64,
+                        verbose_name="provider's reference",
+                    ),
+                ),
+                (
+                    "amount_refunded",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0.00"), max_digits=9, verbose_name="refunded"
+                    ),
+                ),
+                ("paid_at", models.DateTimeField(blank=True, null=True, verbose_name="paid at")),
+                ("language", models.CharField(blank=True, max_length=8, verbose_name="language")),
+                ("receipt_email", models.EmailField(blank=True, max_length=254, verbose_name="receipt e-mail address")),
+                ("receipt_sent_at", models.DateTimeField(blank=True, null=True, verbose_name="receipt sent at")),
+                ("last_error", models.CharField(blank=True, max_length=200, verbose_name="last problem")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="requested at")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "action",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="payment",
+                        to="digitale_balie.incallaction",
+                        verbose_name="in-call action",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'payment',
-                'verbose_name_plural': 'payments',
-                'ordering': ['-created_at'],
-                'permissions': [('refund_payment', 'Can refund payments'), ('view_finance_report', 'Can see the finance report')],
+                "verbose_name": "payment",
+                "verbose_name_plural": "payments",
+                "ordering": ["-created_at"],
+                "permissions": [
+                    ("refund_payment", "Can refund payments"),
+                    ("view_finance_report", "Can see the finance report"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PaymentAttempt',
+            name="PaymentAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('idempotency_key', models.CharField(default=digitale_balie_plugin.models.payments.new_idempotency_key, max_length=64, unique=True)),
-                ('provider', models.CharField(max_length=40)),
-                ('provider_payment_id', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('open', 'Open'), ('pending', 'Being processed'), ('authorized', 'Authorised'), ('paid', 'Paid'), ('failed', 'Failed'), ('cancelled', 'Cancelled'), ('expired', 'Expired')], default='requested', max_length=12)),
-                ('checkout_url', models.URLField(blank=True, max_length=500)),
-                ('method', models.CharField(blank=True, max_length=40)),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('payment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to='digitale_balie.payment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "idempotency_key",
+                    models.CharField(
+                        default=digitale_balie_plugin.models.payments.new_idempotency_key, max_length=64, unique=True
+                    ),
+                ),
+                ("provider", models.CharField(max_length=40)),
+                ("provider_payment_id", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("open", "Open"),
+                            ("pending", "Being processed"),
+                            ("authorized", "Authorised"),
+                            ("paid", "Paid"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled"),
+                            ("expired", "Expired"),
+                        ],
+                        default="requested",
+                        max_length=12,
+                    ),
+                ),
+                ("checkout_url", models.URLField(blank=True, max_length=500)),
+                ("method", models.CharField(blank=True, max_length=40)),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempts",
+                        to="digitale_balie.payment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'checkout attempt',
-                'verbose_name_plural': 'checkout attempts',
-                'ordering': ['created_at'],
+                "verbose_name": "checkout attempt",
+                "verbose_name_plural": "checkout attempts",
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Refund',
+            name="Refund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=9, verbose_name='amount')),
-                ('reason', models.CharField(max_length=200, verbose_name='reason')),
-                ('idempotency_key', models.CharField(default=digitale_balie_plugin.models.payments.new_idempotency_key, max_length=64, unique=True)),
-                ('provider_refund_id', models.CharField(blank=True, max_length=64, verbose_name="provider's reference")),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('pending', 'Pending'), ('processing', 'Processing'), ('refunded', 'Refunded'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], default='queued', max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='at')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('payment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='digitale_balie.payment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=9, verbose_name="amount")),
+                ("reason", models.CharField(max_length=200, verbose_name="reason")),
+                (
+                    "idempotency_key",
+                    models.CharField(
+                        default=digitale_balie_plugin.models.payments.new_idempotency_key, max_length=64, unique=True
+                    ),
+                ),
+                (
+                    "provider_refund_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="provider's reference"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("pending", "Pending"),
+                            ("processing", "Processing"),
+                            ("refunded", "Refunded"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="queued",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="refunds", to="digitale_balie.payment"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'refund',
-                'verbose_name_plural': 'refunds',
-                'ordering': ['created_at'],
+                "verbose_name": "refund",
+                "verbose_name_plural": "refunds",
+                "ordering": ["created_at"],
             },
         ),
     ]

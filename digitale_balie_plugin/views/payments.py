@@ -43,7 +43,7 @@ def pay(request, page, action_id):
         return invalid_link(request, page)
     if payment.is_paid or not payment.action.is_open:
         return HttpResponseRedirect(citizen_url(page.get_site(), "pay_result", payment.action_id, page=page))
-    form = ReceiptForm(request.POST or None)
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
     error = ""
     if request.method == "POST":
         attempts, seconds = app_settings.CODE_RATE_LIMIT

@@ -3,7 +3,7 @@
 Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS (comma separated), POSTGRES_DB, POSTGRES_USER,
 POSTGRES_PASSWORD, POSTGRES_HOST, REDIS_URL, EMAIL_HOST. Optional: POSTGRES_PORT, EMAIL_PORT,
 EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, WAGTAILADMIN_BASE_URL,
-BALIE_SMS_BACKEND plus its options, JITSI_DEPLOYMENT/JITSI_DOMAIN/JITSI_APP_ID/JITSI_APP_SECRET (or
+BALIE_SMS_BACKEND plus its options, MOLLIE_API_KEY (+ MOLLIE_METHODS, MOLLIE_COUNTRY), JITSI_DEPLOYMENT/JITSI_DOMAIN/JITSI_APP_ID/JITSI_APP_SECRET (or
 JITSI_KEY_ID + JITSI_PRIVATE_KEY) (see docs/operator.md).
 """
 
@@ -88,6 +88,16 @@ DIGITALE_BALIE = {
             "FROM": env("TWILIO_FROM", ""),
         },
     },
+    # Payments through Mollie (docs/operator.md, "Payments"): a live_ key collects real money.
+    "PAYMENTS": {
+        "BACKEND": "mollie",
+        "OPTIONS": {
+            "API_KEY": env("MOLLIE_API_KEY", ""),
+            "METHODS": env("MOLLIE_METHODS", "bancontact,kbc,belfius,creditcard"),
+            "COUNTRY": env("MOLLIE_COUNTRY", "BE"),
+        },
+    },
+    "PAYMENT_MAX_AMOUNT": env("BALIE_PAYMENT_MAX_AMOUNT", "1000.00"),
     "VIDEO": {
         "BACKEND": "jitsi",
         "OPTIONS": {  # only what the environment sets: an empty option would be read as a choice

@@ -69,6 +69,7 @@ PRODUCTION_ENV = {
     "ITSME_SERVICE_CODE": "GENT_BALIE",
     "FAS_CLIENT_ID": "gent-balie",
     "FAS_CLIENT_SECRET": "f" * 40,
+    "MOLLIE_API_KEY": "live_" + "m" * 30,
 }
 
 

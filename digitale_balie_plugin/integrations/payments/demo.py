@@ -33,7 +33,7 @@ from .base import (
     WebhookNotice,
 )
 
-STATE_TTL = 24 * 3600
+STATE_TTL = 7 * 24 * 3600  # longer than a payment request lives (PAYMENT_REQUEST_HOURS)
 #: What the tester can choose on the demo checkout page.
 OUTCOMES = ("paid", "pending", "failed", "cancelled", "expired")
 #: How long "the bank confirms later" stays pending.

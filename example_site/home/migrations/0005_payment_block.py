@@ -6,20 +6,163 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('home', '0004_identity_verification_block'),
+        ("home", "0004_identity_verification_block"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='contentpage',
-            name='body',
-            field=wagtail.fields.StreamField([('text', 0), ('appointment_booking', 4), ('video_room', 7), ('device_test', 9), ('identity_verification', 11), ('payment', 13)], blank=True, block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'bold', 'italic', 'link', 'ol', 'ul']}), 1: ('wagtail.blocks.CharBlock', (), {'default': 'Make an appointment', 'label': 'Heading', 'required': False}), 2: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link'], 'label': 'Introduction', 'required': False}), 3: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': digitale_balie_plugin.blocks.booking.service_choices, 'help_text': 'Leave empty to show every bookable service of this site.', 'label': 'Services', 'required': False}), 4: ('wagtail.blocks.StructBlock', [[('heading', 1), ('intro', 2), ('services', 3)]], {}), 5: ('wagtail.blocks.CharBlock', (), {'default': 'Talk to us now', 'label': 'Heading', 'required': False}), 6: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': digitale_balie_plugin.blocks.booking.service_choices, 'help_text': 'Leave empty for every video service of this site.', 'label': 'Services', 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('heading', 5), ('intro', 2), ('services', 6)]], {}), 8: ('wagtail.blocks.CharBlock', (), {'default': 'Test camera and microphone', 'label': 'Heading', 'required': False}), 9: ('wagtail.blocks.StructBlock', [[('heading', 8), ('intro', 2)]], {}), 10: ('wagtail.blocks.CharBlock', (), {'default': 'Show who you are', 'label': 'Heading', 'required': False}), 11: ('wagtail.blocks.StructBlock', [[('heading', 10), ('intro', 2)]], {}), 12: ('wagtail.blocks.CharBlock', (), {'default': 'Pay with a code', 'label': 'Heading', 'required': False}), 13: ('wagtail.blocks.StructBlock', [[('heading', 12), ('intro', 2)]], {})}),
+            model_name="contentpage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [
+                    ("text", 0),
+                    ("appointment_booking", 4),
+                    ("video_room", 7),
+                    ("device_test", 9),
+                    ("identity_verification", 11),
+                    ("payment", 13),
+                ],
+                blank=True,
+                block_lookup={
+                    0: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["h2", "h3", "bold", "italic", "link", "ol", "ul"]},
+                    ),
+                    1: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Make an appointment", "label": "Heading", "required": False},
+                    ),
+                    2: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["bold", "italic", "link"], "label": "Introduction", "required": False},
+                    ),
+                    3: (
+                        "wagtail.blocks.MultipleChoiceBlock",
+                        [],
+                        {
+                            "choices": digitale_balie_plugin.blocks.booking.service_choices,
+                            "help_text": "Leave empty to show every bookable service of this site.",
+                            "label": "Services",
+                            "required": False,
+                        },
+                    ),
+                    4: ("wagtail.blocks.StructBlock", [[("heading", 1), ("intro", 2), ("services", 3)]], {}),
+                    5: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Talk to us now", "label": "Heading", "required": False},
+                    ),
+                    6: (
+                        "wagtail.blocks.MultipleChoiceBlock",
+                        [],
+                        {
+                            "choices": digitale_balie_plugin.blocks.booking.service_choices,
+                            "help_text": "Leave empty for every video service of this site.",
+                            "label": "Services",
+                            "required": False,
+                        },
+                    ),
+                    7: ("wagtail.blocks.StructBlock", [[("heading", 5), ("intro", 2), ("services", 6)]], {}),
+                    8: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Test camera and microphone", "label": "Heading", "required": False},
+                    ),
+                    9: ("wagtail.blocks.StructBlock", [[("heading", 8), ("intro", 2)]], {}),
+                    10: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Show who you are", "label": "Heading", "required": False},
+                    ),
+                    11: ("wagtail.blocks.StructBlock", [[("heading", 10), ("intro", 2)]], {}),
+                    12: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Pay with a code", "label": "Heading", "required": False},
+                    ),
+                    13: ("wagtail.blocks.StructBlock", [[("heading", 12), ("intro", 2)]], {}),
+                },
+            ),
         ),
         migrations.AlterField(
-            model_name='homepage',
-            name='body',
-            field=wagtail.fields.StreamField([('text', 0), ('appointment_booking', 4), ('video_room', 7), ('device_test', 9), ('identity_verification', 11), ('payment', 13)], blank=True, block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'bold', 'italic', 'link', 'ol', 'ul']}), 1: ('wagtail.blocks.CharBlock', (), {'default': 'Make an appointment', 'label': 'Heading', 'required': False}), 2: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link'], 'label': 'Introduction', 'required': False}), 3: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': digitale_balie_plugin.blocks.booking.service_choices, 'help_text': 'Leave empty to show every bookable service of this site.', 'label': 'Services', 'required': False}), 4: ('wagtail.blocks.StructBlock', [[('heading', 1), ('intro', 2), ('services', 3)]], {}), 5: ('wagtail.blocks.CharBlock', (), {'default': 'Talk to us now', 'label': 'Heading', 'required': False}), 6: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': digitale_balie_plugin.blocks.booking.service_choices, 'help_text': 'Leave empty for every video service of this site.', 'label': 'Services', 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('heading', 5), ('intro', 2), ('services', 6)]], {}), 8: ('wagtail.blocks.CharBlock', (), {'default': 'Test camera and microphone', 'label': 'Heading', 'required': False}), 9: ('wagtail.blocks.StructBlock', [[('heading', 8), ('intro', 2)]], {}), 10: ('wagtail.blocks.CharBlock', (), {'default': 'Show who you are', 'label': 'Heading', 'required': False}), 11: ('wagtail.blocks.StructBlock', [[('heading', 10), ('intro', 2)]], {}), 12: ('wagtail.blocks.CharBlock', (), {'default': 'Pay with a code', 'label': 'Heading', 'required': False}), 13: ('wagtail.blocks.StructBlock', [[('heading', 12), ('intro', 2)]], {})}),
+            model_name="homepage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [
+                    ("text", 0),
+                    ("appointment_booking", 4),
+                    ("video_room", 7),
+                    ("device_test", 9),
+                    ("identity_verification", 11),
+                    ("payment", 13),
+                ],
+                blank=True,
+                block_lookup={
+                    0: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["h2", "h3", "bold", "italic", "link", "ol", "ul"]},
+                    ),
+                    1: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Make an appointment", "label": "Heading", "required": False},
+                    ),
+                    2: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {"features": ["bold", "italic", "link"], "label": "Introduction", "required": False},
+                    ),
+                    3: (
+                        "wagtail.blocks.MultipleChoiceBlock",
+                        [],
+                        {
+                            "choices": digitale_balie_plugin.blocks.booking.service_choices,
+                            "help_text": "Leave empty to show every bookable service of this site.",
+                            "label": "Services",
+                            "required": False,
+                        },
+                    ),
+                    4: ("wagtail.blocks.StructBlock", [[("heading", 1), ("intro", 2), ("services", 3)]], {}),
+                    5: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Talk to us now", "label": "Heading", "required": False},
+                    ),
+                    6: (
+                        "wagtail.blocks.MultipleChoiceBlock",
+                        [],
+                        {
+                            "choices": digitale_balie_plugin.blocks.booking.service_choices,
+                            "help_text": "Leave empty for every video service of this site.",
+                            "label": "Services",
+                            "required": False,
+                        },
+                    ),
+                    7: ("wagtail.blocks.StructBlock", [[("heading", 5), ("intro", 2), ("services", 6)]], {}),
+                    8: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Test camera and microphone", "label": "Heading", "required": False},
+                    ),
+                    9: ("wagtail.blocks.StructBlock", [[("heading", 8), ("intro", 2)]], {}),
+                    10: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Show who you are", "label": "Heading", "required": False},
+                    ),
+                    11: ("wagtail.blocks.StructBlock", [[("heading", 10), ("intro", 2)]], {}),
+                    12: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"default": "Pay with a code", "label": "Heading", "required": False},
+                    ),
+                    13: ("wagtail.blocks.StructBlock", [[("heading", 12), ("intro", 2)]], {}),
+                },
+            ),
         ),
     ]

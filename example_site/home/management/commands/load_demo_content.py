@@ -28,6 +28,8 @@ SERVICES = [
         "needs_identity_verification": True,
         "identity_level": "high",
         "needs_payment": True,
+        "payment_amount": "25.00",
+        "payment_description": "Elektronische identiteitskaart",
     },
     {
         "slug": "bouwadvies",
@@ -49,6 +51,8 @@ SERVICES = [
         "what_to_prepare": "De nummerplaat en het inschrijvingsbewijs van uw wagen.",
         "needs_identity_verification": True,
         "needs_payment": True,
+        "payment_amount": "10.00",
+        "payment_description": "Bewonerskaart parkeren",
     },
     {
         "slug": "afvalkalender",
@@ -58,6 +62,9 @@ SERVICES = [
         "offers_phone": True,
         "description": "Vragen over de ophaling van afval, de afvalkalender of het recyclagepark.",
         "min_lead_hours": 1,
+        "needs_payment": True,
+        "payment_amount": "12.50",
+        "payment_description": "Extra restafvalzak-rol",
     },
     {
         "slug": "uittreksel-strafregister",
@@ -105,6 +112,8 @@ CLERK_PERMISSIONS = [
     "view_closure",
     "view_notification",
     "work_at_counter",
+    "refund_payment",  # in the demo the clerk may refund; in a real city, give it to fewer people
+    "view_finance_report",
 ]
 
 
@@ -123,6 +132,7 @@ class Command(BaseCommand):
         site, home = self._site()
         counter_page = self._counter_page(home)
         code_page = self._code_page(home)
+        pay_page = self._pay_page(home)
         services = {slug: self._service(site, slug, data) for slug, data in ((s["slug"], s) for s in SERVICES)}
         clerks = self._group("Baliemedewerkers")
         for name, location, slugs in SEATS:
@@ -145,6 +155,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {counter_page.url}"))
         self.stdout.write(
             f"  verification code page (phone channel): {code_page.url}\n"
+            f"  payment code page (phone channel): {pay_page.url}\n"
+            "  demo payments: the demo checkout lets you choose paid, failed, cancelled or expired\n"
             "  demo identity provider: pick a test person, e.g. Jan Peeters, national number 85.04.12-123.69"
         )
 
@@ -244,6 +256,31 @@ class Command(BaseCommand):
                             {
                                 "heading": "Typ uw code",
                                 "intro": "<p>Belt u met de stad? De medewerker geeft u een code. Typ die hier.</p>",
+                            },
+                        )
+                    ],
+                )
+            )
+            page.save_revision().publish()
+        return page
+
+    def _pay_page(self, home):
+        """A "Betalen" page with the payment-code block: where a caller pays what the clerk asked."""
+        from example_site.home.models import ContentPage
+
+        page = ContentPage.objects.filter(slug="betalen").first()
+        if page is None:
+            page = home.add_child(
+                instance=ContentPage(
+                    title="Betalen",
+                    slug="betalen",
+                    body=[
+                        (
+                            "payment",
+                            {
+                                "heading": "Betalen met een code",
+                                "intro": "<p>Heeft u met de stad gebeld? De medewerker geeft u een code. "
+                                "Typ die hier. Dan ziet u wat u betaalt.</p>",
                             },
                         )
                     ],
