@@ -137,6 +137,11 @@ class AppSettings:
         return int(self.get("PAYMENT_MAX_ATTEMPTS", 5))
 
     @property
+    def PAYMENT_RECEIPT_RETENTION_DAYS(self) -> int:
+        """Days a payment's receipt e-mail address is kept before the daily job clears it. Default 30."""
+        return int(self.get("PAYMENT_RECEIPT_RETENTION_DAYS", 30))
+
+    @property
     def PAYMENT_WEBHOOK_BASE_URL(self) -> str:
         """Public base URL the provider calls back on (``https://stad.be``), when the site's own root URL
         is not reachable from the internet (a development machine behind a tunnel). Default: the site's

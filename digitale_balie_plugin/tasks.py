@@ -55,3 +55,10 @@ def send_payment_receipt_task(payment_pk: int) -> bool:
     from .payments.receipts import send_receipt
 
     return send_receipt(payment_pk)
+
+
+def purge_payment_receipt_addresses_task() -> int:
+    """Clear receipt addresses past ``PAYMENT_RECEIPT_RETENTION_DAYS`` (scheduled daily by migration 0012)."""
+    from .payments.retention import purge_receipt_addresses
+
+    return purge_receipt_addresses()

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..conf import app_settings
-from ..models import AuditEvent, IdentityVerification
+from ..models import IdentityVerification
+from ..models.audit import record_many
 
 logger = logging.getLogger("digitale_balie.retention")
 
@@ -36,12 +37,11 @@ def purge_expired(now=None) -> int:
         due = IdentityVerification.objects.filter(action__created_at__lt=cutoff, personal_data_deleted_at__isnull=True)
         count = due.update(**PERSONAL_FIELDS, personal_data_deleted_at=now)
         if count:
-            AuditEvent.objects.create(
-                action="identity.purged",
-                actor_label="system",
-                object_type="digitale_balie.identityverification",
-                object_id="",
-                data={"count": count, "older_than_days": app_settings.IDENTITY_RETENTION_DAYS},
+            record_many(
+                "identity.purged",
+                IdentityVerification,
+                count=count,
+                older_than_days=app_settings.IDENTITY_RETENTION_DAYS,
             )
     if count:
         logger.info("Cleared the personal data of %s identity verification(s).", count)

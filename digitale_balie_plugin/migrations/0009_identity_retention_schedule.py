@@ -2,20 +2,14 @@
 
 from django.db import migrations
 
-FUNC = "digitale_balie_plugin.tasks.purge_identities_task"
-NAME = "digitale_balie.purge_identities"
-
-
-def create_schedule(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.get_or_create(name=NAME, defaults={"func": FUNC, "schedule_type": "D", "repeats": -1})
-
-
-def delete_schedule(apps, schema_editor):
-    apps.get_model("django_q", "Schedule").objects.filter(name=NAME).delete()
+from ._schedules import DJANGO_Q_DEPENDENCY, schedule
 
 
 class Migration(migrations.Migration):
-    dependencies = [("digitale_balie", "0008_identity_verification"), ("django_q", "0014_schedule_cluster")]
+    dependencies = [("digitale_balie", "0008_identity_verification"), DJANGO_Q_DEPENDENCY]
 
-    operations = [migrations.RunPython(create_schedule, delete_schedule)]
+    operations = [
+        schedule(
+            "digitale_balie.purge_identities", "digitale_balie_plugin.tasks.purge_identities_task", schedule_type="D"
+        )
+    ]

@@ -74,3 +74,10 @@ def record(action: str, obj, *, user=None, actor_label: str = "", site=None, **d
         site=site,
         data=data,
     )
+
+
+def record_many(action: str, model, *, actor_label: str = "system", **data) -> AuditEvent:
+    """One audit event about many rows of ``model`` at once (e.g. a retention job's clean-up)."""
+    return AuditEvent.objects.create(
+        action=action, actor_label=actor_label, object_type=model._meta.label_lower, object_id="", data=data
+    )

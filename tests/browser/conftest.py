@@ -101,3 +101,44 @@ def open_manage(row):
     details = row.locator("details.balie-commands")
     if details.get_attribute("open") is None:
         details.locator("summary").first.click()
+
+
+def open_phone_conversation(clerk, service):
+    """The clerk opens a phone conversation from the console; returns its queue row."""
+    clerk.page.select_option("#id_channel", "phone")
+    clerk.page.fill("#id_citizen_name", "Jan")
+    clerk.page.select_option("#id_service", str(service.pk))
+    clerk.page.locator("form[action$='/contact/'] button[type=submit]").click()
+    row = clerk.page.locator("tr[data-status='in_call']").first
+    row.wait_for(timeout=10000)
+    return row
+
+
+def citizen_waiting_for_clerk(browser, base_url, seat, service, citizen):
+    """Jan books the first free slot and waits in the room; the clerk's console shows him present.
+
+    Returns ``(clerk, row)``.
+    """
+    import re
+
+    from django.core import mail
+
+    from digitale_balie_plugin.booking import service as booking
+    from digitale_balie_plugin.booking.availability import free_slots
+
+    slot = free_slots(service)[0]
+    booking.book_appointment(service, slot.start, booking.CitizenDetails(name="Jan", email="jan@example.be"))
+    join = re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", mail.outbox[-1].body).group(1)
+    citizen.page.goto(base_url + join)
+    citizen.page.wait_for_url("**/room/**")
+    clerk = clerk_console(browser, base_url, seat.pk)
+    row = clerk.page.locator("tr[data-present='1']")
+    row.wait_for(timeout=15000)
+    return clerk, row
+
+
+def follow_into_new_tab(citizen, link) -> "PageChecker":
+    """Click a link of the call page that opens a new tab (the call goes on in the first one)."""
+    with citizen.page.context.expect_page() as opened:
+        link.click()
+    return PageChecker(opened.value)

@@ -10,12 +10,17 @@ import re
 from datetime import time
 
 import pytest
-from django.core import mail
 from django.test import override_settings
 
-from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.models import ActionStatus, IdentityVerification
-from tests.browser.conftest import PageChecker, clerk_console, open_manage, wait_for
+from tests.browser.conftest import (
+    citizen_waiting_for_clerk,
+    clerk_console,
+    follow_into_new_tab,
+    open_manage,
+    open_phone_conversation,
+    wait_for,
+)
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,12 +86,7 @@ def verified_on_console(clerk):
 
 def test_phone_call_verification_with_a_code(browser, world, checked_page):
     clerk = clerk_console(browser, world["url"], world["seat"].pk)
-    clerk.page.select_option("#id_channel", "phone")
-    clerk.page.fill("#id_citizen_name", "Jan")
-    clerk.page.select_option("#id_service", str(world["service"].pk))
-    clerk.page.locator("form[action$='/contact/'] button[type=submit]").click()
-    row = clerk.page.locator("tr[data-status='in_call']").first
-    row.wait_for(timeout=10000)
+    row = open_phone_conversation(clerk, world["service"])
     request_verification(row)
     row.locator("form[action$='/code/'] button").click()
     code = wait_for(lambda: row.locator("[data-field=code]").count() and row.locator("[data-field=code]").inner_text())
@@ -112,26 +112,14 @@ def test_phone_call_verification_with_a_code(browser, world, checked_page):
 
 
 def test_video_call_verification_with_the_button_in_the_waiting_room(browser, world, checked_page):
-    from digitale_balie_plugin.booking.availability import free_slots
-
-    slot = free_slots(world["service"])[0]
-    booking.book_appointment(world["service"], slot.start, booking.CitizenDetails(name="Jan", email="jan@example.be"))
-    join = re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", mail.outbox[0].body).group(1)
     citizen = checked_page
-    citizen.page.goto(world["url"] + join)
-    citizen.page.wait_for_url("**/room/**")
-
-    clerk = clerk_console(browser, world["url"], world["seat"].pk)
-    row = clerk.page.locator("tr[data-present='1']")
-    row.wait_for(timeout=15000)
+    clerk, row = citizen_waiting_for_clerk(browser, world["url"], world["seat"], world["service"], citizen)
     request_verification(row)
 
     link = citizen.page.locator(".balie-action a[href*='/verify/']")
     link.wait_for(timeout=10000)
     citizen.axe("waiting room with the request")
-    with citizen.page.context.expect_page() as opened:
-        link.click()  # a new tab: the call goes on in the first one
-    consent = PageChecker(opened.value)
+    consent = follow_into_new_tab(citizen, link)
     consent.page.wait_for_url("**/verify/*/")
     consent.axe("consent page from the call")
     log_in_at_the_demo_provider(consent)

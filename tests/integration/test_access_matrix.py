@@ -134,3 +134,71 @@ def test_only_the_right_person_gets_a_verification(world, django_user_model):
     clerk = logged_in(world["right_clerk"])
     for _method, url in clerk_urls:
         assert clerk.post(url, {"action": verification.pk, "to": "a@example.be"}).status_code == 302, url
+
+
+def test_only_the_right_person_gets_a_payment(world):
+    """The pay, result and status pages, the clerk's payment commands, refunds and the finance report."""
+    from decimal import Decimal
+
+    from digitale_balie_plugin.actions.service import create_action
+    from digitale_balie_plugin.calls import sessions
+    from digitale_balie_plugin.models import Payment
+
+    session, page = world["session"], world["page"]
+    action = create_action(
+        session, "request_payment", {"amount": Decimal("12.50"), "description": "Attest"}, by_user=world["right_clerk"]
+    )
+    guest_link = sessions.invite_guest(session, "Tolk")
+    guest = Client()
+    guest.get(page.url + f"guest/{guest_link}/")
+    # The citizen takes the request from the call page and pays at the demo checkout.
+    citizen = world["right_citizen"]
+    checkout = citizen.post(page.url + f"pay/{action.pk}/", {})["Location"]
+    citizen.post(checkout, {"outcome": "paid", "method": "kbc"})
+    assert Payment.objects.get().is_paid
+
+    citizen_urls = [
+        ("get", page.url + f"pay/{action.pk}/"),
+        ("post", page.url + f"pay/{action.pk}/"),
+        ("get", page.url + f"pay/{action.pk}/result/"),
+        ("get", page.url + f"pay/{action.pk}/status/"),
+    ]
+    clerk_urls = [
+        ("post", reverse("digitale_balie_session_command", args=[session.seat_id, session.pk, name]))
+        for name in ("refund", "action-request_payment", "code", "send-link", "withdraw")
+    ]
+    finance = [
+        ("get", reverse("digitale_balie_finance_report")),
+        ("get", reverse("digitale_balie_finance_report") + "?export=csv"),
+    ]
+    strangers = {
+        "anonymous": Client(),
+        "other citizen": world["other_citizen"],
+        "guest of the conversation": guest,  # an interpreter must not pay in the citizen's place
+        "clerk of another seat": logged_in(world["other_clerk"]),
+        "editor": logged_in(world["editor"]),
+    }
+    data = {"action": action.pk, "amount": "1,00", "reason": "x", "description": "y", "to": "x@example.be"}
+    for who, client in strangers.items():
+        for method, url in citizen_urls + clerk_urls + finance:
+            response = getattr(client, method)(url, data)
+            assert response.status_code in (302, 403, 404), f"{who} got {response.status_code} on {method} {url}"
+            if response.status_code == 302:  # the admin's login page, the dashboard (permission), or "link not valid"
+                location = response["Location"]
+                assert "/login/" in location or location.rstrip("/").endswith("/admin"), f"{who}: {url} → {location}"
+        assert b"12,50" not in client.get(page.url + f"pay/{action.pk}/result/").content
+    payment = Payment.objects.get()
+    assert payment.amount_refunded == 0 and Payment.objects.count() == 1
+
+    for method, url in citizen_urls:
+        response = getattr(citizen, method)(url)
+        assert response.status_code in (200, 302), url  # a paid request sends the citizen to its result
+    clerk = logged_in(world["right_clerk"])
+    world["right_clerk"].user_permissions.add(
+        *Permission.objects.filter(codename__in=["refund_payment", "view_finance_report"])
+    )
+    assert clerk.post(clerk_urls[0][1], data, HTTP_ACCEPT="application/json").status_code == 200
+    payment.refresh_from_db()
+    assert payment.amount_refunded == Decimal("1.00")
+    for _method, url in finance:
+        assert clerk.get(url).status_code == 200, url

@@ -329,3 +329,17 @@ def test_finance_report_needs_its_permission(paid, clerk):
 @override_settings(DIGITALE_BALIE={"PAYMENTS": {"BACKEND": "mollie", "OPTIONS": {"API_KEY": "test_x"}}})
 def test_the_demo_checkout_exists_only_with_the_demo_provider(client):
     assert client.get("/digitale-balie/demo-checkout/demo_abc/").status_code == 404
+
+
+def test_receipt_addresses_are_cleared_after_the_retention_period(paid, frozen_now):
+    from datetime import timedelta
+
+    from digitale_balie_plugin.payments.retention import purge_receipt_addresses
+
+    Payment.objects.filter(pk=paid.pk).update(receipt_email="jan@example.be")
+    assert purge_receipt_addresses() == 0
+    frozen_now.shift(timedelta(days=31))
+    assert purge_receipt_addresses() == 1
+    paid.refresh_from_db()
+    assert paid.receipt_email == "" and paid.reference and paid.status == PaymentStatus.PAID
+    assert AuditEvent.objects.filter(action="payment.receipt_addresses_purged").exists()

@@ -54,7 +54,7 @@ class DemoPaymentProvider(PaymentProvider):
         existing = cache.get(f"digitale_balie:demo-payment-key:{request.idempotency_key}")
         if existing:
             return self.fetch(existing)
-        payment_id = "demo_" + secrets.token_urlsafe(12)
+        payment_id = "demo_" + secrets.token_urlsafe(16)
         state = {
             "status": PaymentStatus.OPEN.value,
             "amount": str(request.amount),
