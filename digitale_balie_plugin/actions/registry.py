@@ -28,6 +28,8 @@ class ActionType:
     citizen_roles = ("citizen", "guest")
     #: Whether the citizen finishes it with a click ("I have read it"); otherwise only the flow does.
     completed_by_citizen = False
+    #: The related name of the kind's own one-to-one row (``"payment"``), fetched with the action in lists.
+    detail_relation = ""
     #: Rendered in the citizen's waiting room / call page, with ``action`` in the context.
     citizen_template = ""
     #: Rendered in the clerk's side panel, with ``action`` in the context.
@@ -88,3 +90,8 @@ def action_types() -> dict[str, ActionType]:
 
 def action_type(identifier: str) -> ActionType | None:
     return _types.get(identifier)
+
+
+def detail_relations() -> list[str]:
+    """For ``select_related``: every kind's own one-to-one row, so a list of actions costs one query."""
+    return sorted({kind.detail_relation for kind in _types.values() if kind.detail_relation})

@@ -52,10 +52,18 @@ def forget_counter_pages() -> None:
 
 
 def citizen_url(site, route: str, *args, page=None) -> str:
-    page = page or counter_page_for(site)
-    if page is None:
-        return ""
-    return page.get_full_url().rstrip("/") + "/" + page.reverse_subpage(route, args=args).lstrip("/")
+    """Absolute URL of a counter-page route (for e-mails, SMS, providers' redirects); ``""`` when the site
+    has no counter page. Without ``page`` it costs no query once the page's path is cached."""
+    from ..pages import DigitalCounterPage
+
+    if page is not None:
+        base = page.get_full_url()
+    else:
+        path = counter_page_path(site)
+        if not path:
+            return ""
+        base = site.root_url.rstrip("/") + path
+    return base.rstrip("/") + "/" + DigitalCounterPage().reverse_subpage(route, args=args).lstrip("/")
 
 
 def appointment_links(appointment, *, join: bool = True) -> dict[str, str]:

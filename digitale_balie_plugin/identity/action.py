@@ -54,6 +54,7 @@ class VerifyIdentity(ActionType):
     citizen_roles = ("citizen",)
     citizen_template = "digitale_balie/actions/verify_identity_citizen.html"
     clerk_template = "digitale_balie/actions/verify_identity_clerk.html"
+    detail_relation = "identity"
 
     def build_payload(self, cleaned_data: dict) -> dict:
         # Nothing personal in the generic payload: the typed row holds it (and forgets it in time).

@@ -18,6 +18,7 @@ class RequestPayment(ActionType):
     handover = True
     citizen_roles = ("citizen",)  # an interpreter or carer must not pay in the citizen's place by mistake
     clerk_template = "digitale_balie/actions/request_payment_clerk.html"
+    detail_relation = "payment"
 
     @property
     def expires_minutes(self) -> int:

@@ -164,10 +164,13 @@ def _create_at_provider(payment: Payment, attempt: PaymentAttempt, language: str
     )
     try:
         remote = provider.create(request)
+        apply(attempt, remote)
     except PaymentError as exc:
+        attempt.refresh_from_db()
+        if attempt.status == PaymentStatus.OPEN and attempt.checkout_url:
+            return attempt.checkout_url  # a simultaneous click (same key) got the checkout first
         _note_problem(payment, attempt, exc)
         raise
-    apply(attempt, remote)
     if not remote.checkout_url:
         raise PaymentError()
     return remote.checkout_url

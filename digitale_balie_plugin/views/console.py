@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..actions import handover
-from ..actions.registry import action_type, action_types
+from ..actions.registry import action_type, action_types, detail_relations
 from ..actions.service import ActionNotAllowed, cancel, create_action
 from ..booking import service as booking
 from ..booking.availability import free_slots
@@ -84,7 +84,7 @@ def _attach_panels(request, seat, state) -> None:
     objects = {
         action.pk: action
         for action in InCallAction.objects.filter(pk__in=ids).select_related(
-            "identity", "payment", "session", "session__site", "created_by"
+            *detail_relations(), "session", "session__site", "created_by"
         )
     }
     sessions_by_id = CallSession.objects.select_related("service").in_bulk([item["id"] for item in state["sessions"]])

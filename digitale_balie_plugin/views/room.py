@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..actions.registry import action_type
+from ..actions.registry import action_type, detail_relations
 from ..calls import sessions
 from ..calls.video import video_provider_for
 from ..calls.walk_in import CounterClosed, position, take_ticket
@@ -181,7 +181,7 @@ def _headline(session):
 
 def _actions(session) -> list[dict]:
     items = []
-    for action in session.actions.all():
+    for action in session.actions.select_related(*detail_relations()):
         kind = action_type(action.kind)
         if kind is None:
             continue

@@ -343,3 +343,38 @@ def test_receipt_addresses_are_cleared_after_the_retention_period(paid, frozen_n
     paid.refresh_from_db()
     assert paid.receipt_email == "" and paid.reference and paid.status == PaymentStatus.PAID
     assert AuditEvent.objects.filter(action="payment.receipt_addresses_purged").exists()
+
+
+def test_the_call_page_state_costs_the_same_queries_for_one_or_three_requests(appointment_in_room, clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, session = appointment_in_room
+    url = reverse("digitale_balie:room_state", args=[session.pk])
+
+    def queries():
+        client.get(url)  # fills the caches of the first poll after a change
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    create_action(session, "request_payment", REQUEST, by_user=clerk)
+    one = queries()
+    for _ in range(2):
+        create_action(session, "request_payment", REQUEST, by_user=clerk)
+    assert queries() == one
+
+
+@pytest.fixture
+def appointment_in_room(service, seat, counter_page):
+    import re
+
+    from digitale_balie_plugin.booking import service as booking
+    from digitale_balie_plugin.models import CallSession
+    from tests.integration.conftest import at
+
+    booked = booking.book_appointment(service, at(7, 10), booking.CitizenDetails(name="A", email="a@example.be"))
+    client = Client()
+    body = next(m.body for m in mail.outbox if m.to == ["a@example.be"])
+    client.get(re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", body).group(1))
+    return client, CallSession.objects.get(appointment=booked.appointment)

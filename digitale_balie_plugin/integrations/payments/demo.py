@@ -51,10 +51,10 @@ class DemoPaymentProvider(PaymentProvider):
     is_demo = True
 
     def create(self, request: CheckoutRequest) -> ProviderPayment:
-        existing = cache.get(f"digitale_balie:demo-payment-key:{request.idempotency_key}")
-        if existing:
-            return self.fetch(existing)
         payment_id = "demo_" + secrets.token_urlsafe(16)
+        key = f"digitale_balie:demo-payment-key:{request.idempotency_key}"
+        if not cache.add(key, payment_id, STATE_TTL):  # atomic: a simultaneous retry gets the first payment
+            return self._with_checkout(self.fetch(cache.get(key)), request)
         state = {
             "status": PaymentStatus.OPEN.value,
             "amount": str(request.amount),
@@ -69,11 +69,12 @@ class DemoPaymentProvider(PaymentProvider):
             "paid_at": None,
         }
         cache.set(_key(payment_id), state, STATE_TTL)
-        cache.set(f"digitale_balie:demo-payment-key:{request.idempotency_key}", payment_id, STATE_TTL)
+        return self._with_checkout(self.fetch(payment_id), request)
+
+    def _with_checkout(self, payment: ProviderPayment, request: CheckoutRequest) -> ProviderPayment:
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(request.return_url)) if request.return_url else ""
-        return replace(
-            self.fetch(payment_id), checkout_url=origin + reverse("digitale_balie:demo_checkout", args=[payment_id])
-        )
+        path = reverse("digitale_balie:demo_checkout", args=[payment.provider_payment_id])
+        return replace(payment, checkout_url=origin + path)
 
     def fetch(self, provider_payment_id: str) -> ProviderPayment:
         state = self.state(provider_payment_id)

@@ -187,7 +187,7 @@ class MollieProvider(PaymentProvider):
         status = int(exc.status or 0)
         level = logging.ERROR if status in (401, 403) else logging.WARNING
         logger.log(level, "Mollie refused %s for %s: HTTP %s %s (%s)", what, subject, status, exc, exc.field or "-")
-        if status in (401, 403, 408, 429) or status >= 500:
+        if status in (401, 403, 408, 409, 429) or status >= 500:  # 409: the same key is still being processed
             return PaymentError()
         return PaymentRejected(detail=str(exc), field_name=exc.field or "")
 

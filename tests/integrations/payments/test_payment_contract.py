@@ -288,7 +288,7 @@ class TestMollie(PaymentProviderContract):
         assert caught.value.detail == "The amount is higher than the maximum" and caught.value.field_name == "amount"
 
     @responses.activate
-    @pytest.mark.parametrize("status", [401, 429, 500, 503])
+    @pytest.mark.parametrize("status", [401, 409, 429, 500, 503])
     def test_errors_worth_retrying_are_payment_errors_not_rejections(self, status):
         responses.post(f"{API}/payments", json=mollie_error(status, "nope"), status=status, **HAL)
         with pytest.raises(PaymentError) as caught:
