@@ -205,3 +205,23 @@ def test_a_checkout_retried_after_a_timeout_uses_the_same_idempotency_key(phone_
     keys = [call.request.headers["Idempotency-Key"] for call in mollie.calls if call.request.method == "POST"]
     assert len(keys) == 2 and keys[0] == keys[1]
     assert payment.attempts.count() == 1
+
+
+def test_the_pay_page_lets_its_form_end_at_mollies_checkout_only(phone_session, clerk, counter_page):
+    from digitale_balie_plugin.actions import handover
+
+    action = create_action(
+        phone_session, "request_payment", {"amount": Decimal("12.50"), "description": "Attest"}, by_user=clerk
+    )
+    citizen = Client()
+    citizen.post(counter_page.url + "code/", {"code": handover.issue_code(action)})
+    policy = citizen.get(counter_page.url + f"pay/{action.pk}/")["Content-Security-Policy"]
+    form_action = next(part for part in policy.split(";") if part.strip().startswith("form-action"))
+    assert "https://www.mollie.com" in form_action and "unsafe-inline" not in policy
+    other = citizen.get(counter_page.url + "code/")["Content-Security-Policy"]
+    assert "mollie" not in other
+
+
+def test_the_integrations_status_page_shows_the_payment_provider(admin_client):
+    page = admin_client.get("/admin/digitale-balie/status/").content.decode()
+    assert "Mollie" in page and ("testsleutel" in page or "test key" in page)
