@@ -19,7 +19,7 @@ so p50/p95 include the queueing at saturation), cycling through every citizen's 
     floor          GET /bench-floor/                                  → 200
     citizen poll   GET /digitale-balie/live/room/<id>/ + If-None-Match → 304 (room cookie)
     heartbeat      POST /digitale-balie/live/room/<id>/heartbeat/     → 204 (room cookie, CSRF pair)
-    clerk poll     GET /digitale-balie/live/seat/<id>/ + If-None-Match → 304 (clerk's session cookie)
+    clerk poll     GET /digitale-balie/live/seat/<id>/ + If-None-Match + X-Balie-Poll → 304 (session cookie)
     mixed          the real proportions: polls every 3 s, heartbeats every 10 s, consoles every 3 s
 
 Prints per row requests/s, p50 and p95 latency, the ratio to the floor's requests/s (target ≥ 0.7;
@@ -330,11 +330,15 @@ def wait_until_up(server, port: int, timeout: float = 60) -> None:
     sys.exit(f"the server did not answer within {timeout} s; see {SERVER_LOG}")
 
 
-def fetch(connection, method: str, path: str, headers: dict | None = None) -> tuple[int, str]:
-    """One request on a kept-alive ``http.client`` connection: the status and the ETag."""
+def fetch(
+    connection, method: str, path: str, headers: dict | None = None, *, body: list | None = None
+) -> tuple[int, str]:
+    """One request on a kept-alive ``http.client`` connection: the status and the ETag (``body`` gets the JSON)."""
     connection.request(method, path, headers=headers or {})
     response = connection.getresponse()
-    response.read()
+    content = response.read()
+    if body is not None and response.status == 200:
+        body.append(json.loads(content))
     return response.status, response.getheader("ETag", "")
 
 
@@ -357,9 +361,15 @@ def row_requests(port: int, citizens: list[Citizen], clerks: list[Clerk]) -> dic
         polls[citizen.session_id] = ("GET", room_url(citizen), {"Cookie": room_cookie(citizen), "If-None-Match": etag})
     for clerk in clerks:
         url, cookie = f"/digitale-balie/live/seat/{clerk.seat_id}/", {"Cookie": f"sessionid={clerk.session_key}"}
-        status, etag = fetch(connection, "GET", url, cookie)
+        state: list = []
+        status, etag = fetch(connection, "GET", url, cookie, body=state)
         assert status == 200 and etag, f"clerk state answered {status}"
-        consoles[clerk.seat_id] = ("GET", url, {**cookie, "If-None-Match": etag})
+        # As console.js does: the poll token of the last full answer goes with the next polls.
+        consoles[clerk.seat_id] = (
+            "GET",
+            url,
+            {**cookie, "If-None-Match": etag, "X-Balie-Poll": state[0]["poll_token"]},
+        )
     connection.close()
     return {
         "floor": [("GET", "/bench-floor/", {})],
@@ -409,8 +419,9 @@ def count_queries(citizen: Citizen, clerk: Clerk) -> dict[str, int]:
     counts["poll"] = queries(citizen_client, "get", room_url(citizen), 304, HTTP_IF_NONE_MATCH=etag)
     clerk_client.force_login(clerk.user)
     seat_url = f"/digitale-balie/live/seat/{clerk.seat_id}/"
-    etag = clerk_client.get(seat_url)["ETag"]
-    counts["clerk"] = queries(clerk_client, "get", seat_url, 304, HTTP_IF_NONE_MATCH=etag)
+    first = clerk_client.get(seat_url)
+    etag, token = first["ETag"], first.json()["poll_token"]
+    counts["clerk"] = queries(clerk_client, "get", seat_url, 304, HTTP_IF_NONE_MATCH=etag, HTTP_X_BALIE_POLL=token)
     return counts
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.utils import timezone
 
 PRESENCE_SECONDS = 25  # a heartbeat every 10 s; two missed beats mean "gone"
@@ -43,10 +43,46 @@ def bump(session) -> None:
 def beat(session_id: int) -> bool:
     """Record a heartbeat; returns True when the citizen was not present before (an arrival)."""
     key = presence_key(session_id)
-    if cache.add(key, timezone.now().isoformat(), PRESENCE_SECONDS):
+    if cache.add(key, int(timezone.now().timestamp()), PRESENCE_SECONDS):  # an int: Redis keeps it unpickled
         return True
     cache.touch(key, PRESENCE_SECONDS)
     return False
+
+
+#: Checks the cached cookie owner and records presence in one Redis round trip (KEYS: owner, presence;
+#: ARGV: session id, now as an int, presence seconds). -1: the cache cannot vouch for the cookie;
+#: 1: the citizen was present already; 0: an arrival. The owner key expires with the cookie's check.
+_BEAT_SCRIPT = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+local present = redis.call('EXISTS', KEYS[2])
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+return present
+"""
+UNSUPPORTED = object()
+
+
+def beat_if_owner(owner_key: str, session_id: int):
+    """A heartbeat in one round trip on django-redis: ``True`` arrival, ``False`` present already, ``None``
+    the cache cannot vouch for the cookie, ``UNSUPPORTED`` another cache backend (use the generic path)."""
+    client = _redis_client()
+    if client is None:
+        return UNSUPPORTED
+    script = _scripts.get(id(client)) or _scripts.setdefault(id(client), client.register_script(_BEAT_SCRIPT))
+    keys = [cache.client.make_key(owner_key), cache.client.make_key(presence_key(session_id))]
+    result = script(keys=keys, args=[session_id, int(timezone.now().timestamp()), PRESENCE_SECONDS], client=client)
+    return None if result == -1 else result == 0
+
+
+_scripts: dict = {}
+
+
+def _redis_client():
+    try:
+        from django_redis.cache import RedisCache
+    except ImportError:
+        return None
+    backend = caches[DEFAULT_CACHE_ALIAS]  # ``cache`` is a proxy: isinstance needs the backend itself
+    return backend.client.get_client(write=True) if isinstance(backend, RedisCache) else None
 
 
 def presence_key(session_id: int) -> str:

@@ -123,7 +123,8 @@ def counter_state(request, seat_id):
     if etag_matches(request, etag):
         return not_modified(etag)
     seat = _seat(request, seat_id)
-    return json_with_etag(console.state(seat, request.user), etag)
+    token = console.poll_token(seat.pk, request.session.session_key or "")
+    return json_with_etag({**console.state(seat, request.user), "poll_token": token}, etag)
 
 
 @require_POST

@@ -32,7 +32,10 @@ def state(request, session_id):
 @require_POST
 def heartbeat(request, session_id):
     """A beat while present costs no SQL (two cache round trips); only an arrival writes."""
-    arrival = sessions.cached_heartbeat(session_id, request.COOKIES.get(cookie_name(session_id)))
+    if hasattr(request, "balie_heartbeat"):  # ``LivePollMiddleware`` beat already; True: an arrival
+        arrival = request.balie_heartbeat
+    else:
+        arrival = sessions.cached_heartbeat(session_id, request.COOKIES.get(cookie_name(session_id)))
     if arrival is False:
         return HttpResponse(status=204)
     access = access_or_404(request, session_id)  # not cached yet, or an arrival: one database check

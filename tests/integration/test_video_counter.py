@@ -262,3 +262,53 @@ def test_the_citizen_can_invite_a_guest_too(client, appointment, counter_page):
     assert guest.get(guest_url).status_code == 302
     assert guest.get(reverse("digitale_balie:room_state", args=[session.pk])).status_code == 200
     assert Client().get(url).status_code == 404  # nobody else can invite
+
+
+def test_the_fast_path_grants_nothing_the_views_would_not(appointment, clerk, django_assert_max_num_queries):
+    """``LivePollMiddleware`` answers unchanged polls and beats at the top of the stack; everything else
+    (a forged cross-site beat, a stale ETag, a foreign cookie) still meets the normal views."""
+    from django.test import Client
+
+    from digitale_balie_plugin.views.room import cookie_name
+
+    citizen = Client(enforce_csrf_checks=True)
+    citizen.get(enter_room(citizen, appointment))  # the room page sets the csrftoken cookie
+    session = CallSession.objects.get(appointment=appointment)
+    state_url = reverse("digitale_balie:room_state", args=[session.pk])
+    beat_url = reverse("digitale_balie:room_heartbeat", args=[session.pk])
+    csrf = citizen.cookies["csrftoken"].value
+    assert citizen.post(beat_url, HTTP_X_CSRFTOKEN=csrf).status_code == 204  # arrival, through the view
+    etag = citizen.get(state_url)["ETag"]
+    citizen.get(state_url, HTTP_IF_NONE_MATCH=etag)  # fills the cached cookie check
+    with django_assert_max_num_queries(0):
+        assert citizen.get(state_url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+        assert citizen.post(beat_url, HTTP_X_CSRFTOKEN=csrf).status_code == 204
+    assert citizen.post(beat_url).status_code == 403  # no CSRF token: Django's own refusal
+    assert citizen.get(state_url, HTTP_IF_NONE_MATCH='"stale"').status_code == 200
+    stranger = Client()
+    stranger.cookies[cookie_name(session.pk)] = "forged-cookie-value"
+    assert stranger.get(state_url, HTTP_IF_NONE_MATCH=f'"{etag}"').status_code == 404
+    assert stranger.post(beat_url).status_code == 404
+
+
+def test_a_clerk_whose_password_changed_gets_no_answer_from_the_fast_path(seat, clerk):
+    console = clerk_client_for_seat(seat, clerk)
+    url = reverse("digitale_balie:seat_state", args=[seat.pk])
+    etag = console.get(url)["ETag"]
+    assert console.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    clerk.set_password("new-password")
+    clerk.save()
+    assert console.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 404  # the session is no longer valid
+
+
+def clerk_client_for_seat(seat, user):
+    from django.contrib.auth.models import Group, Permission
+    from django.test import Client
+
+    group = Group.objects.create(name=f"seat-{seat.pk}-{user.pk}")
+    group.permissions.set(Permission.objects.filter(codename__in=["access_admin", "work_at_counter"]))
+    seat.clerk_groups.add(group)
+    user.groups.add(group)
+    client = Client()
+    client.force_login(user)
+    return client

@@ -14,16 +14,22 @@ export function post(url, root, data = {}) {
   });
 }
 
-// Poll `url` every `seconds`; call `onChange(json)` only when the server's ETag changed.
+// Poll `url` every `seconds`; call `onChange(json)` only when the server's ETag changed. A `poll_token`
+// in the JSON is sent back with the next polls (it lets the server answer "unchanged" from the cache).
 export function poll(url, seconds, onChange) {
   let etag = "";
+  let token = "";
   let timer = null;
   const tick = async () => {
     try {
-      const response = await fetch(url, { credentials: "same-origin", headers: etag ? { "If-None-Match": etag } : {} });
+      const headers = etag ? { "If-None-Match": etag } : {};
+      if (token) headers["X-Balie-Poll"] = token;
+      const response = await fetch(url, { credentials: "same-origin", headers });
       if (response.status === 200) {
         etag = response.headers.get("ETag") || "";
-        onChange(await response.json());
+        const state = await response.json();
+        token = state.poll_token || "";
+        onChange(state);
       }
     } catch (error) {
       // Network hiccup: try again on the next tick.
