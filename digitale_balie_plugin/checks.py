@@ -127,3 +127,35 @@ def check_identity(app_configs, **kwargs):
                 )
             )
     return messages
+
+
+@checks.register()
+def check_document_storage(app_configs, **kwargs):
+    """Exchanged documents must live in private storage: never under the media or static roots."""
+    from pathlib import Path
+
+    from django.core.files.storage import InvalidStorageError, storages
+
+    from .documents.storage import STORAGE_ALIAS
+
+    try:
+        storages[STORAGE_ALIAS]
+        return []
+    except InvalidStorageError:
+        pass
+    root = app_settings.DOCUMENTS_ROOT
+    hint = 'Set DIGITALE_BALIE["DOCUMENTS_ROOT"] to a private directory, or STORAGES["digitale_balie_documents"].'
+    if not root:
+        return [checks.Error("No private storage for exchanged documents.", hint=hint, id="digitale_balie.E010")]
+    resolved = Path(root).resolve()
+    for name in ("MEDIA_ROOT", "STATIC_ROOT"):
+        public = getattr(settings, name, None)
+        if public and resolved.is_relative_to(Path(public).resolve()):
+            return [
+                checks.Error(
+                    f'DIGITALE_BALIE["DOCUMENTS_ROOT"] is inside {name}: documents would be public.',
+                    hint=hint,
+                    id="digitale_balie.E010",
+                )
+            ]
+    return []

@@ -148,6 +148,12 @@ class AppSettings:
         root URL; on ``localhost`` no webhook is sent and the return page asks the provider instead."""
         return self.get("PAYMENT_WEBHOOK_BASE_URL", "")
 
+    @property
+    def DOCUMENTS_ROOT(self) -> str:
+        """Directory of exchanged documents when ``STORAGES["digitale_balie_documents"]`` is not set. Must be
+        private: outside ``MEDIA_ROOT`` and ``STATIC_ROOT``, not served by the web server (check E010)."""
+        return str(self.get("DOCUMENTS_ROOT", "") or "")
+
     def integration(self, kind: str) -> dict[str, Any]:
         """The ``{"BACKEND": ..., "OPTIONS": {...}}`` dict for an integration kind, e.g. ``"SMS"``."""
         value = self.get(kind.upper(), {}) or {}

@@ -15,7 +15,7 @@ from wagtail.models import Page
 
 from .blocks import COUNTER_BLOCKS
 from .conf import app_settings
-from .views import citizen, handover, identity, payments, room
+from .views import citizen, documents, handover, identity, payments, room
 
 TOKEN = r"(?P<token>[A-Za-z0-9_-]{20,100})"  # noqa: S105 - a URL pattern, not a secret
 
@@ -124,6 +124,10 @@ class DigitalCounterPageMixin(RoutablePageMixin):
     @path("pay/<int:action_id>/status/", name="pay_status")
     def pay_status(self, request, action_id):
         return payments.status(request, self, action_id)
+
+    @path("documents/<int:action_id>/", name="documents")
+    def documents(self, request, action_id):
+        return documents.exchange_page(request, self, action_id)
 
     @re_path(r"^(?P<rest>.+)$", name="unknown")
     def unknown(self, request, rest):

@@ -62,3 +62,10 @@ def purge_payment_receipt_addresses_task() -> int:
     from .payments.retention import purge_receipt_addresses
 
     return purge_receipt_addresses()
+
+
+def purge_documents_task() -> int:
+    """Delete documents past their site's retention period (scheduled daily by migration 0014)."""
+    from .documents.service import purge_expired
+
+    return purge_expired()

@@ -8,14 +8,16 @@ from datetime import timedelta
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from ..actions.registry import action_type
 from ..conf import app_settings
+from ..documents.presentation import document_list
 from ..integrations.video import get_video_provider
 from ..integrations.video.base import Participant, ParticipantRole
-from ..models import ActionStatus, Appointment, CallSession, CounterSeat, SessionStatus
+from ..models import ActionStatus, Appointment, CallSession, CounterSeat, Document, SessionStatus
 from . import live
 from .video import video_provider_for
 
@@ -119,7 +121,9 @@ def forget_clerk(user_pk) -> None:
 def queue(seat, day=None) -> list[CallSession]:
     day = day or today()
     sessions = CallSession.objects.for_day(seat, day).select_related("service", "appointment")
-    sessions = sessions.prefetch_related("actions", "accesses")
+    sessions = sessions.prefetch_related(
+        "actions", "accesses", Prefetch("documents", queryset=Document.objects.present(), to_attr="present_documents")
+    )
     return list(sessions.order_by("planned_start", "ticket_number"))
 
 
@@ -198,6 +202,9 @@ def _item(session, present: bool) -> dict:
             }
             for action in session.actions.all()
         ],
+        "documents": document_list(session.present_documents, viewer="clerk")
+        if hasattr(session, "present_documents")
+        else [],
         "guests": [
             {"id": access.pk, "name": access.display_name}
             for access in session.accesses.all()

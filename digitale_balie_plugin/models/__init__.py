@@ -5,6 +5,7 @@ from .appointments import AccessToken, Appointment, SeatReservation
 from .audit import AuditEvent
 from .calls import CallSession, Outcome, ParticipantAccess, SessionStatus, WaitingRoomMessage
 from .choices import AssuranceLevel, VerificationData
+from .documents import Document, DocumentSource
 from .identity import FailureReason, IdentityVerification
 from .notifications import Notification
 from .payments import Payment, PaymentAttempt, PaymentStatus, Refund
@@ -22,6 +23,8 @@ __all__ = [
     "Closure",
     "CounterSeat",
     "CounterSettings",
+    "Document",
+    "DocumentSource",
     "FailureReason",
     "IdentityVerification",
     "InCallAction",

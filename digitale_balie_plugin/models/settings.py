@@ -3,6 +3,7 @@
 from email.utils import formataddr
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -35,6 +36,18 @@ class CounterSettings(BaseSiteSetting):
     appointment_retention_days = models.PositiveIntegerField(
         _("keep appointment details (days after the appointment)"), default=90
     )
+    document_types = models.CharField(
+        _("document types allowed"),
+        max_length=100,
+        default="pdf,jpg,jpeg,png",
+        help_text=_("File extensions, separated by commas. Possible: pdf, jpg, jpeg, png."),
+    )
+    document_max_mb = models.PositiveIntegerField(
+        _("largest document (MB)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    document_retention_days = models.PositiveIntegerField(
+        _("keep documents (days)"), default=30, validators=[MinValueValidator(1)]
+    )
 
     panels = [
         MultiFieldPanel(
@@ -50,10 +63,20 @@ class CounterSettings(BaseSiteSetting):
         FieldPanel("video_domain"),
         FieldPanel("default_language"),
         FieldPanel("appointment_retention_days"),
+        MultiFieldPanel(
+            [FieldPanel("document_types"), FieldPanel("document_max_mb"), FieldPanel("document_retention_days")],
+            heading=_("Documents"),
+        ),
     ]
 
     class Meta:
         verbose_name = _("digital counter settings")
+
+    @property
+    def allowed_document_types(self) -> set[str]:
+        from ..documents.validation import KNOWN_TYPES
+
+        return {ext.strip().lower().lstrip(".") for ext in self.document_types.split(",")} & set(KNOWN_TYPES)
 
     @property
     def from_email(self) -> str:

@@ -27,7 +27,7 @@ from ..calls import console, sessions
 from ..calls.video import video_provider_for
 from ..console_forms import ContactForm, EndCallForm, GuestForm, MessageForm
 from ..exceptions import CounterError
-from ..models import CallSession, CounterSeat, InCallAction, Outcome, Payment
+from ..models import CallSession, CounterSeat, Document, InCallAction, Outcome, Payment
 from ..models.choices import BookedVia
 from ..payments.presentation import euro
 from .live import allow_frames, etag_matches, json_with_etag, not_modified
@@ -333,6 +333,14 @@ def _refund(request, seat, session):
     messages.success(request, _("Refund of %(amount)s sent to the payment service.") % {"amount": euro(refund.amount)})
 
 
+def _delete_document(request, seat, session):
+    from ..documents import service as documents
+
+    document = get_object_or_404(Document.objects.present(), pk=_int(request.POST.get("document")), session=session)
+    if documents.delete(document, user=request.user):
+        messages.success(request, _("The document was deleted."))
+
+
 COMMANDS = {
     "start": _start,
     "message": _message,
@@ -344,6 +352,7 @@ COMMANDS = {
     "send-link": _send_link,
     "withdraw": _withdraw,
     "refund": _refund,
+    "delete-document": _delete_document,
 }
 
 

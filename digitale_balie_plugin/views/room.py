@@ -135,14 +135,29 @@ def room(request, page, session_id):
             "heartbeat_url": reverse("digitale_balie:room_heartbeat", args=[session.pk]),
             "action_url": reverse("digitale_balie:room_action", args=[session.pk, 0]).replace("/0/", "/{id}/"),
             "device_test_url": route_url(request, page, "device_test"),
+            **_upload_context(session),
         },
     )
     response["Referrer-Policy"] = "same-origin"
     return allow_frames(response, provider.frame_origins())
 
 
+def _upload_context(session) -> dict:
+    from ..documents.service import limits
+
+    allowed, max_bytes = limits(session.site)
+    return {
+        "upload_url": reverse("digitale_balie:document_upload", args=[session.pk]),
+        "accept": ",".join(f".{ext}" for ext in sorted(allowed)),
+        "kinds": ", ".join(sorted(allowed)).upper(),
+        "max_mb": max_bytes // (1024 * 1024),
+    }
+
+
 def citizen_state(access) -> dict:
     """Everything the citizen's page shows, as JSON-safe data."""
+    from ..documents.presentation import document_list
+
     session = access.session
     data = {
         "status": session.status,
@@ -152,6 +167,7 @@ def citizen_state(access) -> dict:
             {"text": m.text, "time": timezone.localtime(m.created_at).strftime("%H:%M")} for m in session.messages.all()
         ],
         "actions": _actions(session),
+        "documents": document_list(session.documents.present(), viewer="citizen") if access.role == "citizen" else [],
         "call": None,
         "ended": not session.is_open,
     }

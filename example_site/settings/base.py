@@ -110,6 +110,8 @@ DEFAULT_FROM_EMAIL = "Stad Demostad <balie@demostad.example>"
 # --- the digital counter --------------------------------------------------------------------
 DIGITALE_BALIE = {
     "TIME_ZONE": "Europe/Brussels",
+    # Exchanged documents: private, outside MEDIA_ROOT, never served by URL (system check E010).
+    "DOCUMENTS_ROOT": str(BASE_DIR / "var" / "documents"),
     "BASE_TEMPLATE": "base.html",
     # Every integration kind defaults to its offline demo provider. Real providers, e.g.:
     # "SMS": {"BACKEND": "twilio", "OPTIONS": {"ACCOUNT_SID": "...", "AUTH_TOKEN": "...", "FROM": "+32..."}},

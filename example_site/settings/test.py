@@ -1,6 +1,7 @@
 """Test settings: SQLite, tasks run inline (django-q2 ``sync``), mail kept in memory."""
 
 import os
+import tempfile
 
 from .base import *
 from .base import DIGITALE_BALIE, Q_CLUSTER
@@ -40,6 +41,8 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 DIGITALE_BALIE = {
     **DIGITALE_BALIE,
+    # One private directory per test process (tests that look at files point it elsewhere).
+    "DOCUMENTS_ROOT": os.environ.get("BALIE_TEST_DOCUMENTS") or tempfile.mkdtemp(prefix="balie-documents-"),
     "BOOKING_RATE_LIMIT": (1000, 60),
     "IDENTITY_HASH_KEY": "test-identity-hash-key-not-for-production",
 }

@@ -70,6 +70,7 @@ PRODUCTION_ENV = {
     "FAS_CLIENT_ID": "gent-balie",
     "FAS_CLIENT_SECRET": "f" * 40,
     "MOLLIE_API_KEY": "live_" + "m" * 30,
+    "BALIE_DOCUMENTS_ROOT": "/srv/balie/documents",
 }
 
 

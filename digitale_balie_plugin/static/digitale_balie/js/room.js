@@ -58,6 +58,20 @@ if (root) {
     });
   }
 
+  function renderDocuments(documents) {
+    const list = $("[data-balie-documents]");
+    if (!list) return;
+    list.replaceChildren(...(documents.length ? documents.map((document_) => {
+      const item = document.createElement("li");
+      const link = Object.assign(document.createElement("a"), { href: document_.url, textContent: document_.name });
+      link.setAttribute("download", "");
+      const meta = Object.assign(document.createElement("span"), { className: "balie-meta" });
+      meta.textContent = `${document_.size}, ${document_.source}, ${document_.time}`;
+      item.append(link, " ", meta);
+      return item;
+    }) : [Object.assign(document.createElement("li"), { textContent: texts["no-documents"] })]));
+  }
+
   async function renderCall(state) {
     if (state.call && !inCall) {
       inCall = true;
@@ -76,6 +90,7 @@ if (root) {
     $("[data-balie-headline]").textContent = state.headline;
     renderMessages(state.messages);
     renderActions(state.actions);
+    renderDocuments(state.documents || []);
     renderCall(state);
     if (state.ended) {
       window.clearInterval(heartbeat);
@@ -83,4 +98,28 @@ if (root) {
     }
   });
   window.addEventListener("pagehide", () => stopPreview(preview));
+
+  // Uploads go in the background: a page load would end the video call.
+  const upload = $("[data-balie-upload]");
+  if (upload) {
+    upload.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const status = upload.querySelector("[data-balie-upload-status]");
+      const button = upload.querySelector("button");
+      button.disabled = true;
+      try {
+        const response = await fetch(upload.getAttribute("action"), {
+          method: "POST", body: new FormData(upload), credentials: "same-origin", headers: { Accept: "application/json" },
+        });
+        const answer = await response.json();
+        status.textContent = answer.messages.map((message) => message.text).join(" ");
+        status.className = response.ok ? "balie-upload-status" : "balie-upload-status balie-field-error";
+        if (response.ok) upload.reset();
+      } catch (error) {
+        status.textContent = upload.dataset.failed;
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
 }

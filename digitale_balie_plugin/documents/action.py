@@ -1,0 +1,51 @@
+"""The clerk's "Exchange documents" request: for a phone or chat conversation (the video call page has
+its own documents section), a link or code opens a page where the citizen sees the conversation's
+documents and adds their own."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..actions.registry import ActionType, register_action_type
+
+
+class ExchangeDocumentsForm(forms.Form):
+    what = forms.CharField(
+        label=_("What should the citizen send? (optional)"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("For example: a photo of your driving licence")}),
+    )
+
+
+@register_action_type
+class ExchangeDocuments(ActionType):
+    identifier = "exchange_documents"
+    label = _("Exchange documents")
+    expires_minutes = 120
+    clerk_form_class = ExchangeDocumentsForm
+    handover = True
+    citizen_roles = ("citizen",)
+
+    def build_payload(self, cleaned_data: dict) -> dict:
+        return {"what": cleaned_data.get("what", "")}
+
+    def citizen_url(self, action) -> str | None:
+        from ..booking.links import citizen_url
+
+        return citizen_url(action.session.site, "documents", action.pk)
+
+    def citizen_summary(self, action) -> dict:
+        what = action.payload.get("what") or ""
+        text = (
+            _("The clerk asks you to send documents: %(what)s") % {"what": what}
+            if what
+            else _("The clerk asks you to send documents.")
+        )
+        return {"text": str(text)}
+
+    def clerk_context(self, action) -> dict:
+        from ..actions.presentation import handover_view
+
+        return {"handover": handover_view(action)}
