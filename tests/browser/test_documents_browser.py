@@ -1,0 +1,103 @@
+"""Documents both ways in a video session (two browser contexts), without a page load on either side, and
+the phone-channel exchange page opened with a code; axe on every citizen page."""
+
+import io
+from datetime import time
+
+import pytest
+from pypdf import PdfWriter
+
+from digitale_balie_plugin.models import Document
+from tests.browser.conftest import (
+    citizen_waiting_for_clerk,
+    clerk_console,
+    open_manage,
+    open_phone_conversation,
+    wait_for,
+)
+from tests.factories import SeatFactory, ServiceFactory, SiteFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def world(live_server, django_user_model, tmp_path, settings):
+    settings.DIGITALE_BALIE = {**settings.DIGITALE_BALIE, "DOCUMENTS_ROOT": str(tmp_path / "documents")}
+    site = SiteFactory(is_default_site=True, hostname="localhost", port=int(live_server.url.rsplit(":", 1)[1]))
+    service = ServiceFactory(site=site, name="Bouwadvies", slug="bouwadvies", offers_phone=True, needs_documents=True)
+    seat = SeatFactory(services_for=service, hours=((time(0, 0), time(23, 55)),))
+    django_user_model.objects.create_superuser("sofie", "sofie@example.be", "geheim-wachtwoord", first_name="Sofie")
+    return {"url": live_server.url, "seat": seat, "service": service, "tmp": tmp_path}
+
+
+def a_pdf(path):
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_documents_both_ways_in_a_video_call(browser, world, checked_page):
+    citizen = checked_page
+    clerk, row = citizen_waiting_for_clerk(browser, world["url"], world["seat"], world["service"], citizen)
+    citizen.axe("waiting room with documents")
+    navigations = []
+    citizen.page.on(
+        "framenavigated", lambda frame: navigations.append(frame.url) if frame == citizen.page.main_frame else None
+    )
+
+    citizen.page.set_input_files("#balie-document-file", a_pdf(world["tmp"] / "plannen.pdf"))
+    citizen.page.locator("[data-balie-upload] button[type=submit]").click()
+    citizen.page.locator("[data-balie-upload-status]").filter(has_text="plannen.pdf").wait_for(timeout=10000)
+    citizen.page.locator("[data-balie-documents] a", has_text="plannen.pdf").wait_for(timeout=10000)
+
+    open_manage(row)
+    clerk.page.locator(".balie-console-documents a", has_text="plannen.pdf").wait_for(timeout=15000)
+    form = row.locator(".balie-console-documents form[enctype='multipart/form-data']")
+    form.locator("input[type=file]").set_input_files(a_pdf(world["tmp"] / "advies.pdf"))
+    form.locator("button[type=submit]").click()
+    citizen.page.locator("[data-balie-documents] a", has_text="advies.pdf").wait_for(timeout=15000)
+    assert not navigations  # both uploads and the live list happened in place: a call would go on
+
+    with citizen.page.expect_download() as download:
+        citizen.page.locator("[data-balie-documents] a", has_text="advies.pdf").click()
+    assert download.value.suggested_filename == "advies.pdf"
+    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+
+    bad = world["tmp"] / "virus.pdf"
+    bad.write_bytes(b"<script>alert(1)</script>")
+    citizen.page.set_input_files("#balie-document-file", bad)
+    citizen.page.locator("[data-balie-upload] button[type=submit]").click()
+    wait_for(lambda: "past niet bij" in citizen.page.inner_text("[data-balie-upload-status]"))
+    citizen.axe("waiting room after a refused upload")
+    assert sorted(Document.objects.values_list("name", flat=True)) == ["advies.pdf", "plannen.pdf"]
+    assert not clerk.csp_violations, clerk.csp_violations
+    clerk.page.context.close()
+
+
+def test_documents_on_the_phone_with_a_code(browser, world, checked_page):
+    clerk = clerk_console(browser, world["url"], world["seat"].pk)
+    row = open_phone_conversation(clerk, world["service"])
+    open_manage(row)
+    form = row.locator("form[action$='/action-exchange_documents/']")
+    form.locator("input[name=what]").fill("uw bouwplannen")
+    form.locator("button[type=submit]").click()
+    row.locator("[data-balie-handover]").wait_for(timeout=10000)
+    row.locator("form[action$='/code/'] button").click()
+    code = wait_for(lambda: row.locator("[data-field=code]").count() and row.locator("[data-field=code]").inner_text())
+
+    citizen = checked_page
+    citizen.page.goto(world["url"] + "/digitale-balie/code/")
+    citizen.page.fill("#id_code", code)
+    citizen.page.locator(".balie-code-form button[type=submit]").click()
+    citizen.page.wait_for_url("**/documents/*/")
+    assert "uw bouwplannen" in citizen.page.inner_text("main, body")
+    citizen.axe("documents page")
+    citizen.page.set_input_files("#balie-document-file", a_pdf(world["tmp"] / "plannen.pdf"))
+    citizen.page.locator("[data-balie-upload] button[type=submit]").click()
+    citizen.page.locator("[data-balie-documents] a", has_text="plannen.pdf").wait_for(timeout=10000)
+    citizen.axe("documents page with a document")
+    clerk.page.locator(".balie-console-documents a", has_text="plannen.pdf").wait_for(timeout=15000)
+    clerk.page.context.close()
