@@ -3,6 +3,7 @@ the phone-channel exchange page opened with a code; axe on every citizen page.""
 
 import io
 from datetime import time
+from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
@@ -64,7 +65,7 @@ def test_documents_both_ways_in_a_video_call(browser, world, checked_page):
     with citizen.page.expect_download() as download:
         citizen.page.locator("[data-balie-documents] a", has_text="advies.pdf").click()
     assert download.value.suggested_filename == "advies.pdf"
-    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+    assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
 
     bad = world["tmp"] / "virus.pdf"
     bad.write_bytes(b"<script>alert(1)</script>")
