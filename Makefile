@@ -18,6 +18,7 @@ demo: $(INSTALLED)
 	mkdir -p var
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py load_demo_content
+	$(DEV) $(PY) manage.py balie_demo_signing_cert
 	$(DEV) $(PY) -m example_site.run_demo
 
 # Pass 1: the whole suite on the embedded SQLite. Pass 2: on PostgreSQL (BALIE_TEST_POSTGRES), everything

@@ -38,6 +38,7 @@ class AccessibleErrorsMixin:
             if self.fields[name].help_text:
                 ids.insert(0, f"{self[name].auto_id}_helptext")
             self.fields[name].widget.attrs["aria-describedby"] = " ".join(ids)
+            self.fields[name].widget.attrs["aria-invalid"] = "true"
 
 
 class SlotChoiceForm(forms.Form):

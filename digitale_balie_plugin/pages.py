@@ -15,7 +15,7 @@ from wagtail.models import Page
 
 from .blocks import COUNTER_BLOCKS
 from .conf import app_settings
-from .views import citizen, documents, handover, identity, payments, room
+from .views import applications, citizen, documents, handover, identity, payments, room, signatures
 
 TOKEN = r"(?P<token>[A-Za-z0-9_-]{20,100})"  # noqa: S105 - a URL pattern, not a secret
 
@@ -128,6 +128,14 @@ class DigitalCounterPageMixin(RoutablePageMixin):
     @path("documents/<int:action_id>/", name="documents")
     def documents(self, request, action_id):
         return documents.exchange_page(request, self, action_id)
+
+    @path("sign/<int:action_id>/", name="sign")
+    def sign(self, request, action_id):
+        return signatures.sign(request, self, action_id)
+
+    @path("form/<int:action_id>/", name="form")
+    def application_form(self, request, action_id):
+        return applications.fill_in(request, self, action_id)
 
     @re_path(r"^(?P<rest>.+)$", name="unknown")
     def unknown(self, request, rest):

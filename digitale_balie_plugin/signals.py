@@ -23,3 +23,5 @@ identity_verification_failed = Signal()
 payment_status_changed = Signal()
 #: sender=Payment, payment=..., refund=Refund
 payment_refunded = Signal()
+#: sender=SignatureRequest, signature=..., document=Document (the signed PDF)
+document_signed = Signal()

@@ -8,7 +8,7 @@ Include once in the site's URLconf::
 from django.urls import path
 from django.views.i18n import set_language
 
-from .views import console, demo_checkout, documents, identity, room_api, webhooks
+from .views import console, demo_checkout, documents, identity, room_api, signatures, webhooks
 
 app_name = "digitale_balie"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     # Documents: outside the page tree so an upload gets its size limit before the body is read.
     path("documents/<int:session_id>/upload/", documents.upload, name="document_upload"),
     path("documents/file/<int:document_id>/", documents.download, name="document_download"),
+    path("signatures/<int:action_id>/document/", signatures.read_document, name="signature_document"),
     path("live/room/<int:session_id>/", room_api.state, name="room_state"),
     path("live/room/<int:session_id>/heartbeat/", room_api.heartbeat, name="room_heartbeat"),
     path("live/room/<int:session_id>/actions/<int:action_id>/", room_api.action, name="room_action"),

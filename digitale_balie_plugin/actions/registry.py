@@ -46,6 +46,12 @@ class ActionType:
     def status_changed(self, action, previous: str, status: str) -> None:
         """Override this: react inside the transaction that moved ``action`` (e.g. record a reason)."""
 
+    def clerk_form(self, session, *args, **kwargs) -> forms.Form:
+        """The clerk's form for ``session``. Override this when its choices depend on the conversation
+        (e.g. the documents a signature can be requested for)."""
+        kwargs.setdefault("initial", self.clerk_initial(session))
+        return self.clerk_form_class(*args, **kwargs)
+
     def clerk_initial(self, session) -> dict:
         """Override this: initial values of the clerk's form for ``session`` (e.g. the service's fee)."""
         return {}

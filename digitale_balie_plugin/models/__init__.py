@@ -6,15 +6,20 @@ from .audit import AuditEvent
 from .calls import CallSession, Outcome, ParticipantAccess, SessionStatus, WaitingRoomMessage
 from .choices import AssuranceLevel, VerificationData
 from .documents import Document, DocumentSource
+from .forms import ApplicationFormField, ApplicationFormPage, ApplicationSubmission
 from .identity import FailureReason, IdentityVerification
 from .notifications import Notification
 from .payments import Payment, PaymentAttempt, PaymentStatus, Refund
 from .services import AvailabilityRule, Closure, CounterSeat, Service
 from .settings import CounterSettings
+from .signatures import SignatureRequest
 
 __all__ = [
     "AccessToken",
     "ActionStatus",
+    "ApplicationFormField",
+    "ApplicationFormPage",
+    "ApplicationSubmission",
     "Appointment",
     "AssuranceLevel",
     "AuditEvent",
@@ -38,6 +43,7 @@ __all__ = [
     "SeatReservation",
     "Service",
     "SessionStatus",
+    "SignatureRequest",
     "VerificationData",
     "WaitingRoomMessage",
 ]

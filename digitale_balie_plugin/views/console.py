@@ -27,7 +27,7 @@ from ..calls import console, sessions
 from ..calls.video import video_provider_for
 from ..console_forms import ContactForm, EndCallForm, GuestForm, MessageForm
 from ..exceptions import CounterError
-from ..models import CallSession, CounterSeat, Document, InCallAction, Outcome, Payment
+from ..models import ApplicationSubmission, CallSession, CounterSeat, Document, InCallAction, Outcome, Payment
 from ..models.choices import BookedVia
 from ..payments.presentation import euro
 from .live import allow_frames, etag_matches, json_with_etag, not_modified
@@ -91,13 +91,7 @@ def _attach_panels(request, seat, state) -> None:
     for item in state["sessions"]:
         # One form per row, with ids of its own (the same form twice on a page would repeat ids).
         item["action_forms"] = [
-            (
-                kind,
-                kind.clerk_form_class(
-                    initial=kind.clerk_initial(sessions_by_id[item["id"]]),
-                    auto_id=f"id_{item['id']}_{kind.identifier}_%s",
-                ),
-            )
+            (kind, kind.clerk_form(sessions_by_id[item["id"]], auto_id=f"id_{item['id']}_{kind.identifier}_%s"))
             for kind in action_types().values()
         ]
         for entry in item["actions"]:
@@ -255,7 +249,7 @@ def _book_follow_up(session, start, clerk):
 
 def _action(kind):
     def handler(request, seat, session):
-        form = action_types()[kind].clerk_form_class(request.POST)
+        form = action_types()[kind].clerk_form(session, request.POST)
         if not form.is_valid():
             problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
             raise CounterError(_("Check the form of the action.") + (f" {problems}" if problems else ""))
@@ -341,6 +335,19 @@ def _delete_document(request, seat, session):
         messages.success(request, _("The document was deleted."))
 
 
+def _form_pdf(request, seat, session):
+    """Turn a sent form into a PDF document of the conversation (then it can be signed)."""
+    from ..applications import service as applications
+
+    submission = get_object_or_404(
+        ApplicationSubmission.objects.select_related("action__session__site", "form_page"),
+        action_id=_int(request.POST.get("action")),
+        action__session=session,
+    )
+    document = applications.make_pdf(submission, user=request.user)
+    messages.success(request, _("The PDF is among the documents: %(name)s") % {"name": document.name})
+
+
 COMMANDS = {
     "start": _start,
     "message": _message,
@@ -353,6 +360,7 @@ COMMANDS = {
     "withdraw": _withdraw,
     "refund": _refund,
     "delete-document": _delete_document,
+    "form-pdf": _form_pdf,
 }
 
 

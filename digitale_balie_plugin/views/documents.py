@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect, JsonRespons
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
@@ -29,6 +30,7 @@ from ..models import CallSession, Document, DocumentSource, InCallAction
 from .room import cookie_name
 
 EXCHANGE_KIND = "exchange_documents"
+SIGN_KIND = "request_signature"
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,12 @@ def party_for(request, session: CallSession) -> Party | None:
     access = sessions.access_for(session.pk, request.COOKIES.get(cookie_name(session.pk)))
     if access is not None and access.role == "citizen":
         return Party(DocumentSource.CITIZEN)
-    for action in InCallAction.objects.filter(session=session, kind=EXCHANGE_KIND).exclude(claim_hash=""):
-        if action.is_open and handover.claimed_here(action, request):
-            return Party(DocumentSource.CITIZEN, request=action)
+    claimed = InCallAction.objects.filter(session=session, kind__in=(EXCHANGE_KIND, SIGN_KIND), expires_at__gt=now())
+    for action in claimed.exclude(claim_hash=""):
+        # An exchange request while open; a signature request also once signed (to download the result).
+        usable = action.is_open or action.kind == SIGN_KIND
+        if usable and handover.claimed_here(action, request):
+            return Party(DocumentSource.CITIZEN, request=action if action.kind == EXCHANGE_KIND else None)
     return None
 
 

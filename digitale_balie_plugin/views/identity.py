@@ -164,6 +164,10 @@ def result(request, page, action_id):
             "reason": FailureReason(verification.failure_reason).label if verification.failure_reason else "",
             "retry_url": request.path.removesuffix("result/"),
             "in_video_call": action.session.channel == "video",
+            # A signature that waited for this verification (``views.signatures``): back to it.
+            "continue_url": request.session.get("digitale_balie_then", "")
+            if action.status == ActionStatus.COMPLETED
+            else "",
         },
     )
 

@@ -4,7 +4,8 @@ Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS (comma separated), POSTGRES_DB
 POSTGRES_PASSWORD, POSTGRES_HOST, REDIS_URL, EMAIL_HOST. Optional: POSTGRES_PORT, EMAIL_PORT,
 EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, WAGTAILADMIN_BASE_URL,
 BALIE_SMS_BACKEND plus its options, MOLLIE_API_KEY (+ MOLLIE_METHODS, MOLLIE_COUNTRY),
-BALIE_DOCUMENTS_ROOT, CLAMD_SOCKET or CLAMD_HOST/PORT,
+BALIE_DOCUMENTS_ROOT, CLAMD_SOCKET or CLAMD_HOST/PORT, BALIE_SIGNING_PKCS12 (+ _PASSPHRASE,
+BALIE_TIMESTAMP_URL),
 JITSI_DEPLOYMENT/JITSI_DOMAIN/JITSI_APP_ID/JITSI_APP_SECRET (or
 JITSI_KEY_ID + JITSI_PRIVATE_KEY) (see docs/operator.md).
 """
@@ -102,6 +103,16 @@ DIGITALE_BALIE = {
     "PAYMENT_MAX_AMOUNT": env("BALIE_PAYMENT_MAX_AMOUNT", "1000.00"),
     # Exchanged documents: a private directory (not under MEDIA_ROOT), scanned by clamd before storing.
     "DOCUMENTS_ROOT": env("BALIE_DOCUMENTS_ROOT"),
+    # The municipality's seal certificate (PKCS#12) for signatures; optional RFC 3161 timestamp server.
+    "SIGNING": {
+        "BACKEND": "pyhanko",
+        "OPTIONS": {
+            "PKCS12_PATH": env("BALIE_SIGNING_PKCS12"),
+            "PKCS12_PASSPHRASE": env("BALIE_SIGNING_PASSPHRASE", ""),
+            "TIMESTAMP_URL": env("BALIE_TIMESTAMP_URL", ""),
+            "LOCATION": env("BALIE_SIGNING_LOCATION", ""),
+        },
+    },
     "ANTIVIRUS": {
         "BACKEND": "clamav",
         "OPTIONS": {"SOCKET": env("CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")}

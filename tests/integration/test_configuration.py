@@ -79,6 +79,15 @@ def production_env():
     from digitale_balie_plugin.management.commands.balie_generate_jwks import generate_private_jwks
 
     PRODUCTION_ENV.setdefault("ITSME_PRIVATE_JWKS", json.dumps(generate_private_jwks(2048)))
+    if "BALIE_SIGNING_PKCS12" not in PRODUCTION_ENV:  # the municipality's seal certificate (a test one here)
+        import tempfile
+        from pathlib import Path
+
+        from digitale_balie_plugin.integrations.signing.certificates import make_demo_chain
+
+        path = Path(tempfile.mkdtemp(prefix="balie-seal-")) / "seal.p12"
+        make_demo_chain(path, "seal-passphrase")
+        PRODUCTION_ENV.update({"BALIE_SIGNING_PKCS12": str(path), "BALIE_SIGNING_PASSPHRASE": "seal-passphrase"})
     inherited = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "BALIE_"))}
     return {**inherited, **PRODUCTION_ENV}
 

@@ -1,0 +1,75 @@
+"""The clerk's "Send a form": an application form (built by editors) for the citizen to fill in."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..actions.registry import ActionType, register_action_type
+from ..models import ApplicationFormPage
+
+
+class SendFormForm(forms.Form):
+    form_page = forms.ModelChoiceField(
+        label=_("Form"),
+        queryset=ApplicationFormPage.objects.none(),
+        empty_label=None,
+        help_text=_("Application forms are made by the web editors (page type 'application form')."),
+    )
+
+    def __init__(self, *args, session=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        queryset = ApplicationFormPage.objects.live()
+        if session is not None:
+            queryset = queryset.in_site(session.site)
+        self.fields["form_page"].queryset = queryset
+
+
+@register_action_type
+class SendForm(ActionType):
+    identifier = "send_form"
+    label = _("Send a form")
+    expires_minutes = 24 * 60
+    clerk_form_class = SendFormForm
+    handover = True
+    citizen_roles = ("citizen",)
+    clerk_template = "digitale_balie/actions/send_form_clerk.html"
+    detail_relation = "submission"
+
+    def clerk_form(self, session, *args, **kwargs):
+        return SendFormForm(*args, session=session, **kwargs)
+
+    def build_payload(self, cleaned_data: dict) -> dict:
+        return {"form_page": cleaned_data["form_page"].pk}
+
+    def created(self, action, cleaned_data: dict) -> None:
+        from ..models import ApplicationSubmission
+
+        ApplicationSubmission.objects.create(action=action, form_page=cleaned_data["form_page"])
+
+    def citizen_url(self, action) -> str | None:
+        from ..booking.links import citizen_url
+
+        return citizen_url(action.session.site, "form", action.pk)
+
+    def citizen_summary(self, action) -> dict:
+        submission = getattr(action, "submission", None)
+        if submission is None:
+            return {}
+        if submission.submitted_at:
+            return {"text": str(_("You sent the form %(title)s. Thank you.") % {"title": submission.form_page.title})}
+        return {
+            "text": str(_("The clerk asks you to fill in a form: %(title)s.") % {"title": submission.form_page.title}),
+            "url": self.citizen_url(action),
+            "url_label": str(_("Fill in the form")),
+        }
+
+    def clerk_context(self, action) -> dict:
+        from ..actions.presentation import handover_view
+
+        submission = getattr(action, "submission", None)
+        return {
+            "submission": submission,
+            "answers": submission.answers() if submission and submission.submitted_at else [],
+            "handover": handover_view(action) if submission and not submission.submitted_at else {},
+        }

@@ -1,0 +1,44 @@
+"""The demo signer for ``make demo``: pyHanko with a self-signed demo certificate made by
+``manage.py balie_demo_signing_cert`` (a demo root and a "Stad Demostad (DEMO)" seal certificate).
+Signatures are real PAdES signatures, trusted by nobody: a system check warns in production (W001)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from ...exceptions import ConfigurationError
+from ..registry import ConfigWarning
+from . import registry
+from .pyhanko_provider import PyHankoProvider
+
+DEMO_PASSPHRASE = "demo"  # noqa: S105 - the demo certificate protects nothing
+
+
+def demo_certificate_path():
+    from pathlib import Path
+
+    return Path(getattr(settings, "BASE_DIR", ".")) / "var" / "signing" / "demo-seal.p12"
+
+
+@registry.register("demo")
+class DemoSigningProvider(PyHankoProvider):
+    verbose_name = _("Demo (self-signed certificate)")
+    is_demo = True
+
+    def __init__(self, options=None):
+        options = dict(options or {})
+        options.setdefault("PKCS12_PATH", str(demo_certificate_path()))
+        options.setdefault("PKCS12_PASSPHRASE", DEMO_PASSPHRASE)
+        options.setdefault("LOCATION", "Demostad")
+        super().__init__(options)
+
+    def signer(self):
+        try:
+            return super().signer()
+        except ConfigurationError as exc:
+            raise ConfigurationError("Demo signing: run `python manage.py balie_demo_signing_cert` first.") from exc
+
+    def check_config(self):
+        """A warning, not an error: ``manage.py migrate`` must run before the demo certificate exists."""
+        return [ConfigWarning(problem) for problem in super().check_config()]

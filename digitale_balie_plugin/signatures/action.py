@@ -1,0 +1,75 @@
+"""The clerk's "Request a signature" on a PDF of the conversation, as an in-call action type."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..actions.registry import ActionType, register_action_type
+from ..models import AssuranceLevel, Document
+from ..models.choices import LEVEL_ORDER
+
+
+class RequestSignatureForm(forms.Form):
+    document = forms.ModelChoiceField(
+        label=_("Document to sign"),
+        queryset=Document.objects.none(),
+        empty_label=None,
+        help_text=_("A PDF of this conversation. Send one first if the list is empty."),
+    )
+
+    def __init__(self, *args, session=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if session is not None:
+            self.fields["document"].queryset = session.documents.present().filter(content_type="application/pdf")
+
+
+@register_action_type
+class RequestSignature(ActionType):
+    identifier = "request_signature"
+    label = _("Request a signature")
+    expires_minutes = 120
+    clerk_form_class = RequestSignatureForm
+    handover = True
+    citizen_roles = ("citizen",)
+    clerk_template = "digitale_balie/actions/request_signature_clerk.html"
+    detail_relation = "signature"
+
+    def clerk_form(self, session, *args, **kwargs):
+        return RequestSignatureForm(*args, session=session, **kwargs)
+
+    def build_payload(self, cleaned_data: dict) -> dict:
+        return {"document": cleaned_data["document"].pk}
+
+    def created(self, action, cleaned_data: dict) -> None:
+        from .service import create_request
+
+        service = action.session.service
+        level = service.identity_level if service else AssuranceLevel.HIGH
+        create_request(action, cleaned_data["document"], max(level, AssuranceLevel.SUBSTANTIAL, key=LEVEL_ORDER.get))
+
+    def citizen_url(self, action) -> str | None:
+        from ..booking.links import citizen_url
+
+        return citizen_url(action.session.site, "sign", action.pk)
+
+    def citizen_summary(self, action) -> dict:
+        signature = getattr(action, "signature", None)
+        if signature is None:
+            return {}
+        if signature.signed_at:
+            return {"text": str(_("You signed %(name)s. Thank you.") % {"name": signature.document.name})}
+        return {
+            "text": str(_("The clerk asks you to sign: %(name)s.") % {"name": signature.document.name}),
+            "url": self.citizen_url(action),
+            "url_label": str(_("Read and sign")),
+        }
+
+    def clerk_context(self, action) -> dict:
+        from ..actions.presentation import handover_view
+
+        signature = getattr(action, "signature", None)
+        return {
+            "signature": signature,
+            "handover": handover_view(action) if signature and not signature.signed_at else {},
+        }
