@@ -119,3 +119,26 @@ class ClosureFactory(factory.django.DjangoModelFactory):
         model = Closure
 
     reason = "Gesloten"
+
+
+def make_pdf(*, content: bytes = b"", script: str = "") -> bytes:
+    """A real one-page PDF (pypdf); ``content`` becomes its uncompressed page content stream, ``script`` a
+    document-level JavaScript action (for the hostile-file tests)."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    if content:
+        stream = DecodedStreamObject()
+        stream.set_data(content)
+        page[NameObject("/Contents")] = writer._add_object(stream)
+    if script:
+        from pypdf.actions import JavaScript
+
+        writer.add_open_action(JavaScript(script))
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()

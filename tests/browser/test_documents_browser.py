@@ -1,12 +1,10 @@
 """Documents both ways in a video session (two browser contexts), without a page load on either side, and
 the phone-channel exchange page opened with a code; axe on every citizen page."""
 
-import io
 from datetime import time
 from pathlib import Path
 
 import pytest
-from pypdf import PdfWriter
 
 from digitale_balie_plugin.models import Document
 from tests.browser.conftest import (
@@ -16,7 +14,7 @@ from tests.browser.conftest import (
     open_phone_conversation,
     wait_for,
 )
-from tests.factories import SeatFactory, ServiceFactory, SiteFactory
+from tests.factories import SeatFactory, ServiceFactory, SiteFactory, make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,11 +30,7 @@ def world(live_server, django_user_model, tmp_path, settings):
 
 
 def a_pdf(path):
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(make_pdf())
     return path
 
 

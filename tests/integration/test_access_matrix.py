@@ -202,3 +202,73 @@ def test_only_the_right_person_gets_a_payment(world):
     assert payment.amount_refunded == Decimal("1.00")
     for _method, url in finance:
         assert clerk.get(url).status_code == 200, url
+
+
+def test_only_the_right_person_gets_documents_forms_and_signatures(world, tmp_path, settings):
+    """Document download/upload, the exchange page, the form page, the sign page and its document, and the
+    clerk's document and form commands."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    from digitale_balie_plugin.actions.service import create_action
+    from digitale_balie_plugin.documents import service as documents
+    from digitale_balie_plugin.models import ApplicationFormPage, Document
+
+    settings.DIGITALE_BALIE = {**settings.DIGITALE_BALIE, "DOCUMENTS_ROOT": str(tmp_path)}
+    session, page = world["session"], world["page"]
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    document = documents.upload(session, SimpleUploadedFile("a.pdf", buffer.getvalue()), source="citizen")
+    form_page = page.get_parent().add_child(instance=ApplicationFormPage(title="Formulier", slug="formulier"))
+    form_page.form_fields.create(label="Naam", field_type="singleline", required=True)
+    clerk = world["right_clerk"]
+    exchange = create_action(session, "exchange_documents", {}, by_user=clerk)
+    form = create_action(session, "send_form", {"form_page": form_page}, by_user=clerk)
+    signature = create_action(session, "request_signature", {"document": document}, by_user=clerk)
+    citizen_urls = [
+        ("get", reverse("digitale_balie:document_download", args=[document.pk])),
+        ("post", reverse("digitale_balie:document_upload", args=[session.pk])),
+        ("get", page.url + f"documents/{exchange.pk}/"),
+        ("get", page.url + f"form/{form.pk}/"),
+        ("post", page.url + f"form/{form.pk}/"),
+        ("get", page.url + f"sign/{signature.pk}/"),
+        ("post", page.url + f"sign/{signature.pk}/"),
+        ("get", reverse("digitale_balie:signature_document", args=[signature.pk])),
+    ]
+    clerk_urls = [
+        ("post", reverse("digitale_balie_session_command", args=[session.seat_id, session.pk, name]))
+        for name in ("delete-document", "form-pdf", "action-request_signature", "action-send_form")
+    ]
+    strangers = {
+        "anonymous": Client(),
+        "other citizen": world["other_citizen"],
+        "clerk of another seat": logged_in(world["other_clerk"]),
+        "editor": logged_in(world["editor"]),
+    }
+    data = {"document": document.pk, "action": form.pk, "naam": "x", "agree": "1", "form_page": form_page.pk}
+    for who, client in strangers.items():
+        for method, url in citizen_urls + clerk_urls:
+            if method == "post" and "upload" in url:
+                response = client.post(url, {"file": SimpleUploadedFile("b.pdf", buffer.getvalue())})
+            else:
+                response = getattr(client, method)(url, data)
+            assert response.status_code in (302, 403, 404), f"{who} got {response.status_code} on {method} {url}"
+            if response.status_code == 302:
+                assert "/login/" in response["Location"], f"{who}: {url} → {response['Location']}"
+    assert Document.objects.count() == 1 and Document.objects.get().deleted_at is None
+    assert not form.submission.submitted_at
+
+    citizen = world["right_citizen"]  # the conversation's citizen, from the call page
+    for method, url in citizen_urls[:2] + citizen_urls[3:4] + citizen_urls[5:6]:
+        if method == "post":
+            response = citizen.post(url, {"file": SimpleUploadedFile("c.pdf", buffer.getvalue())})
+        else:
+            response = citizen.get(url)
+        assert response.status_code in (200, 302), url
+    right = logged_in(clerk)
+    assert right.get(citizen_urls[0][1]).status_code == 200
+    assert right.post(clerk_urls[0][1], {"document": document.pk}).status_code == 302

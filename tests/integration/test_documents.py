@@ -13,7 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
 from PIL import Image
-from pypdf import PdfWriter
 
 from digitale_balie_plugin.actions import handover
 from digitale_balie_plugin.actions.service import create_action
@@ -21,6 +20,7 @@ from digitale_balie_plugin.documents import service
 from digitale_balie_plugin.documents.validation import DocumentRefused, safe_name
 from digitale_balie_plugin.integrations.antivirus.base import EICAR, ScannerUnavailable
 from digitale_balie_plugin.models import AuditEvent, CallSession, Document
+from tests.factories import make_pdf
 from tests.integration.conftest import at
 from tests.integration.test_video_counter import clerk_client_for_seat
 
@@ -41,24 +41,7 @@ def stored_files(root: Path) -> list[Path]:
 # --- files, friendly and hostile ------------------------------------------------------------------
 
 
-def pdf(*, content: bytes = b"", script: str = "") -> bytes:
-    """A real one-page PDF (pypdf); ``content`` becomes its (uncompressed) page content stream,
-    ``script`` a document-level JavaScript action."""
-    from pypdf.generic import DecodedStreamObject, NameObject
-
-    writer = PdfWriter()
-    page = writer.add_blank_page(width=595, height=842)
-    if content:
-        stream = DecodedStreamObject()
-        stream.set_data(content)
-        page[NameObject("/Contents")] = writer._add_object(stream)
-    if script:
-        from pypdf.actions import JavaScript
-
-        writer.add_open_action(JavaScript(script))
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
+pdf = make_pdf
 
 
 def jpeg_with_location() -> bytes:

@@ -133,6 +133,7 @@ class Command(BaseCommand):
         counter_page = self._counter_page(home)
         code_page = self._code_page(home)
         pay_page = self._pay_page(home)
+        form_page = self._application_form(home)
         services = {slug: self._service(site, slug, data) for slug, data in ((s["slug"], s) for s in SERVICES)}
         clerks = self._group("Baliemedewerkers")
         for name, location, slugs in SEATS:
@@ -157,6 +158,7 @@ class Command(BaseCommand):
             f"  verification code page (phone channel): {code_page.url}\n"
             f"  payment code page (phone channel): {pay_page.url}\n"
             "  demo payments: the demo checkout lets you choose paid, failed, cancelled or expired\n"
+            f"  application form for 'Send a form': {form_page.title} ({form_page.url})\n"
             "  demo identity provider: pick a test person, e.g. Jan Peeters, national number 85.04.12-123.69"
         )
 
@@ -242,50 +244,49 @@ class Command(BaseCommand):
 
     def _code_page(self, home):
         """A "Code" page with the verification-code block: where a caller types the clerk's code."""
-        from example_site.home.models import ContentPage
-
-        page = ContentPage.objects.filter(slug="code").first()
-        if page is None:
-            page = home.add_child(
-                instance=ContentPage(
-                    title="Toon wie u bent",
-                    slug="code",
-                    body=[
-                        (
-                            "identity_verification",
-                            {
-                                "heading": "Typ uw code",
-                                "intro": "<p>Belt u met de stad? De medewerker geeft u een code. Typ die hier.</p>",
-                            },
-                        )
-                    ],
-                )
-            )
-            page.save_revision().publish()
-        return page
+        intro = "<p>Belt u met de stad? De medewerker geeft u een code. Typ die hier.</p>"
+        return self._content_page(home, "code", "Toon wie u bent", "identity_verification", "Typ uw code", intro)
 
     def _pay_page(self, home):
         """A "Betalen" page with the payment-code block: where a caller pays what the clerk asked."""
+        intro = (
+            "<p>Heeft u met de stad gebeld? De medewerker geeft u een code. Typ die hier. Dan ziet u wat u betaalt.</p>"
+        )
+        return self._content_page(home, "betalen", "Betalen", "payment", "Betalen met een code", intro)
+
+    def _content_page(self, home, slug, title, block, heading, intro):
         from example_site.home.models import ContentPage
 
-        page = ContentPage.objects.filter(slug="betalen").first()
+        page = ContentPage.objects.filter(slug=slug).first()
+        if page is None:
+            body = [(block, {"heading": heading, "intro": intro})]
+            page = home.add_child(instance=ContentPage(title=title, slug=slug, body=body))
+            page.save_revision().publish()
+        return page
+
+    def _application_form(self, home):
+        """An application form (Wagtail form builder) a clerk can send during a conversation."""
+        from digitale_balie_plugin.models import ApplicationFormPage
+
+        page = ApplicationFormPage.objects.filter(slug="aanvraag-bewonerskaart").first()
         if page is None:
             page = home.add_child(
-                instance=ContentPage(
-                    title="Betalen",
-                    slug="betalen",
-                    body=[
-                        (
-                            "payment",
-                            {
-                                "heading": "Betalen met een code",
-                                "intro": "<p>Heeft u met de stad gebeld? De medewerker geeft u een code. "
-                                "Typ die hier. Dan ziet u wat u betaalt.</p>",
-                            },
-                        )
-                    ],
+                instance=ApplicationFormPage(
+                    title="Aanvraag bewonerskaart",
+                    slug="aanvraag-bewonerskaart",
+                    intro="<p>Vul dit formulier in. De medewerker ziet uw antwoorden meteen.</p>",
                 )
             )
+            fields = [
+                ("Nummerplaat", "singleline", True, ""),
+                ("E-mailadres", "email", True, ""),
+                ("Soort kaart", "radio", True, "Bewoner\nBezoeker\nZorgverlener"),
+                ("Opmerking", "multiline", False, ""),
+            ]
+            for order, (label, field_type, required, choices) in enumerate(fields):
+                page.form_fields.create(
+                    label=label, field_type=field_type, required=required, choices=choices, sort_order=order
+                )
             page.save_revision().publish()
         return page
 
