@@ -101,17 +101,13 @@ def etag_from_poll_token(token: str, seat_id: int, session_key: str) -> str | No
         return None
     if token_seat != seat_id or not session_key or not constant_time_compare(bound, _bind(session_key)):
         return None
-    fast = live.version_and_presence("seat", seat_id, session_ids)  # one round trip on Redis
-    if fast is not live.UNSUPPORTED:
-        current, here = fast
-    else:
-        version_key = live.version_key("seat", seat_id)
-        presence_keys = {live.presence_key(pk): pk for pk in session_ids}
-        found = cache.get_many([version_key, *presence_keys])
-        current, here = found.get(version_key), [pk for key, pk in presence_keys.items() if key in found]
-    if current != version:
+    version_key = live.version_key("seat", seat_id)
+    presence_keys = {live.presence_key(pk): pk for pk in session_ids}
+    found = cache.get_many([version_key, *presence_keys])
+    if found.get(version_key) != version:
         return None
-    return f"{version}-{'.'.join(map(str, sorted(here)))}"
+    here = sorted(pk for key, pk in presence_keys.items() if key in found)
+    return f"{version}-{'.'.join(map(str, here))}"
 
 
 def _bind(session_key: str) -> str:

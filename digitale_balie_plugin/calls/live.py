@@ -60,17 +60,6 @@ return present
 """
 UNSUPPORTED = object()
 
-#: A console's unchanged-poll check in one round trip with a two-element answer (KEYS: the seat's version;
-#: ARGV: the presence key prefix, the session ids joined by commas): the version and the ids present.
-#: Presence keys are built inside the script, which suits a single Redis server, not Redis Cluster.
-_PRESENCE_SCRIPT = """
-local here = {}
-for id in string.gmatch(ARGV[2], "%d+") do
-  if redis.call('EXISTS', ARGV[1] .. id) == 1 then here[#here + 1] = id end
-end
-return {redis.call('GET', KEYS[1]), table.concat(here, '.')}
-"""
-
 
 def beat_if_owner(owner_key: str, session_id: int):
     """A heartbeat in one round trip on django-redis: ``True`` arrival, ``False`` present already, ``None``
@@ -85,24 +74,6 @@ def beat_if_owner(owner_key: str, session_id: int):
 
 
 _scripts: dict = {}
-
-
-def version_and_presence(kind: str, pk, session_ids) -> tuple[str | None, list[int]] | object:
-    """``(version, present session ids)`` in one round trip on django-redis, else ``UNSUPPORTED``."""
-    client = _redis_client()
-    if client is None:
-        return UNSUPPORTED
-    backend = caches[DEFAULT_CACHE_ALIAS]
-    key = ("presence", id(client))
-    script = _scripts.get(key) or _scripts.setdefault(key, client.register_script(_PRESENCE_SCRIPT))
-    prefix = str(backend.client.make_key(presence_key("")))  # the cache's own key prefix and version
-    raw_version, here = script(
-        keys=[backend.client.make_key(version_key(kind, pk))],
-        args=[prefix, ",".join(str(int(pk_)) for pk_ in session_ids)],
-        client=client,
-    )
-    version = backend.client.decode(raw_version) if raw_version is not None else None
-    return version, [int(value) for value in here.decode().split(".") if value] if here else []
 
 
 def _redis_client():

@@ -94,22 +94,3 @@ def test_the_generic_path_on_other_caches(db):
     assert live.beat_if_owner(owner_key, 7) is live.UNSUPPORTED
     cache.set_many({owner_key: 7, until_key: timezone.now() + timedelta(minutes=1)})
     assert sessions.cached_heartbeat(7, None) is None
-
-
-def test_a_consoles_version_and_presence_in_one_round_trip_on_redis(redis_cache):
-    redis_cache.set(live.version_key("seat", 3), "v7", 60)
-    redis_cache.set(live.presence_key(11), 1, 60)
-    redis_cache.set(live.presence_key(13), 1, 60)
-    assert live.version_and_presence("seat", 3, [11, 12, 13]) == ("v7", [11, 13])
-    assert live.version_and_presence("seat", 4, []) == (None, [])
-
-
-def test_the_console_etag_from_a_token_is_the_same_on_redis_and_elsewhere(redis_cache, db):
-    from digitale_balie_plugin.calls import console
-
-    redis_cache.set(live.version_key("seat", 5), "v1", 60)
-    redis_cache.set("digitale_balie:seat-sessions:5", ("v1", [21, 22]), 60)
-    redis_cache.set(live.presence_key(22), 1, 60)
-    token = console.poll_token(5, "session-key")
-    assert console.etag_from_poll_token(token, 5, "session-key") == "v1-22"
-    assert console.etag_from_poll_token(token, 5, "another-session") is None
