@@ -1,10 +1,12 @@
 """Admin data screens (wagtail-modeladmin) for services, seats, closures and appointments."""
 
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
-from .models import Appointment, AuditEvent, Closure, CounterSeat, Notification, Service
+from .models import Appointment, AuditEvent, CaseRecord, CaseStatus, Closure, CounterSeat, Notification, Service
 
 
 class ReadOnlyPermissionHelper(PermissionHelper):
@@ -93,8 +95,35 @@ class AuditEventAdmin(ModelAdmin):
     inspect_view_enabled = True
 
 
+class CaseRecordAdmin(ModelAdmin):
+    """Case records sent to the CRM: failures stay visible here, with "retry now"."""
+
+    model = CaseRecord
+    permission_helper_class = ReadOnlyPermissionHelper
+    menu_icon = "upload"
+    list_display = ("session", "status", "attempts", "last_error", "next_attempt_at", "reference", "retry")
+    list_filter = ("status",)
+    inspect_view_enabled = True
+
+    def retry(self, obj):
+        if obj.status not in (CaseStatus.PENDING, CaseStatus.FAILED):
+            return ""
+        url = reverse("digitale_balie_case_retry", args=[obj.pk])
+        return format_html('<a class="button button-small" href="{}">{}</a>', url, _("Retry now"))
+
+    retry.short_description = _("Retry")
+
+
 class DigitalCounterAdminGroup(ModelAdminGroup):
     menu_label = _("Digital counter")
     menu_icon = "calendar"
     menu_order = 250
-    items = (AppointmentAdmin, ServiceAdmin, CounterSeatAdmin, ClosureAdmin, NotificationAdmin, AuditEventAdmin)
+    items = (
+        AppointmentAdmin,
+        ServiceAdmin,
+        CounterSeatAdmin,
+        ClosureAdmin,
+        NotificationAdmin,
+        CaseRecordAdmin,
+        AuditEventAdmin,
+    )

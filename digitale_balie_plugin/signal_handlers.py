@@ -25,11 +25,20 @@ def _forget_group_members(sender=None, instance=None, pk_set=None, **kwargs):
         forget_clerk(user_pk)
 
 
+def _register_case(sender=None, session=None, **kwargs):
+    from .cases.service import register_case
+
+    register_case(session)
+
+
 def register_signal_handlers():
     from django.contrib.auth import get_user_model
     from django.db.models.signals import m2m_changed
     from wagtail.models import Page, Site
 
+    from .signals import call_ended
+
+    call_ended.connect(_register_case, dispatch_uid="balie-register-case")
     user_model = get_user_model()
     post_save.connect(_forget_clerk, sender=user_model, dispatch_uid="balie-forget-clerk")
     m2m_changed.connect(_forget_group_members, sender=user_model.groups.through, dispatch_uid="balie-forget-groups")

@@ -25,3 +25,5 @@ payment_status_changed = Signal()
 payment_refunded = Signal()
 #: sender=SignatureRequest, signature=..., document=Document (the signed PDF)
 document_signed = Signal()
+#: sender=CaseRecord, case=..., reference=str — after the CRM took the record
+case_registered = Signal()

@@ -69,3 +69,18 @@ def purge_documents_task() -> int:
     from .documents.service import purge_expired
 
     return purge_expired()
+
+
+def deliver_case_task(case_pk: int) -> bool:
+    """Deliver one case record to the CRM (enqueued when a conversation ends, and by the sweep)."""
+    from .cases.service import deliver
+
+    return deliver(case_pk)
+
+
+def deliver_due_cases_task() -> int:
+    """Every minute (migration 0018): hand back records a dead worker left, deliver those whose backoff passed."""
+    from .cases.service import deliver, due, release_stale
+
+    release_stale()
+    return sum(deliver(pk) for pk in due().values_list("pk", flat=True))

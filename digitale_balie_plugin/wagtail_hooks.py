@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
 from .admin_views import DigitalCounterAdminGroup
-from .views import clerk, console, finance, status
+from .views import cases, clerk, console, finance, status
 
 modeladmin_register(DigitalCounterAdminGroup)
 
@@ -17,6 +17,7 @@ def register_admin_urls():
     return [
         path("digitale-balie/book/", clerk.book_on_behalf, name="digitale_balie_book_on_behalf"),
         path("digitale-balie/counter/", console.choose_seat, name="digitale_balie_choose_seat"),
+        path("digitale-balie/cases/<int:case_id>/retry/", cases.retry, name="digitale_balie_case_retry"),
         path("digitale-balie/payments/", finance.FinanceReportView.as_view(), name="digitale_balie_finance_report"),
         path(
             "digitale-balie/payments/results/",

@@ -4,6 +4,7 @@ from .actions import ActionStatus, InCallAction
 from .appointments import AccessToken, Appointment, SeatReservation
 from .audit import AuditEvent
 from .calls import CallSession, Outcome, ParticipantAccess, SessionStatus, WaitingRoomMessage
+from .cases import CaseRecord, CaseStatus
 from .choices import AssuranceLevel, VerificationData
 from .documents import Document, DocumentSource
 from .forms import ApplicationFormField, ApplicationFormPage, ApplicationSubmission
@@ -25,6 +26,8 @@ __all__ = [
     "AuditEvent",
     "AvailabilityRule",
     "CallSession",
+    "CaseRecord",
+    "CaseStatus",
     "Closure",
     "CounterSeat",
     "CounterSettings",

@@ -36,6 +36,13 @@ class CounterSettings(BaseSiteSetting):
     appointment_retention_days = models.PositiveIntegerField(
         _("keep appointment details (days after the appointment)"), default=90
     )
+    crm_url = models.URLField(
+        _("CRM address"),
+        blank=True,
+        help_text=_(
+            "Where this municipality's case records go (webhook CRM). Empty: the address in the settings file."
+        ),
+    )
     document_types = models.CharField(
         _("document types allowed"),
         max_length=100,
@@ -61,6 +68,7 @@ class CounterSettings(BaseSiteSetting):
         ),
         FieldPanel("sms_enabled"),
         FieldPanel("video_domain"),
+        FieldPanel("crm_url"),
         FieldPanel("default_language"),
         FieldPanel("appointment_retention_days"),
         MultiFieldPanel(

@@ -71,6 +71,8 @@ PRODUCTION_ENV = {
     "FAS_CLIENT_SECRET": "f" * 40,
     "MOLLIE_API_KEY": "live_" + "m" * 30,
     "BALIE_DOCUMENTS_ROOT": "/srv/balie/documents",
+    "BALIE_CRM_URL": "https://crm.gent.example/hooks/balie",
+    "BALIE_CRM_SECRET": "c" * 48,
 }
 
 

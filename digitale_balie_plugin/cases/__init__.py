@@ -1,0 +1,1 @@
+"""Case registration after the call (domain logic): build the record, deliver it exactly once with retries."""

@@ -1,0 +1,16 @@
+"""Case registration (CRM): the registry of this kind and the one function callers use.
+
+DIGITALE_BALIE = {"CRM": {"BACKEND": "webhook", "OPTIONS": {"URL": "https://crm.stad.be/hooks/balie", "SECRET": "..."}}}
+"""
+
+from ..registry import Registry
+from .base import CrmProvider
+
+registry: Registry[CrmProvider] = Registry("CRM", CrmProvider, default="demo")
+
+
+def get_crm_provider() -> CrmProvider:
+    return registry.get_provider()
+
+
+from . import demo, webhook  # noqa: E402, F401
