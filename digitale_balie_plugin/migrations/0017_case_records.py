@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 (
                     "idempotency_key",
                     models.CharField(
-                        default=digitale_balie_plugin.models.cases.new_case_key, max_length=64, unique=True
+                        default=digitale_balie_plugin.models.payments.new_idempotency_key, max_length=64, unique=True
                     ),
                 ),
                 ("payload", models.JSONField(default=dict, verbose_name="case record")),

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .calls import CallSession
-
-
-def new_case_key() -> str:
-    return secrets.token_urlsafe(24)
+from .payments import new_idempotency_key
 
 
 class CaseStatus(models.TextChoices):
@@ -25,7 +20,7 @@ class CaseRecord(models.Model):
     session = models.OneToOneField(
         CallSession, on_delete=models.CASCADE, related_name="case", verbose_name=_("conversation")
     )
-    idempotency_key = models.CharField(max_length=64, unique=True, default=new_case_key)
+    idempotency_key = models.CharField(max_length=64, unique=True, default=new_idempotency_key)
     payload = models.JSONField(_("case record"), default=dict)
     provider = models.CharField(_("CRM"), max_length=40)
     status = models.CharField(_("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.PENDING)
