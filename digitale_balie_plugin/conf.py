@@ -149,6 +149,14 @@ class AppSettings:
         return self.get("PAYMENT_WEBHOOK_BASE_URL", "")
 
     @property
+    def CASE_STALE_SENDING(self):
+        """How long a case record may stay "being sent" before the sweep assumes its worker died and sends it
+        again (with the same idempotency key). Default 600 seconds."""
+        from datetime import timedelta
+
+        return timedelta(seconds=int(self.get("CASE_STALE_SENDING_SECONDS", 600)))
+
+    @property
     def DOCUMENTS_ROOT(self) -> str:
         """Directory of exchanged documents when ``STORAGES["digitale_balie_documents"]`` is not set. Must be
         private: outside ``MEDIA_ROOT`` and ``STATIC_ROOT``, not served by the web server (check E010)."""

@@ -2,7 +2,7 @@
 
 Exactly once, on our side: a delivery first *claims* the row (``pending`` → ``sending`` by a conditional
 update), so two workers never send the same record at the same time; a worker that dies mid-delivery leaves
-``sending`` behind, which the periodic sweep hands back after ``STALE_SENDING``. On the receiver's side the
+``sending`` behind, which the periodic sweep hands back after ``CASE_STALE_SENDING``. On the receiver's side the
 same idempotency key goes with every attempt, so a record delivered but not acknowledged is not stored twice.
 """
 
@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ..conf import app_settings
 from ..integrations.crm import get_crm_provider
 from ..integrations.crm.base import CrmError, CrmRejected
 from ..models import ActionStatus, CallSession, CaseRecord, CaseStatus
@@ -25,7 +26,6 @@ logger = logging.getLogger("digitale_balie.crm")
 
 #: Waits between attempts: 1 min, 5 min, 15 min, 1 h, 3 h, 6 h, 12 h; then the record is "failed".
 BACKOFF = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720)]
-STALE_SENDING = timedelta(minutes=10)
 SCHEMA = "digitale-balie/case-record/1"
 
 
@@ -136,7 +136,8 @@ def due(now=None):
 def release_stale(now=None) -> int:
     """Hand back records a dead worker left in ``sending`` (the receiver dedupes by the idempotency key)."""
     now = now or timezone.now()
-    return CaseRecord.objects.filter(status=CaseStatus.SENDING, claimed_at__lte=now - STALE_SENDING).update(
+    stale = now - app_settings.CASE_STALE_SENDING
+    return CaseRecord.objects.filter(status=CaseStatus.SENDING, claimed_at__lte=stale).update(
         status=CaseStatus.PENDING, next_attempt_at=now
     )
 

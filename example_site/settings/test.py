@@ -37,7 +37,10 @@ if POSTGRES_URL:
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+# Tasks run inline, except in a real-cluster test's qcluster subprocess (BALIE_Q_SYNC=0, see test_cases_cluster).
+Q_CLUSTER = {**Q_CLUSTER, "sync": os.environ.get("BALIE_Q_SYNC", "1") == "1", "poll": 0.2}
+if os.environ.get("BALIE_TEST_DB_NAME"):  # a subprocess that must use the test process's database
+    DATABASES["default"]["NAME"] = os.environ["BALIE_TEST_DB_NAME"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
 DIGITALE_BALIE = {
     **DIGITALE_BALIE,
@@ -45,6 +48,7 @@ DIGITALE_BALIE = {
     "DOCUMENTS_ROOT": os.environ.get("BALIE_TEST_DOCUMENTS") or tempfile.mkdtemp(prefix="balie-documents-"),
     "BOOKING_RATE_LIMIT": (1000, 60),
     "IDENTITY_HASH_KEY": "test-identity-hash-key-not-for-production",
+    "CASE_STALE_SENDING_SECONDS": int(os.environ.get("BALIE_CASE_STALE_SECONDS", "600")),
 }
 # Every identity backend is loadable in tests; each test points them at the local OpenID Connect
 # provider it starts (tests/oidc) with override_settings.
@@ -54,3 +58,13 @@ SOCIAL_AUTH_AUTHENTICATION_BACKENDS = [
     "digitale_balie_plugin.integrations.identity.oidc.OIDCVerificationBackend",
     "digitale_balie_plugin.integrations.identity.demo.DemoIdentityBackend",
 ]
+
+if os.environ.get("BALIE_TEST_CRM_URL"):  # the real-cluster test's receiver
+    DIGITALE_BALIE["CRM"] = {
+        "BACKEND": "webhook",
+        "OPTIONS": {
+            "URL": os.environ["BALIE_TEST_CRM_URL"],
+            "SECRET": os.environ["BALIE_TEST_CRM_SECRET"],
+            "TIMEOUT": 30,
+        },
+    }
