@@ -83,7 +83,7 @@ def start_cluster(url: str) -> subprocess.Popen:
         cwd=ROOT,
         env=env,
         start_new_session=True,
-        stdout=open(LOG, "ab"),  # noqa: SIM115 - handed to the child process
+        stdout=open(LOG, "ab"),
         stderr=subprocess.STDOUT,
     )
 
