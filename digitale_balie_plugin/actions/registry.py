@@ -5,6 +5,19 @@ from __future__ import annotations
 from django import forms
 
 
+class SessionForm(forms.Form):
+    """A clerk's form whose choices depend on the conversation (its documents, its site's forms):
+    ``ActionType.clerk_form`` passes the session, ``limit_to`` narrows the choices."""
+
+    def __init__(self, *args, session=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if session is not None:
+            self.limit_to(session)
+
+    def limit_to(self, session) -> None:
+        """Override this: narrow the fields' choices to what ``session`` may use."""
+
+
 class ActionType:
     """One kind of in-call action.
 
@@ -47,9 +60,10 @@ class ActionType:
         """Override this: react inside the transaction that moved ``action`` (e.g. record a reason)."""
 
     def clerk_form(self, session, *args, **kwargs) -> forms.Form:
-        """The clerk's form for ``session``. Override this when its choices depend on the conversation
-        (e.g. the documents a signature can be requested for)."""
+        """The clerk's form for ``session`` (a ``SessionForm`` also gets the session, for its choices)."""
         kwargs.setdefault("initial", self.clerk_initial(session))
+        if issubclass(self.clerk_form_class, SessionForm):
+            kwargs["session"] = session
         return self.clerk_form_class(*args, **kwargs)
 
     def clerk_initial(self, session) -> dict:

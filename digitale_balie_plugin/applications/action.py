@@ -5,24 +5,20 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..actions.registry import ActionType, register_action_type
+from ..actions.registry import ActionType, SessionForm, register_action_type
 from ..models import ApplicationFormPage
 
 
-class SendFormForm(forms.Form):
+class SendFormForm(SessionForm):
     form_page = forms.ModelChoiceField(
         label=_("Form"),
-        queryset=ApplicationFormPage.objects.none(),
+        queryset=ApplicationFormPage.objects.live(),
         empty_label=None,
         help_text=_("Application forms are made by the web editors (page type 'application form')."),
     )
 
-    def __init__(self, *args, session=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        queryset = ApplicationFormPage.objects.live()
-        if session is not None:
-            queryset = queryset.in_site(session.site)
-        self.fields["form_page"].queryset = queryset
+    def limit_to(self, session):
+        self.fields["form_page"].queryset = ApplicationFormPage.objects.live().in_site(session.site)
 
 
 @register_action_type
@@ -35,9 +31,6 @@ class SendForm(ActionType):
     citizen_roles = ("citizen",)
     clerk_template = "digitale_balie/actions/send_form_clerk.html"
     detail_relation = "submission"
-
-    def clerk_form(self, session, *args, **kwargs):
-        return SendFormForm(*args, session=session, **kwargs)
 
     def build_payload(self, cleaned_data: dict) -> dict:
         return {"form_page": cleaned_data["form_page"].pk}

@@ -20,6 +20,7 @@ from ..integrations.crm import get_crm_provider
 from ..integrations.crm.base import CrmError, CrmRejected
 from ..models import ActionStatus, CallSession, CaseRecord, CaseStatus
 from ..models.audit import record
+from ..models.payments import new_idempotency_key
 from ..signals import case_registered
 
 logger = logging.getLogger("digitale_balie.crm")
@@ -69,11 +70,12 @@ def _safe_result(action) -> dict:
 
 def register_case(session: CallSession) -> CaseRecord:
     """Called when a conversation ends: one record per conversation (a second call changes nothing)."""
+    key = new_idempotency_key()
     case, created = CaseRecord.objects.get_or_create(
-        session=session, defaults={"provider": get_crm_provider().identifier}
+        session=session,
+        defaults={"provider": get_crm_provider().identifier, "idempotency_key": key, "payload": payload(session, key)},
     )
     if created:
-        CaseRecord.objects.filter(pk=case.pk).update(payload=payload(session, case.idempotency_key))
         from ..tasks import enqueue
 
         transaction.on_commit(lambda: enqueue("deliver_case_task", case.pk))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..actions.registry import ActionType, register_action_type
+from ..actions.registry import ActionType, SessionForm, register_action_type
 from ..models import AssuranceLevel, Document
 from ..models.choices import LEVEL_ORDER
 
 
-class RequestSignatureForm(forms.Form):
+class RequestSignatureForm(SessionForm):
     document = forms.ModelChoiceField(
         label=_("Document to sign"),
         queryset=Document.objects.none(),
@@ -18,10 +18,8 @@ class RequestSignatureForm(forms.Form):
         help_text=_("A PDF of this conversation. Send one first if the list is empty."),
     )
 
-    def __init__(self, *args, session=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if session is not None:
-            self.fields["document"].queryset = session.documents.present().filter(content_type="application/pdf")
+    def limit_to(self, session):
+        self.fields["document"].queryset = session.documents.present().filter(content_type="application/pdf")
 
 
 @register_action_type
@@ -34,9 +32,6 @@ class RequestSignature(ActionType):
     citizen_roles = ("citizen",)
     clerk_template = "digitale_balie/actions/request_signature_clerk.html"
     detail_relation = "signature"
-
-    def clerk_form(self, session, *args, **kwargs):
-        return RequestSignatureForm(*args, session=session, **kwargs)
 
     def build_payload(self, cleaned_data: dict) -> dict:
         return {"document": cleaned_data["document"].pk}

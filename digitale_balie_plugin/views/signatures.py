@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from ..actions import handover
@@ -38,9 +39,10 @@ def sign(request, page, action_id):
     if request.method == "POST" and not signature.signed_at:
         if request.POST.get("step") == "verify":
             return _verify_first(request, page, signature)
-        if not request.POST.get("agree"):
-            error = str(service.NotVerified.default_message) if verification is None else ""
-            error = error or _agree_error()
+        if verification is None:
+            error = str(service.NotVerified.default_message)
+        elif not request.POST.get("agree"):
+            error = _("Tick the box to say you have read the document and agree.")
         else:
             try:
                 service.sign(signature, verification)
@@ -65,12 +67,6 @@ def sign(request, page, action_id):
         },
         status=400 if error else 200,
     )
-
-
-def _agree_error() -> str:
-    from django.utils.translation import gettext as _
-
-    return _("Tick the box to say you have read the document and agree.")
 
 
 def _verify_first(request, page, signature):

@@ -210,18 +210,15 @@ def test_only_the_right_person_gets_documents_forms_and_signatures(world, tmp_pa
     import io
 
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from pypdf import PdfWriter
 
     from digitale_balie_plugin.actions.service import create_action
     from digitale_balie_plugin.documents import service as documents
     from digitale_balie_plugin.models import ApplicationFormPage, Document
+    from tests.factories import make_pdf
 
     settings.DIGITALE_BALIE = {**settings.DIGITALE_BALIE, "DOCUMENTS_ROOT": str(tmp_path)}
     session, page = world["session"], world["page"]
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
+    buffer = io.BytesIO(make_pdf())
     document = documents.upload(session, SimpleUploadedFile("a.pdf", buffer.getvalue()), source="citizen")
     form_page = page.get_parent().add_child(instance=ApplicationFormPage(title="Formulier", slug="formulier"))
     form_page.form_fields.create(label="Naam", field_type="singleline", required=True)

@@ -14,7 +14,6 @@ from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
-from pypdf import PdfWriter
 
 from digitale_balie_plugin.actions import handover
 from digitale_balie_plugin.actions.service import create_action, transition
@@ -23,6 +22,7 @@ from digitale_balie_plugin.integrations.signing.certificates import make_demo_ch
 from digitale_balie_plugin.integrations.signing.pyhanko_provider import run_sync
 from digitale_balie_plugin.models import ActionStatus, AuditEvent, Document, IdentityVerification, SignatureRequest
 from digitale_balie_plugin.signals import document_signed
+from tests.factories import make_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,17 +41,11 @@ def signer(tmp_path):
         yield asn1_x509.Certificate.load(pem.unarmor(root_pem)[2])
 
 
-def a_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
-
-
 @pytest.fixture
 def request_(phone_session, clerk, counter_page):
-    document = documents.upload(phone_session, SimpleUploadedFile("aanvraag.pdf", a_pdf()), source="clerk", user=clerk)
+    document = documents.upload(
+        phone_session, SimpleUploadedFile("aanvraag.pdf", make_pdf()), source="clerk", user=clerk
+    )
     action = create_action(phone_session, "request_signature", {"document": document}, by_user=clerk)
     citizen = Client()
     response = citizen.post(counter_page.url + "code/", {"code": handover.issue_code(action)})
