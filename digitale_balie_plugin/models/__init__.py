@@ -7,6 +7,7 @@ from .calls import CallSession, Outcome, ParticipantAccess, SessionStatus, Waiti
 from .cases import CaseRecord, CaseStatus
 from .choices import AssuranceLevel, VerificationData
 from .documents import Document, DocumentSource
+from .feedback import ChannelCount, Feedback, FeedbackInvitation, StaffSurveyAnswer, TimeSaved, UseAgain
 from .forms import ApplicationFormField, ApplicationFormPage, ApplicationSubmission
 from .identity import FailureReason, IdentityVerification
 from .notifications import Notification
@@ -28,12 +29,15 @@ __all__ = [
     "CallSession",
     "CaseRecord",
     "CaseStatus",
+    "ChannelCount",
     "Closure",
     "CounterSeat",
     "CounterSettings",
     "Document",
     "DocumentSource",
     "FailureReason",
+    "Feedback",
+    "FeedbackInvitation",
     "IdentityVerification",
     "InCallAction",
     "Notification",
@@ -47,6 +51,9 @@ __all__ = [
     "Service",
     "SessionStatus",
     "SignatureRequest",
+    "StaffSurveyAnswer",
+    "TimeSaved",
+    "UseAgain",
     "VerificationData",
     "WaitingRoomMessage",
 ]

@@ -64,6 +64,7 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    personal_data_deleted_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     objects = AppointmentQuerySet.as_manager()
 

@@ -96,6 +96,9 @@ class CallSession(models.Model):
         related_name="+",
         verbose_name=_("follow-up appointment"),
     )
+    feedback_given = models.BooleanField(_("feedback given"), default=False)
+    feedback_invited_at = models.DateTimeField(_("feedback invitation sent"), null=True, blank=True)
+    personal_data_deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CallSessionQuerySet.as_manager()
@@ -104,7 +107,10 @@ class CallSession(models.Model):
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
         ordering = ["planned_start", "ticket_number"]
-        permissions = [("work_at_counter", _("Can work at a counter seat"))]
+        permissions = [
+            ("work_at_counter", _("Can work at a counter seat")),
+            ("manage_personal_data", _("Can export and erase everything held about a citizen")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.citizen_name or _('Citizen')} · {self.get_channel_display()} · {self.get_status_display()}"

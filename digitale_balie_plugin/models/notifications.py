@@ -42,6 +42,9 @@ class Notification(models.Model):
     provider_message_id = models.CharField(max_length=100, blank=True, db_index=True)
     delivery_status = models.CharField(_("delivery status"), max_length=20, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
+    opened_at = models.DateTimeField(
+        _("opened"), null=True, blank=True, help_text=_("When the citizen first opened a link from this message.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -34,7 +34,37 @@ class CounterSettings(BaseSiteSetting):
         ),
     )
     appointment_retention_days = models.PositiveIntegerField(
-        _("keep appointment details (days after the appointment)"), default=90
+        _("keep appointment details (days after the appointment)"),
+        default=90,
+        help_text=_("Then the citizen's name, e-mail address, phone number and question are erased."),
+    )
+    session_retention_days = models.PositiveIntegerField(
+        _("keep conversation details (days after the conversation)"),
+        default=90,
+        help_text=_("Then the name and contact of the citizen and the messages to the waiting room are erased."),
+    )
+    notes_retention_days = models.PositiveIntegerField(
+        _("keep the clerk's notes (days after the conversation)"),
+        default=90,
+        help_text=_("Notes also go to the CRM with the case record."),
+    )
+    identity_retention_days = models.PositiveIntegerField(
+        _("keep verified identities (days)"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("Then name, birth date and the number's fingerprint are erased; the result stays for figures."),
+    )
+    payment_retention_days = models.PositiveIntegerField(
+        _("keep personal data of payments (days)"),
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_("The receipt address. Amount, reference and status are bookkeeping and stay."),
+    )
+    feedback_retention_days = models.PositiveIntegerField(
+        _("keep feedback texts and contact details (days)"),
+        default=365,
+        validators=[MinValueValidator(1)],
+        help_text=_("Scores stay, without anything that points to a person."),
     )
     crm_url = models.URLField(
         _("CRM address"),
@@ -56,6 +86,30 @@ class CounterSettings(BaseSiteSetting):
         _("keep documents (days)"), default=30, validators=[MinValueValidator(1)]
     )
 
+    mark_opened_links = models.BooleanField(
+        _("note when a link in a message is opened"),
+        default=True,
+        help_text=_(
+            "We note when a citizen opens a link from our e-mail on this site. No tracking pixel, no third party."
+        ),
+    )
+    trip_km = models.DecimalField(
+        _("kilometres of a trip to the town hall and back"),
+        max_digits=5,
+        decimal_places=1,
+        default=12,
+        validators=[MinValueValidator(0)],
+    )
+    trip_share_percent = models.PositiveSmallIntegerField(
+        _("share of digital conversations that save a trip (%)"),
+        default=80,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Not every citizen would have come: some would have phoned or given up."),
+    )
+    co2_grams_per_km = models.PositiveIntegerField(
+        _("CO2 per kilometre (grams)"), default=150, help_text=_("An average car. Public transport is lower.")
+    )
+
     panels = [
         MultiFieldPanel(
             [
@@ -70,10 +124,26 @@ class CounterSettings(BaseSiteSetting):
         FieldPanel("video_domain"),
         FieldPanel("crm_url"),
         FieldPanel("default_language"),
-        FieldPanel("appointment_retention_days"),
+        FieldPanel("mark_opened_links"),
         MultiFieldPanel(
-            [FieldPanel("document_types"), FieldPanel("document_max_mb"), FieldPanel("document_retention_days")],
+            [FieldPanel("document_types"), FieldPanel("document_max_mb")],
             heading=_("Documents"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("appointment_retention_days"),
+                FieldPanel("session_retention_days"),
+                FieldPanel("notes_retention_days"),
+                FieldPanel("identity_retention_days"),
+                FieldPanel("document_retention_days"),
+                FieldPanel("payment_retention_days"),
+                FieldPanel("feedback_retention_days"),
+            ],
+            heading=_("How long we keep personal data"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("trip_km"), FieldPanel("trip_share_percent"), FieldPanel("co2_grams_per_km")],
+            heading=_("Trips avoided: assumptions for the dashboard"),
         ),
     ]
 
