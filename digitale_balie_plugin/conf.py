@@ -107,10 +107,14 @@ class AppSettings:
         return self.get("IDENTITY_HASH_KEY", "")
 
     @property
-    def IDENTITY_RETENTION_DAYS(self) -> int:
-        """Days verified identities (name, birth date, hash) are kept before the daily job clears
-        them; the counts stay for the dashboard. Default 30."""
-        return int(self.get("IDENTITY_RETENTION_DAYS", 30))
+    def AUDIT_RETENTION_DAYS(self) -> int:
+        """Days audit events are kept before the daily retention job deletes them (the one path that may).
+        Default 1825 (five years). How long personal data itself is kept is set per site
+        (*Settings → Digital counter settings*), not here."""
+        days = int(self.get("AUDIT_RETENTION_DAYS", 1825))
+        if days < 1:
+            raise ConfigurationError(f'settings.{SETTING_NAME}["AUDIT_RETENTION_DAYS"] must be at least 1.')
+        return days
 
     @property
     def CODE_RATE_LIMIT(self) -> tuple[int, int]:
@@ -137,11 +141,6 @@ class AppSettings:
         return int(self.get("PAYMENT_MAX_ATTEMPTS", 5))
 
     @property
-    def PAYMENT_RECEIPT_RETENTION_DAYS(self) -> int:
-        """Days a payment's receipt e-mail address is kept before the daily job clears it. Default 30."""
-        return int(self.get("PAYMENT_RECEIPT_RETENTION_DAYS", 30))
-
-    @property
     def PAYMENT_WEBHOOK_BASE_URL(self) -> str:
         """Public base URL the provider calls back on (``https://stad.be``), when the site's own root URL
         is not reachable from the internet (a development machine behind a tunnel). Default: the site's
@@ -161,6 +160,22 @@ class AppSettings:
         """Directory of exchanged documents when ``STORAGES["digitale_balie_documents"]`` is not set. Must be
         private: outside ``MEDIA_ROOT`` and ``STATIC_ROOT``, not served by the web server (check E010)."""
         return str(self.get("DOCUMENTS_ROOT", "") or "")
+
+    @property
+    def FEEDBACK_INVITATIONS(self) -> bool:
+        """Send one e-mail inviting to the survey when the citizen left without answering. Default ``True``."""
+        return bool(self.get("FEEDBACK_INVITATIONS", True))
+
+    @property
+    def FEEDBACK_INVITATION_DELAY(self) -> timedelta:
+        """How long after the end of a conversation the invitation goes out. It must be longer than
+        ``JOIN_LINK_GRACE`` (while the citizen's page still offers the survey). Default 120 minutes."""
+        return timedelta(minutes=int(self.get("FEEDBACK_INVITATION_DELAY_MINUTES", 120)))
+
+    @property
+    def FEEDBACK_LINK_VALID(self) -> timedelta:
+        """How long the survey link in the invitation works. Default 14 days."""
+        return timedelta(days=int(self.get("FEEDBACK_LINK_DAYS", 14)))
 
     def integration(self, kind: str) -> dict[str, Any]:
         """The ``{"BACKEND": ..., "OPTIONS": {...}}`` dict for an integration kind, e.g. ``"SMS"``."""

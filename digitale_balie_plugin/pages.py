@@ -15,7 +15,7 @@ from wagtail.models import Page
 
 from .blocks import COUNTER_BLOCKS
 from .conf import app_settings
-from .views import applications, citizen, documents, handover, identity, payments, room, signatures
+from .views import applications, citizen, documents, feedback, handover, identity, payments, room, signatures
 
 TOKEN = r"(?P<token>[A-Za-z0-9_-]{20,100})"  # noqa: S105 - a URL pattern, not a secret
 
@@ -136,6 +136,18 @@ class DigitalCounterPageMixin(RoutablePageMixin):
     @path("form/<int:action_id>/", name="form")
     def application_form(self, request, action_id):
         return applications.fill_in(request, self, action_id)
+
+    @path("feedback/", name="page_feedback")
+    def page_feedback(self, request):
+        return feedback.page_feedback(request, self)
+
+    @path("feedback/<int:session_id>/", name="feedback")
+    def survey(self, request, session_id):
+        return feedback.after_call(request, self, session_id)
+
+    @re_path(rf"^feedback/link/{TOKEN}/$", name="feedback_link")
+    def survey_link(self, request, token):
+        return feedback.from_invitation(request, self, token)
 
     @re_path(r"^(?P<rest>.+)$", name="unknown")
     def unknown(self, request, rest):

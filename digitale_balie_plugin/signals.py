@@ -27,3 +27,5 @@ payment_refunded = Signal()
 document_signed = Signal()
 #: sender=CaseRecord, case=..., reference=str — after the CRM took the record
 case_registered = Signal()
+#: sender=Feedback, feedback=... — a citizen answered the survey or a page's feedback form (after commit)
+feedback_given = Signal()

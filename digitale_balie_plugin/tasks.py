@@ -43,13 +43,6 @@ def expire_actions_task() -> int:
     return expire_overdue()
 
 
-def purge_identities_task() -> int:
-    """Clear verified identities past ``IDENTITY_RETENTION_DAYS`` (scheduled daily by migration 0009)."""
-    from .identity.retention import purge_expired
-
-    return purge_expired()
-
-
 def send_payment_receipt_task(payment_pk: int) -> bool:
     """Enqueued on commit when a payment becomes paid; sends nothing twice."""
     from .payments.receipts import send_receipt
@@ -57,18 +50,11 @@ def send_payment_receipt_task(payment_pk: int) -> bool:
     return send_receipt(payment_pk)
 
 
-def purge_payment_receipt_addresses_task() -> int:
-    """Clear receipt addresses past ``PAYMENT_RECEIPT_RETENTION_DAYS`` (scheduled daily by migration 0012)."""
-    from .payments.retention import purge_receipt_addresses
+def apply_retention_task() -> dict:
+    """Delete or anonymise what each site's retention periods say has expired (daily, migration 0020)."""
+    from .retention.job import apply_retention
 
-    return purge_receipt_addresses()
-
-
-def purge_documents_task() -> int:
-    """Delete documents past their site's retention period (scheduled daily by migration 0014)."""
-    from .documents.service import purge_expired
-
-    return purge_expired()
+    return apply_retention()
 
 
 def deliver_case_task(case_pk: int) -> bool:
@@ -84,3 +70,10 @@ def deliver_due_cases_task() -> int:
 
     release_stale()
     return sum(deliver(pk) for pk in due().values_list("pk", flat=True))
+
+
+def send_feedback_invitations_task() -> int:
+    """Every 10 minutes (migration 0021): one survey e-mail to citizens who left without answering."""
+    from .feedback.invitations import send_due
+
+    return send_due()

@@ -7,6 +7,7 @@ Add them to any page's StreamField::
 
 from .booking import AppointmentBookingBlock
 from .device_test import DeviceTestBlock
+from .feedback import FeedbackBlock
 from .payment import PaymentBlock
 from .verification import IdentityVerificationBlock
 from .video_room import VideoRoomBlock
@@ -17,12 +18,14 @@ COUNTER_BLOCKS = [
     ("device_test", DeviceTestBlock()),
     ("identity_verification", IdentityVerificationBlock()),
     ("payment", PaymentBlock()),
+    ("feedback", FeedbackBlock()),
 ]
 
 __all__ = [
     "COUNTER_BLOCKS",
     "AppointmentBookingBlock",
     "DeviceTestBlock",
+    "FeedbackBlock",
     "IdentityVerificationBlock",
     "PaymentBlock",
     "VideoRoomBlock",

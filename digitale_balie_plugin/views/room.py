@@ -135,6 +135,7 @@ def room(request, page, session_id):
             "heartbeat_url": reverse("digitale_balie:room_heartbeat", args=[session.pk]),
             "action_url": reverse("digitale_balie:room_action", args=[session.pk, 0]).replace("/0/", "/{id}/"),
             "device_test_url": route_url(request, page, "device_test"),
+            "feedback_url": route_url(request, page, "feedback", session.pk),
             **_upload_context(session),
         },
     )
@@ -157,6 +158,7 @@ def _upload_context(session) -> dict:
 def citizen_state(access) -> dict:
     """Everything the citizen's page shows, as JSON-safe data."""
     from ..documents.presentation import document_list
+    from ..feedback.service import may_answer
 
     session = access.session
     data = {
@@ -170,6 +172,7 @@ def citizen_state(access) -> dict:
         "documents": document_list(session.documents.present(), viewer="citizen") if access.role == "citizen" else [],
         "call": None,
         "ended": not session.is_open,
+        "feedback": access.role == "citizen" and may_answer(session),
     }
     if session.status == SessionStatus.IN_CALL and session.channel == "video":
         try:

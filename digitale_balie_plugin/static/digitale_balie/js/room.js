@@ -92,6 +92,7 @@ if (root) {
     renderActions(state.actions);
     renderDocuments(state.documents || []);
     renderCall(state);
+    $("[data-balie-feedback]").hidden = !state.feedback;
     if (state.ended) {
       window.clearInterval(heartbeat);
       stop();
