@@ -8,7 +8,6 @@ again, so nothing half-written is left behind.
 from __future__ import annotations
 
 import hashlib
-import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -19,12 +18,10 @@ from ..calls import live
 from ..exceptions import CounterError
 from ..integrations.antivirus import get_antivirus
 from ..models import CallSession, Document
-from ..models.audit import record, record_many
+from ..models.audit import record
 from ..models.settings import CounterSettings
 from .storage import document_storage, new_storage_name
 from .validation import DocumentRefused, check
-
-logger = logging.getLogger("digitale_balie.documents")
 
 SCAN_CHUNK = 256 * 1024
 
@@ -135,15 +132,15 @@ def delete(document: Document, *, user=None, reason: str = "clerk") -> bool:
     return True
 
 
-def purge_expired(now=None) -> int:
-    """The daily job: documents past their retention are deleted (file gone, row marked)."""
+def delete_many(documents, *, reason: str, now=None) -> int:
+    """Remove the files of ``documents`` (a queryset) and mark the rows deleted (the retention job, a
+    citizen's erasure). Returns how many rows were marked.
+
+    Files go first: a crash in between leaves a row pointing at a missing file (harmless, the next run
+    marks it), never a file nobody knows about."""
     now = now or timezone.now()
     storage = document_storage()
-    expired = list(Document.objects.filter(deleted_at__isnull=True, expires_at__lte=now))
-    for document in expired:
-        storage.delete(document.storage_name)
-    count = Document.objects.filter(pk__in=[d.pk for d in expired]).update(deleted_at=now, deleted_reason="retention")
-    if count:
-        record_many("document.purged", Document, count=count)
-        logger.info("Deleted %s expired document(s).", count)
-    return count
+    rows = list(documents.filter(deleted_at__isnull=True).values_list("pk", "storage_name"))
+    for _pk, storage_name in rows:
+        storage.delete(storage_name)
+    return Document.objects.filter(pk__in=[pk for pk, _name in rows]).update(deleted_at=now, deleted_reason=reason)

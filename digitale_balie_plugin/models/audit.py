@@ -2,7 +2,8 @@
 
 Every verification, payment, signature, document access and booking change writes one row.
 Rows can be added, never changed or deleted through the ORM or the admin: the queryset and the
-model refuse it. (Retention of the log itself is a database-level operator task.)
+model refuse it. The log has its own retention (``AUDIT_RETENTION_DAYS``): the daily job in
+``retention.audit`` is the one deliberate path that deletes old rows, and it logs that it did.
 """
 
 from django.conf import settings
@@ -63,21 +64,29 @@ class AuditEvent(models.Model):
 
 def record(action: str, obj, *, user=None, actor_label: str = "", site=None, **data) -> AuditEvent:
     """Write one audit event about ``obj``. ``data`` must hold no personal identifiers."""
+    return record_about(
+        action, obj._meta.label_lower, object_id=str(obj.pk), user=user, actor_label=actor_label, site=site, **data
+    )
+
+
+def record_many(action: str, model, *, actor_label: str = "system", **data) -> AuditEvent:
+    """One audit event about many rows of ``model`` at once (e.g. a retention job's clean-up)."""
+    return record_about(action, model._meta.label_lower, actor_label=actor_label, **data)
+
+
+def record_about(
+    action: str, object_type: str, *, object_id: str = "", user=None, actor_label: str = "", site=None, **data
+) -> AuditEvent:
+    """One audit event about ``object_type`` (a model label, or ``"citizen"``/``"retention"`` for what is not
+    one row, with ``data`` holding counts, never who it was about)."""
     if user is not None and not actor_label:
         actor_label = user.get_username()
     return AuditEvent.objects.create(
         action=action,
         actor=user,
         actor_label=actor_label or "system",
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        object_type=object_type,
+        object_id=object_id,
         site=site,
         data=data,
-    )
-
-
-def record_many(action: str, model, *, actor_label: str = "system", **data) -> AuditEvent:
-    """One audit event about many rows of ``model`` at once (e.g. a retention job's clean-up)."""
-    return AuditEvent.objects.create(
-        action=action, actor_label=actor_label, object_type=model._meta.label_lower, object_id="", data=data
     )
