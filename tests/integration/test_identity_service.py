@@ -8,11 +8,12 @@ from django.test import override_settings
 
 from digitale_balie_plugin.actions import handover
 from digitale_balie_plugin.actions.service import create_action, expire_overdue
-from digitale_balie_plugin.identity import national_number, retention
+from digitale_balie_plugin.identity import national_number
 from digitale_balie_plugin.identity import service as identity_service
 from digitale_balie_plugin.identity.presentation import clerk_view
 from digitale_balie_plugin.integrations.identity.base import VerifiedIdentity
 from digitale_balie_plugin.models import ActionStatus, AuditEvent, FailureReason, IdentityVerification
+from digitale_balie_plugin.retention.job import apply_retention
 from digitale_balie_plugin.signals import identity_verification_failed, identity_verified
 
 pytestmark = pytest.mark.django_db
@@ -156,12 +157,12 @@ def test_verified_identities_are_cleared_after_the_retention_period(phone_sessio
     verification = request_verification(phone_session, clerk, expected_name="Jan Peeters")
     complete_as_jan(verification)
     frozen_now.shift(timedelta(days=29))
-    assert retention.purge_expired() == 0
+    assert apply_retention()["identities"] == 0
     frozen_now.shift(timedelta(days=2))
-    assert retention.purge_expired() == 1
+    assert apply_retention()["identities"] == 1
     verification.refresh_from_db()
     assert verification.given_name == verification.family_name == verification.expected_name == ""
     assert verification.birth_date is None and verification.national_number_hash == ""
     assert verification.level == "high" and verification.action.status == ActionStatus.COMPLETED  # counts stay
-    assert AuditEvent.objects.filter(action="identity.purged").exists()
-    assert retention.purge_expired() == 0  # idempotent
+    assert AuditEvent.objects.filter(action="retention.applied", data__identities=1).exists()
+    assert apply_retention()["identities"] == 0  # idempotent

@@ -334,15 +334,15 @@ def test_the_demo_checkout_exists_only_with_the_demo_provider(client):
 def test_receipt_addresses_are_cleared_after_the_retention_period(paid, frozen_now):
     from datetime import timedelta
 
-    from digitale_balie_plugin.payments.retention import purge_receipt_addresses
+    from digitale_balie_plugin.retention.job import apply_retention
 
     Payment.objects.filter(pk=paid.pk).update(receipt_email="jan@example.be")
-    assert purge_receipt_addresses() == 0
+    assert apply_retention()["payments"] == 0
     frozen_now.shift(timedelta(days=31))
-    assert purge_receipt_addresses() == 1
+    assert apply_retention()["payments"] == 1
     paid.refresh_from_db()
     assert paid.receipt_email == "" and paid.reference and paid.status == PaymentStatus.PAID
-    assert AuditEvent.objects.filter(action="payment.receipt_addresses_purged").exists()
+    assert AuditEvent.objects.filter(action="retention.applied", data__payments=1).exists()
 
 
 def test_the_call_page_state_costs_the_same_queries_for_one_or_three_requests(appointment_in_room, clerk):

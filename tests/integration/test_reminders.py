@@ -32,17 +32,20 @@ def test_the_reminder_job_is_scheduled_by_a_migration(db):
         "0004_expire_actions_schedule",
         "0009_identity_retention_schedule",
         "0012_payment_retention_schedule",
+        "0014_documents_retention_schedule",
+        "0020_retention_schedule",
     ):
-        operation = import_module(f"digitale_balie_plugin.migrations.{name}").Migration.operations[0]
-        operation.code(apps, None)
-        operation.code(apps, None)  # idempotent
+        for operation in import_module(f"digitale_balie_plugin.migrations.{name}").Migration.operations:
+            operation.code(apps, None)
+            operation.code(apps, None)  # idempotent
     schedule = Schedule.objects.get(name="digitale_balie.send_due_reminders")
     assert schedule.func == "digitale_balie_plugin.tasks.send_due_reminders_task" and schedule.repeats == -1
     assert schedule.schedule_type == "I" and schedule.minutes == 5
     tasks = import_module("digitale_balie_plugin.tasks")
     for schedule in Schedule.objects.filter(name__startswith="digitale_balie."):
         assert callable(getattr(tasks, schedule.func.rsplit(".", 1)[1])), schedule.func  # each names a real task
-    assert Schedule.objects.get(name="digitale_balie.purge_payment_receipt_addresses").schedule_type == "D"
+    assert Schedule.objects.get(name="digitale_balie.apply_retention").schedule_type == "D"
+    assert not Schedule.objects.filter(name__startswith="digitale_balie.purge_").exists()  # replaced by one job
 
 
 def test_reminder_is_sent_once_by_mail_and_sms(service, seat, counter_page, frozen_now):
