@@ -7,7 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
 from .admin_views import DigitalCounterAdminGroup
-from .views import cases, clerk, console, finance, status
+from .views import cases, citizen_data, clerk, console, finance, status
 
 modeladmin_register(DigitalCounterAdminGroup)
 
@@ -25,6 +25,7 @@ def register_admin_urls():
             name="digitale_balie_finance_report_results",
         ),
         path("digitale-balie/status/", status.integrations_status, name="digitale_balie_integrations_status"),
+        path("digitale-balie/citizen-data/", citizen_data.citizen_data, name="digitale_balie_citizen_data"),
         path("digitale-balie/counter/<int:seat_id>/", console.counter, name="digitale_balie_console"),
         path("digitale-balie/counter/<int:seat_id>/contact/", console.open_contact, name="digitale_balie_open_contact"),
         path(
@@ -85,4 +86,15 @@ def register_finance_report_menu_item():
         icon_name="doc-full",
         order=950,
         permission=finance.PERMISSION,
+    )
+
+
+@hooks.register("register_settings_menu_item")
+def register_citizen_data_menu_item():
+    return PermissionMenuItem(
+        _("Citizen data"),
+        reverse("digitale_balie_citizen_data"),
+        icon_name="user",
+        order=910,
+        permission=citizen_data.PERMISSION,
     )
