@@ -5,7 +5,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.views import InspectView
 
+from .booking.notifications import delivery_label
 from .models import Appointment, AuditEvent, CaseRecord, CaseStatus, Closure, CounterSeat, Notification, Service
 
 
@@ -47,6 +49,16 @@ class ClosureAdmin(ModelAdmin):
     search_fields = ("reason",)
 
 
+class AppointmentInspectView(InspectView):
+    """The appointment's fields, then every e-mail and SMS sent about it: status, delivery, opened."""
+
+    def get_context_data(self, **kwargs):
+        notifications = list(self.instance.notifications.order_by("created_at"))
+        for notification in notifications:
+            notification.delivery_label = delivery_label(notification.delivery_status)
+        return super().get_context_data(notifications=notifications, **kwargs)
+
+
 class AppointmentAdmin(ModelAdmin):
     model = Appointment
     menu_icon = "date"
@@ -71,14 +83,25 @@ class AppointmentAdmin(ModelAdmin):
     )
     export_filename = "appointments"
     inspect_view_enabled = True
+    inspect_view_class = AppointmentInspectView
+    inspect_template_name = "digitale_balie/admin/appointment_inspect.html"
     ordering = ("-start",)
 
 
 class NotificationAdmin(ModelAdmin):
     model = Notification
     menu_icon = "mail"
-    list_display = ("appointment", "kind", "channel", "status", "delivery_status", "attempts", "created_at")
-    list_filter = ("kind", "channel", "status")
+    list_display = (
+        "appointment",
+        "kind",
+        "channel",
+        "status",
+        "delivery_status",
+        "opened_at",
+        "attempts",
+        "created_at",
+    )
+    list_filter = ("kind", "channel", "status", "delivery_status")
     inspect_view_enabled = True
     permission_helper_class = ReadOnlyPermissionHelper
 

@@ -6,10 +6,15 @@ appointment's site knows them (it hosts the routes), so we ask it.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.apps import apps
 from django.core.cache import cache
 
 CACHE_TIMEOUT = 3600
+
+#: Query parameter naming the message a link came from (``?n=<notification pk>``), to note it was opened.
+OPENED_PARAMETER = "n"
 
 
 def counter_page_for(site):
@@ -66,20 +71,29 @@ def citizen_url(site, route: str, *args, page=None) -> str:
     return base.rstrip("/") + "/" + DigitalCounterPage().reverse_subpage(route, args=args).lstrip("/")
 
 
-def appointment_links(appointment, *, join: bool = True) -> dict[str, str]:
-    """Fresh manage/join/device-test links; each call mints new tokens (old ones stay valid)."""
+def with_marker(url: str, notification_id: int | None) -> str:
+    """``url`` with the id of the message it is sent in, so opening it can be noted; unchanged without one."""
+    if not url or notification_id is None:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({OPENED_PARAMETER: notification_id})}"
+
+
+def appointment_links(appointment, *, join: bool = True, marker: int | None = None) -> dict[str, str]:
+    """Fresh manage/join/device-test links; each call mints new tokens (old ones stay valid).
+
+    ``marker`` is the id of the notification the links go out in: the manage and join links carry it, so
+    the counter page can note that the citizen opened the message (it only counts with a valid token).
+    """
     from ..models import AccessToken
 
     page = counter_page_for(appointment.site)
+    manage_token = appointment.issue_token(AccessToken.Purpose.MANAGE)
     links = {
-        "manage_url": citizen_url(
-            appointment.site, "manage", appointment.issue_token(AccessToken.Purpose.MANAGE), page=page
-        ),
+        "manage_url": with_marker(citizen_url(appointment.site, "manage", manage_token, page=page), marker),
         "device_test_url": citizen_url(appointment.site, "device_test", page=page),
         "ics_url": "",
     }
     if join and appointment.channel == "video":
-        links["join_url"] = citizen_url(
-            appointment.site, "join", appointment.issue_token(AccessToken.Purpose.JOIN), page=page
-        )
+        join_token = appointment.issue_token(AccessToken.Purpose.JOIN)
+        links["join_url"] = with_marker(citizen_url(appointment.site, "join", join_token, page=page), marker)
     return links

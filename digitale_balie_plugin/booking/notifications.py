@@ -12,10 +12,11 @@ from datetime import timedelta
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..conf import app_settings
 from ..exceptions import IntegrationError
@@ -75,7 +76,7 @@ def send_appointment_email(appointment_pk: int, kind: str) -> bool:
     if notification is None:
         return False
     try:
-        _build_email(appointment, kind).send()
+        _build_email(appointment, kind, notification).send()
     except Exception as exc:  # noqa: BLE001 - any mail backend error: record it, retry later
         logger.warning("E-mail %s for appointment %s failed: %s", kind, appointment.pk, exc)
         _finish(notification, error=exc)
@@ -93,10 +94,11 @@ def _email_wanted(appointment: Appointment, kind: str) -> bool:
     return appointment.email_confirmed and appointment.status == AppointmentStatus.BOOKED
 
 
-def _build_email(appointment: Appointment, kind: str) -> EmailMultiAlternatives:
+def _build_email(appointment: Appointment, kind: str, notification: Notification) -> EmailMultiAlternatives:
     site_settings = CounterSettings.for_site(appointment.site)
+    marker = notification.pk if site_settings.mark_opened_links else None
     with translation.override(appointment.language):
-        context = _email_context(appointment, kind, site_settings)
+        context = _email_context(appointment, kind, site_settings, marker=marker)
         subject = f"{SUBJECTS[kind]()} · {appointment.service.name}"
         text = render_to_string("digitale_balie/email/appointment.txt", context)
         html = render_to_string("digitale_balie/email/appointment.html", context)
@@ -119,7 +121,8 @@ def _build_email(appointment: Appointment, kind: str) -> EmailMultiAlternatives:
     return message
 
 
-def _email_context(appointment: Appointment, kind: str, site_settings) -> dict:
+def _email_context(appointment: Appointment, kind: str, site_settings, *, marker: int | None = None) -> dict:
+    """What the e-mail templates show; with ``marker`` its links carry the notification's id (no pixel)."""
     context = {
         "appointment": appointment,
         "kind": kind,
@@ -129,12 +132,12 @@ def _email_context(appointment: Appointment, kind: str, site_settings) -> dict:
     }
     if kind == Kind.CONFIRM_EMAIL:
         from ..models import AccessToken
-        from .links import citizen_url
+        from .links import citizen_url, with_marker
 
         token = appointment.issue_token(AccessToken.Purpose.CONFIRM_EMAIL)
-        context["confirm_url"] = citizen_url(appointment.site, "confirm_email", token)
+        context["confirm_url"] = with_marker(citizen_url(appointment.site, "confirm_email", token), marker)
     elif kind != Kind.CANCELLED:
-        context.update(appointment_links(appointment))
+        context.update(appointment_links(appointment, marker=marker))
     return context
 
 
@@ -231,3 +234,86 @@ def record_delivery(report: DeliveryReport, provider_id: str) -> int:
         final = [status.value for status in DeliveryStatus if status.is_final]
         rows = rows.exclude(delivery_status__in=final)
     return rows.update(delivery_status=report.status.value, error=report.error_code[:300], updated_at=timezone.now())
+
+
+# --- opened links and delivery figures ----------------------------------------------------------
+
+_LARGEST_ID = 2**63 - 1
+
+
+def mark_opened(raw_id: str | None, *, appointment_id: int, site) -> bool:
+    """Note that the citizen opened a link from notification ``raw_id`` (the ``?n=`` of the link).
+
+    Call it only after the link's token proved valid for ``appointment_id``: the notification must
+    belong to that same appointment, so a guessed or foreign id changes nothing. Only the first
+    opening counts (one conditional UPDATE); a site that turned the marker off notes nothing.
+    """
+    try:
+        pk = int(raw_id or "")
+    except ValueError:
+        return False
+    if not 0 < pk <= _LARGEST_ID or not CounterSettings.for_site(site).mark_opened_links:
+        return False
+    rows = Notification.objects.filter(pk=pk, appointment_id=appointment_id, opened_at__isnull=True)
+    return rows.update(opened_at=timezone.now()) == 1
+
+
+def delivery_summary(notifications) -> dict[str, int]:
+    """Counts over a queryset of notifications, in one aggregate query.
+
+    ``emails_sent`` / ``emails_failed`` (failed includes "will retry"); ``sms_sent`` (accepted by the
+    gateway), ``sms_delivered`` and ``sms_failed`` (not accepted, or reported undelivered by the gateway's
+    callback); ``opened`` (messages of which the citizen opened a link).
+    """
+    email, sms = Q(channel=Notification.Channel.EMAIL), Q(channel=Notification.Channel.SMS)
+    sent = Q(status=Notification.Status.SENT)
+    failed = Q(status__in=[Notification.Status.FAILED, Notification.Status.GAVE_UP])
+    undelivered = Q(delivery_status__in=[DeliveryStatus.FAILED.value, DeliveryStatus.UNDELIVERED.value])
+    figures = notifications.aggregate(
+        emails_sent=Count("pk", filter=email & sent),
+        emails_failed=Count("pk", filter=email & failed),
+        sms_sent=Count("pk", filter=sms & sent),
+        sms_delivered=Count("pk", filter=sms & Q(delivery_status=DeliveryStatus.DELIVERED.value)),
+        sms_failed=Count("pk", filter=sms & (failed | undelivered)),
+        opened=Count("pk", filter=Q(opened_at__isnull=False)),
+    )
+    return {name: value or 0 for name, value in figures.items()}
+
+
+DELIVERY_LABELS = {
+    DeliveryStatus.QUEUED.value: gettext_lazy("Waiting at the SMS service"),
+    DeliveryStatus.SENT.value: gettext_lazy("Sent by the SMS service"),
+    DeliveryStatus.DELIVERED.value: gettext_lazy("Delivered"),
+    DeliveryStatus.FAILED.value: gettext_lazy("Not delivered"),
+    DeliveryStatus.UNDELIVERED.value: gettext_lazy("Not delivered"),
+    DeliveryStatus.UNKNOWN.value: gettext_lazy("Unknown"),
+}
+
+
+def delivery_label(delivery_status: str) -> str:
+    """The gateway's delivery status in words ("" when it sent no report)."""
+    return str(DELIVERY_LABELS.get(delivery_status, delivery_status))
+
+
+def _outcome(notification: Notification) -> tuple[int, str]:
+    """How far one message got, as (rank, words): the best news of a channel wins."""
+    undelivered = notification.delivery_status in (DeliveryStatus.FAILED, DeliveryStatus.UNDELIVERED)
+    if notification.opened_at:
+        return 5, _("opened")
+    if notification.delivery_status == DeliveryStatus.DELIVERED:
+        return 4, _("delivered")
+    if notification.status == Notification.Status.SENT:
+        return (2, _("not delivered")) if undelivered else (3, _("sent"))
+    if notification.status == Notification.Status.SENDING:
+        return 0, _("sending")
+    return 1, _("failed")
+
+
+def reading_note(notifications) -> str:
+    """One line for the clerk about an appointment's messages, e.g. "E-mail: opened · SMS: delivered"."""
+    parts = []
+    for channel in Notification.Channel:
+        mine = [n for n in notifications if n.channel == channel]
+        if mine:
+            parts.append(f"{channel.label}: {max(_outcome(n) for n in mine)[1]}")
+    return " · ".join(parts)

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_http_methods
 from ..booking import service as booking
 from ..booking.availability import days_with_slots, free_slots, slot_at
 from ..booking.ics import appointment_calendar
+from ..booking.links import OPENED_PARAMETER
+from ..booking.notifications import mark_opened
 from ..conf import app_settings
 from ..exceptions import CounterError, InvalidToken, SlotUnavailable
 from ..forms import CitizenDetailsForm, SlotChoiceForm
@@ -164,6 +166,12 @@ def _appointment(page, token, purpose=AccessToken.Purpose.MANAGE):
     return appointment
 
 
+def note_opened(request, appointment_id: int, site) -> None:
+    """The link came from one of our e-mails (``?n=``) and its token is valid: note the message as opened."""
+    if request.method == "GET" and OPENED_PARAMETER in request.GET:
+        mark_opened(request.GET[OPENED_PARAMETER], appointment_id=appointment_id, site=site)
+
+
 @_guarded
 def confirmation(request, page, token):
     appointment = _appointment(page, token)
@@ -185,6 +193,7 @@ def _manage_context(request, page, appointment, token) -> dict:
 @require_http_methods(["GET", "HEAD"])
 def manage(request, page, token):
     appointment = _appointment(page, token)
+    note_opened(request, appointment.pk, appointment.site)
     return render(request, page, "manage.html", _manage_context(request, page, appointment, token))
 
 
@@ -232,6 +241,7 @@ def reschedule(request, page, token):
 @_guarded
 def download_ics(request, page, token):
     appointment = _appointment(page, token)
+    note_opened(request, appointment.pk, appointment.site)
     ics = appointment_calendar(
         appointment,
         manage_url=request.build_absolute_uri(route_url(request, page, "manage", token)),
@@ -246,7 +256,8 @@ def download_ics(request, page, token):
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm_email(request, page, token):
     """GET shows a button, POST confirms: mail scanners that open links must not use them up."""
-    _appointment(page, token, AccessToken.Purpose.CONFIRM_EMAIL)
+    appointment = _appointment(page, token, AccessToken.Purpose.CONFIRM_EMAIL)
+    note_opened(request, appointment.pk, appointment.site)
     if request.method == "POST":
         try:
             appointment = booking.confirm_email(token)

@@ -6,10 +6,12 @@ adds live updates and the embedded video room.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -23,11 +25,21 @@ from ..actions.registry import action_type, action_types, detail_relations
 from ..actions.service import ActionNotAllowed, cancel, create_action
 from ..booking import service as booking
 from ..booking.availability import free_slots
+from ..booking.notifications import reading_note
 from ..calls import console, sessions
 from ..calls.video import video_provider_for
 from ..console_forms import ContactForm, EndCallForm, GuestForm, MessageForm
 from ..exceptions import CounterError
-from ..models import ApplicationSubmission, CallSession, CounterSeat, Document, InCallAction, Outcome, Payment
+from ..models import (
+    ApplicationSubmission,
+    CallSession,
+    CounterSeat,
+    Document,
+    InCallAction,
+    Notification,
+    Outcome,
+    Payment,
+)
 from ..models.choices import BookedVia
 from ..payments.presentation import euro
 from .live import allow_frames, etag_matches, json_with_etag, not_modified
@@ -63,6 +75,7 @@ def counter(request, seat_id):
     provider = video_provider_for(seat.site)
     state = console.state(seat, request.user)
     _attach_panels(request, seat, state)
+    _attach_reading_notes(state)
     current = CallSession.objects.filter(pk=state["current"]).select_related("service").first()
     context = {
         "seat": seat,
@@ -102,6 +115,16 @@ def _attach_panels(request, seat, state) -> None:
             context = {"seat": seat, "item": item, "action": action, "entry": entry, "kind": kind}
             context.update(kind.clerk_context(action))
             entry["panel"] = render_to_string(kind.clerk_template, context, request=request)
+
+
+def _attach_reading_notes(state) -> None:
+    """Under a booked citizen's name: how the e-mails and SMS about the appointment fared (one query)."""
+    by_session = defaultdict(list)
+    found = Notification.objects.filter(appointment__session__in=[item["id"] for item in state["sessions"]])
+    for notification in found.annotate(session_pk=F("appointment__session")):
+        by_session[notification.session_pk].append(notification)
+    for item in state["sessions"]:
+        item["reading_note"] = reading_note(by_session[item["id"]])
 
 
 def _notices(provider):

@@ -21,7 +21,7 @@ from ..exceptions import InvalidToken
 from ..forms import WalkInForm
 from ..integrations.video.base import Participant, ParticipantRole, VideoError
 from ..models import ActionStatus, ParticipantAccess, SessionStatus
-from .citizen import invalid_link, render, route_url
+from .citizen import invalid_link, note_opened, render, route_url
 from .live import allow_frames
 
 
@@ -57,6 +57,7 @@ def join(request, page, token):
         return render(request, page, "room_ended.html", status=410)
     except InvalidToken:
         return invalid_link(request, page)
+    note_opened(request, joined.session.appointment_id, page.get_site())
     return _enter(request, page, joined)
 
 
