@@ -5,10 +5,20 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
-from wagtail_modeladmin.views import InspectView
+from wagtail_modeladmin.views import CreateView, EditView, InspectView
 
 from .booking.notifications import delivery_label
-from .models import Appointment, AuditEvent, CaseRecord, CaseStatus, Closure, CounterSeat, Notification, Service
+from .models import (
+    Appointment,
+    AuditEvent,
+    CaseRecord,
+    CaseStatus,
+    ChannelCount,
+    Closure,
+    CounterSeat,
+    Notification,
+    Service,
+)
 
 
 class ReadOnlyPermissionHelper(PermissionHelper):
@@ -137,6 +147,33 @@ class CaseRecordAdmin(ModelAdmin):
     retry.short_description = _("Retry")
 
 
+class EnteredByMixin:
+    """Remember who typed the counts (a manager may have to explain a figure later)."""
+
+    def form_valid(self, form):
+        form.instance.entered_by = self.request.user
+        return super().form_valid(form)
+
+
+class ChannelCountCreateView(EnteredByMixin, CreateView):
+    pass
+
+
+class ChannelCountEditView(EnteredByMixin, EditView):
+    pass
+
+
+class ChannelCountAdmin(ModelAdmin):
+    """Desk visits and phone calls counted elsewhere, per period: the dashboard shows the counter's share."""
+
+    model = ChannelCount
+    menu_icon = "list-ol"
+    list_display = ("__str__", "site", "service", "desk_visits", "phone_calls", "entered_by")
+    list_filter = ("site", "service", "period_start")
+    create_view_class = ChannelCountCreateView
+    edit_view_class = ChannelCountEditView
+
+
 class DigitalCounterAdminGroup(ModelAdminGroup):
     menu_label = _("Digital counter")
     menu_icon = "calendar"
@@ -148,5 +185,6 @@ class DigitalCounterAdminGroup(ModelAdminGroup):
         ClosureAdmin,
         NotificationAdmin,
         CaseRecordAdmin,
+        ChannelCountAdmin,
         AuditEventAdmin,
     )

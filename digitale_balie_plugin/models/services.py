@@ -86,6 +86,7 @@ class Service(models.Model):
         help_text=_("What the citizen pays for, e.g. 'Extract from the criminal record'. Default: the service's name."),
     )
     needs_documents = models.BooleanField(_("documents needed"), default=False)
+    needs_signature = models.BooleanField(_("signature needed"), default=False)
     active = models.BooleanField(_("bookable"), default=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
@@ -110,6 +111,7 @@ class Service(models.Model):
                 FieldPanel("needs_payment"),
                 FieldRowPanel([FieldPanel("payment_amount"), FieldPanel("payment_description")]),
                 FieldPanel("needs_documents"),
+                FieldPanel("needs_signature"),
             ],
             heading=_("Needed during the conversation"),
         ),
@@ -149,6 +151,7 @@ class Service(models.Model):
             (self.needs_identity_verification, _("You will prove who you are with itsme or your eID.")),
             (self.needs_payment, _("You will pay online during the conversation.")),
             (self.needs_documents, _("You will send or receive documents.")),
+            (self.needs_signature, _("You will sign a document online. First you prove who you are.")),
         ]
         return [label for flag, label in labels if flag]
 

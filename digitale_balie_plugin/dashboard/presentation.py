@@ -1,0 +1,75 @@
+"""From figures to what the dashboard shows: labelled key figures and the charts."""
+
+from __future__ import annotations
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from ..models.choices import Channel
+from .charts import bar_chart, column_chart
+from .metrics import Figures, Rate
+
+
+def percent(rate: Rate) -> str:
+    return "–" if rate.percent is None else f"{number_format(rate.percent, 0)} %"
+
+
+def score(value) -> str:
+    return "–" if value is None else number_format(value, 1)
+
+
+def charts(figures: Figures) -> list:
+    channels = [(Channel(name).label, count, str(count)) for name, count in figures.conversations.items()]
+    channels += [
+        (_("Desk visits (entered)"), figures.desk_visits, str(figures.desk_visits)),
+        (_("Phone calls (entered)"), figures.phone_calls, str(figures.phone_calls)),
+    ]
+    weeks = [
+        (_("week of %(date)s") % {"date": week.strftime("%d/%m")}, average, score(average))
+        for week, average, _answers in figures.satisfaction_by_week
+    ]
+    success_labels = {
+        "verification": _("Identity verifications"),
+        "payment": _("Payments"),
+        "signature": _("Signatures"),
+    }
+    success = [
+        (label, figures.success[key].percent, _rate_text(figures.success[key])) for key, label in success_labels.items()
+    ]
+    success.append(
+        (
+            _("Identity verified when the service needs it"),
+            figures.identity_when_needed.percent,
+            _rate_text(figures.identity_when_needed),
+        )
+    )
+    capability_labels = {
+        "verification": _("Identity verification"),
+        "documents": _("Documents"),
+        "signature": _("Signature"),
+        "payment": _("Payment"),
+    }
+    capabilities = [
+        (label, figures.services_with[key], str(figures.services_with[key])) for key, label in capability_labels.items()
+    ]
+    return [
+        bar_chart(
+            channels,
+            title=_("Conversations per channel"),
+            description=_("Digital counter conversations by channel, and the conversations counted elsewhere."),
+        ),
+        column_chart(weeks, title=_("Citizen satisfaction per week (1 to 5)"), maximum=5),
+        bar_chart(
+            success,
+            title=_("Success rate (%)"),
+            description=_("Share of the requests that ended well, of those that ended."),
+            maximum=100,
+        ),
+        bar_chart(
+            capabilities, title=_("Services offered with each capability"), maximum=max(figures.services_active, 1)
+        ),
+    ]
+
+
+def _rate_text(rate: Rate) -> str:
+    return f"{percent(rate)} ({rate.part}/{rate.whole})"
