@@ -9,8 +9,9 @@ What is theirs, and nothing of anyone else:
 
 - a conversation is theirs when it belongs to their appointment or its contact is their address; a
   conversation found only through a verified identity is theirs when nobody else's address or number is
-  on it (a phone call without appointment) and it was not anonymised already (then whose it was is gone). Otherwise — they helped someone else, as a parent or carer —
-  only their own verification (and a signature bound to it) is theirs;
+  on it (a phone call without appointment) and it was not anonymised already (then whose it was is gone).
+  Otherwise — they helped someone else, as a parent or carer — only their own verification (and a
+  signature bound to it) is theirs;
 - inside their conversations, another person's verified identity stays out. Without a number to compare
   with, a verification counts as theirs only when it is the only number verified in that conversation.
 

@@ -1,6 +1,7 @@
 """Export and erasure for a citizen: everything found, nothing of anyone else; the admin screen around it."""
 
 import json
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
