@@ -14,6 +14,7 @@ LOGINS = [
     ("admin", "admin-demo-2026", "administrator"),
     ("baliemedewerker", "balie-demo-2026", "clerk"),
     ("redacteur", "redactie-demo-2026", "web editor"),
+    ("manager", "manager-demo-2026", "head of service: figures, feedback, citizen data"),
 ]
 
 

@@ -100,6 +100,7 @@ USERS = [
     ("admin", "admin-demo-2026", "Beheerder", True, None),
     ("baliemedewerker", "balie-demo-2026", "Sofie (baliemedewerker)", False, "Baliemedewerkers"),
     ("redacteur", "redactie-demo-2026", "Jan (redacteur)", False, "Editors"),
+    ("manager", "manager-demo-2026", "Mia (diensthoofd)", False, "Leidinggevenden"),
 ]
 
 CLERK_PERMISSIONS = [
@@ -114,6 +115,24 @@ CLERK_PERMISSIONS = [
     "work_at_counter",
     "refund_payment",  # in the demo the clerk may refund; in a real city, give it to fewer people
     "view_finance_report",
+]
+
+#: The head of the counter service: figures, feedback (with what citizens wrote), the counts of the other
+#: channels, the dashboard's assumptions, and the citizen-data screen.
+MANAGER_PERMISSIONS = [
+    "access_admin",
+    "view_counter_dashboard",
+    "view_feedback_report",
+    "view_feedback_text",
+    "add_channelcount",
+    "change_channelcount",
+    "view_channelcount",
+    "change_countersettings",
+    "view_countersettings",
+    "manage_personal_data",
+    "view_finance_report",
+    "view_appointment",
+    "view_notification",
 ]
 
 
@@ -134,6 +153,14 @@ class Command(BaseCommand):
         code_page = self._code_page(home)
         pay_page = self._pay_page(home)
         form_page = self._application_form(home)
+        opinion_page = self._content_page(
+            home,
+            "uw-mening",
+            "Uw mening",
+            "feedback",
+            "Wat vindt u van onze digitale balie?",
+            "<p>Uw mening helpt ons om beter te werken. U hoeft uw naam niet te geven.</p>",
+        )
         services = {slug: self._service(site, slug, data) for slug, data in ((s["slug"], s) for s in SERVICES)}
         clerks = self._group("Baliemedewerkers")
         for name, location, slugs in SEATS:
@@ -159,6 +186,7 @@ class Command(BaseCommand):
             f"  payment code page (phone channel): {pay_page.url}\n"
             "  demo payments: the demo checkout lets you choose paid, failed, cancelled or expired\n"
             f"  application form for 'Send a form': {form_page.title} ({form_page.url})\n"
+            f"  general feedback form: {opinion_page.url}\n"
             "  demo identity provider: pick a test person, e.g. Jan Peeters, national number 85.04.12-123.69"
         )
 
@@ -318,10 +346,11 @@ class Command(BaseCommand):
 
     def _group(self, name):
         group, _created = Group.objects.get_or_create(name=name)
-        if name == "Baliemedewerkers":
+        codenames = {"Baliemedewerkers": CLERK_PERMISSIONS, "Leidinggevenden": MANAGER_PERMISSIONS}.get(name)
+        if codenames:
             group.permissions.set(
                 Permission.objects.filter(
-                    codename__in=CLERK_PERMISSIONS, content_type__app_label__in=["wagtailadmin", "digitale_balie"]
+                    codename__in=codenames, content_type__app_label__in=["wagtailadmin", "digitale_balie"]
                 )
             )
         return group
