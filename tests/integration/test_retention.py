@@ -214,6 +214,8 @@ def test_the_dashboards_figures_for_the_period_stay_the_same(footprints, frozen_
     period = (NOW.date() - timedelta(days=1), NOW.date() + timedelta(days=1))
     sites = {name: footprint.session.site for name, footprint in footprints.items()}
     before = {name: figures(site, *period).as_dict() for name, site in sites.items()}
+    assert before["b"]["conversations"]["video"] == 1 and before["b"]["satisfaction"] == 4.0  # something to keep
+    assert before["b"]["success"]["verification"] == {"part": 1, "whole": 1}
     frozen_now.move_to(NOW + timedelta(days=400))
     assert apply_retention()["feedback"] == 2  # everything of both sites has expired
     assert {name: figures(site, *period).as_dict() for name, site in sites.items()} == before
