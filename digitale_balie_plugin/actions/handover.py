@@ -237,7 +237,6 @@ def send_link(action: InCallAction, to: str, *, by_user, link: str) -> str:
     address is not usable or the gateway refuses; nothing is recorded as sent then.
     """
     from django.core.exceptions import ValidationError
-    from django.core.mail import EmailMessage
     from django.core.validators import validate_email
     from django.template.loader import render_to_string
     from django.utils import translation
@@ -266,7 +265,7 @@ def send_link(action: InCallAction, to: str, *, by_user, link: str) -> str:
             except ValidationError as exc:
                 raise CounterError(_("This e-mail address is not valid.")) from exc
             subject = _("%(municipality)s: your link") % context
-            EmailMessage(subject, body, site_settings.from_email, [to]).send()
+            site_settings.email(subject, body, [to]).send()
             channel = "email"
         else:
             try:

@@ -102,13 +102,7 @@ def _build_email(appointment: Appointment, kind: str, notification: Notification
         subject = f"{SUBJECTS[kind]()} · {appointment.service.name}"
         text = render_to_string("digitale_balie/email/appointment.txt", context)
         html = render_to_string("digitale_balie/email/appointment.html", context)
-    message = EmailMultiAlternatives(
-        subject,
-        text,
-        site_settings.from_email,
-        [appointment.email],
-        reply_to=[site_settings.reply_to] if site_settings.reply_to else None,
-    )
+    message = site_settings.email(subject, text, [appointment.email])
     message.attach_alternative(html, "text/html")
     if kind != Kind.CONFIRM_EMAIL:
         ics = appointment_calendar(

@@ -39,6 +39,16 @@ def _score(label, choices):
     )
 
 
+def _text(label):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _("Keep it under %(limit_value)d characters, please.")},
+    )
+
+
 class FeedbackFormBase(AccessibleErrorsMixin, forms.Form):
     """What both forms share: at least one answer, and the tick that lifts anonymity (without it, no name or
     address is kept even if typed)."""
@@ -77,13 +87,7 @@ class SurveyForm(FeedbackFormBase):
         widget=forms.RadioSelect,
         error_messages=CHOICE_ERRORS,
     )
-    comment = forms.CharField(
-        label=_("Do you want to tell us more?"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": _("Keep it under %(limit_value)d characters, please.")},
-    )
+    comment = _text(_("Do you want to tell us more?"))
     contact_ok = forms.BooleanField(label=FeedbackFormBase.contact_label, required=False)
 
     answer_fields = ("ease", "satisfaction", "use_again", "time_saved", "comment")
@@ -93,13 +97,7 @@ class PageFeedbackForm(FeedbackFormBase):
     """The general form of ``FeedbackBlock``: a score, a text, and a way back if the citizen wants one."""
 
     satisfaction = _score(_("How satisfied are you with our digital counter?"), SATISFACTION_CHOICES)
-    comment = forms.CharField(
-        label=_("What can we do better?"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": _("Keep it under %(limit_value)d characters, please.")},
-    )
+    comment = _text(_("What can we do better?"))
     contact_ok = forms.BooleanField(label=FeedbackFormBase.contact_label, required=False)
     contact_name = forms.CharField(
         label=_("Your name"), required=False, max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})

@@ -95,10 +95,4 @@ def _message(session: CallSession, to: str, link: str) -> EmailMessage:
         }
         subject = _("%(municipality)s: how was your conversation?") % {"municipality": municipality}
         body = render_to_string("digitale_balie/email/feedback_invitation.txt", context)
-    return EmailMessage(
-        subject,
-        body,
-        site_settings.from_email,
-        [to],
-        reply_to=[site_settings.reply_to] if site_settings.reply_to else None,
-    )
+    return site_settings.email(subject, body, [to])

@@ -156,6 +156,14 @@ class CounterSettings(BaseSiteSetting):
 
         return {ext.strip().lower().lstrip(".") for ext in self.document_types.split(",")} & set(KNOWN_TYPES)
 
+    def email(self, subject: str, body: str, to: list[str]):
+        """A message from this municipality (its sender and reply-to address); add an HTML part if needed."""
+        from django.core.mail import EmailMultiAlternatives
+
+        return EmailMultiAlternatives(
+            subject, body, self.from_email, to, reply_to=[self.reply_to] if self.reply_to else None
+        )
+
     @property
     def from_email(self) -> str:
         address = self.sender_email or settings.DEFAULT_FROM_EMAIL

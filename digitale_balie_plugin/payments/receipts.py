@@ -60,10 +60,4 @@ def _message(payment: Payment, to: str) -> EmailMessage:
             "reference": payment.reference,
         }
         body = render_to_string("digitale_balie/email/payment_receipt.txt", context)
-    return EmailMessage(
-        subject,
-        body,
-        site_settings.from_email,
-        [to],
-        reply_to=[site_settings.reply_to] if site_settings.reply_to else None,
-    )
+    return site_settings.email(subject, body, [to])
