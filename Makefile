@@ -18,6 +18,7 @@ demo: $(INSTALLED)
 	mkdir -p var
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py load_demo_content
+	$(DEV) $(PY) manage.py load_demo_history
 	$(DEV) $(PY) manage.py balie_demo_signing_cert
 	$(DEV) $(PY) -m example_site.run_demo
 
