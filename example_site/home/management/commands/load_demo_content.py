@@ -40,6 +40,7 @@ SERVICES = [
         "description": "Een architect van de stad bekijkt uw bouwplannen met u.",
         "what_to_prepare": "Uw plannen of schetsen, en foto's van de plek.",
         "needs_documents": True,
+        "needs_signature": True,
         "horizon_days": 45,
     },
     {
