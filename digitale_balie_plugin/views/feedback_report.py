@@ -13,7 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from ..dashboard.charts import bar_chart
@@ -44,7 +44,7 @@ def _sites():
 
 
 BASE_COLUMNS = [
-    DateColumn("given_on", label=gettext_lazy("Date")),
+    Column("given_on", label=gettext_lazy("Date")),  # a day, not a moment: no "4 hours ago"
     Column("get_source_display", label=gettext_lazy("Asked")),
     Column("service", label=gettext_lazy("Service")),
     Column("get_channel_display", label=gettext_lazy("Channel")),
@@ -139,13 +139,14 @@ def summary(answers) -> dict:
     """Averages of the selection, overall and by service, channel and seat, drawn as bar charts."""
     totals = answers.aggregate(n=Count("pk"), average=Avg("satisfaction"), average_ease=Avg("ease"))
     charts = []
-    for field, title in (
-        ("service__name", _("Average satisfaction by service")),
-        ("channel", _("Average satisfaction by channel")),
-        ("seat__name", _("Average satisfaction by counter seat")),
+    conversations = answers.exclude(source=Feedback.Source.PAGE)  # a page's form names no service or seat
+    for field, title, selection in (
+        ("service__name", _("Average satisfaction by service"), conversations),
+        ("channel", _("Average satisfaction by channel"), answers),
+        ("seat__name", _("Average satisfaction by counter seat"), conversations),
     ):
         rows = (
-            answers.filter(satisfaction__isnull=False)
+            selection.filter(satisfaction__isnull=False)
             .values(field)
             .annotate(average=Avg("satisfaction"), n=Count("pk"))
             .order_by(field)

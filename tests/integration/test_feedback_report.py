@@ -62,6 +62,8 @@ def test_averages_and_charts_without_the_free_text(django_user_model, answers):
     assert "4 antwoorden" in html and "tevredenheid 3,5" in html
     assert "Gemiddelde tevredenheid per dienst" in html and html.count('<svg role="img"') == 4
     assert "Identiteitskaart aanvragen" in html and "Parkeerkaart" in html
+    assert "(geen)" not in html  # the page's form is in the channel chart ("Pagina"), not as a service or seat
+    assert "3 december 2026" in html  # a day, not "x days ago"
     assert "Heel vlot" not in html and "bel@example.be" not in html
     assert "alleen met de toelating" in html
     export = client.get(reverse(URL), {"export": "csv"})
