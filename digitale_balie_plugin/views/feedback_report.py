@@ -7,18 +7,17 @@ from __future__ import annotations
 import datetime
 
 import django_filters
-from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.reports import ReportView
 
 from ..dashboard.charts import bar_chart
 from ..models import CounterSeat, Feedback, Service
 from ..models.choices import Channel
+from .reports import PermissionReportView, site_filter
 
 PERMISSION = "digitale_balie.view_feedback_report"
 TEXT_PERMISSION = "digitale_balie.view_feedback_text"
@@ -30,17 +29,11 @@ class FeedbackFilterSet(WagtailFilterSet):
     channel = django_filters.ChoiceFilter(label=gettext_lazy("Channel"), choices=Channel.choices)
     seat = django_filters.ModelChoiceFilter(label=gettext_lazy("Counter seat"), queryset=CounterSeat.objects.all())
     source = django_filters.ChoiceFilter(label=gettext_lazy("Asked"), choices=Feedback.Source.choices)
-    site = django_filters.ModelChoiceFilter(label=gettext_lazy("Site"), queryset=lambda request: _sites())
+    site = site_filter()
 
     class Meta:
         model = Feedback
         fields = []
-
-
-def _sites():
-    from wagtail.models import Site
-
-    return Site.objects.all()
 
 
 BASE_COLUMNS = [
@@ -71,7 +64,8 @@ BASE_EXPORT = [
 TEXT_EXPORT = ["comment", "contact_ok", "contact_name", "contact_email"]
 
 
-class FeedbackReportView(ReportView):
+class FeedbackReportView(PermissionReportView):
+    permission = PERMISSION
     page_title = gettext_lazy("Feedback")
     header_icon = "help"
     model = Feedback
@@ -99,8 +93,6 @@ class FeedbackReportView(ReportView):
     }
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(PERMISSION):
-            raise PermissionDenied
         self.show_text = request.user.has_perm(TEXT_PERMISSION)
         return super().dispatch(request, *args, **kwargs)
 

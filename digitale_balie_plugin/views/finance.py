@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime
 
 import django_filters
-from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
-from wagtail.admin.views.reports import ReportView
 
 from ..models import Payment, PaymentStatus, Service
+from .reports import PermissionReportView, site_filter
 
 PERMISSION = "digitale_balie.view_finance_report"
 
@@ -30,9 +29,7 @@ class PaymentReportFilterSet(WagtailFilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PaymentStatus.choices)
     method = django_filters.ChoiceFilter(label=_("Method"), choices=lambda: _methods())
-    site = django_filters.ModelChoiceFilter(
-        label=_("Site"), field_name="action__session__site", queryset=lambda request: _sites()
-    )
+    site = site_filter("action__session__site")
 
     class Meta:
         model = Payment
@@ -46,19 +43,14 @@ def _methods():
     ]
 
 
-def _sites():
-    from wagtail.models import Site
-
-    return Site.objects.all()
-
-
 class AmountColumn(Column):
     def get_value(self, instance):
         value = super().get_value(instance)
         return f"€ {value:.2f}" if value is not None else ""
 
 
-class FinanceReportView(ReportView):
+class FinanceReportView(PermissionReportView):
+    permission = PERMISSION
     page_title = _("Payments")
     header_icon = "doc-full"
     model = Payment
@@ -110,11 +102,6 @@ class FinanceReportView(ReportView):
         "description": _("Description"),
         "clerk": _("Requested by"),
     }
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(PERMISSION):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         from django.db.models import F

@@ -1,0 +1,30 @@
+"""What the package's admin reports share: one permission per report, and a site filter."""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views.reports import ReportView
+
+
+class PermissionReportView(ReportView):
+    """A Wagtail report view only users with ``permission`` may open (or export)."""
+
+    permission = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def site_filter(field_name: str = "site") -> django_filters.ModelChoiceFilter:
+    """A "Site" filter over every site of the install (a callable queryset: evaluated per request)."""
+
+    def sites(request):
+        from wagtail.models import Site
+
+        return Site.objects.all()
+
+    return django_filters.ModelChoiceFilter(label=_("Site"), field_name=field_name, queryset=sites)
