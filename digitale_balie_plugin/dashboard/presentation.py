@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from ..models.choices import Channel
 from .charts import bar_chart, column_chart
-from .metrics import Figures, Rate
+from .metrics import Figures, Rate, ServiceRow
 
 
 def percent(rate: Rate) -> str:
@@ -73,3 +73,58 @@ def charts(figures: Figures) -> list:
 
 def _rate_text(rate: Rate) -> str:
     return f"{percent(rate)} ({rate.part}/{rate.whole})"
+
+
+def key_figures(figures: Figures) -> list[tuple[str, object]]:
+    """(label, value) of every figure, for the export."""
+    counts = figures.notifications
+    rows = [(_("Conversations at the digital counter"), figures.counter_total)]
+    rows += [(str(Channel(name).label), count) for name, count in figures.conversations.items()]
+    rows += [
+        (_("Desk visits (entered)"), figures.desk_visits),
+        (_("Phone calls (entered)"), figures.phone_calls),
+        (_("Share of the digital counter"), percent(figures.digital_share)),
+        (_("Trips to the town hall avoided"), figures.trips_avoided),
+        (_("Kilometres avoided"), figures.km_avoided),
+        (_("kg CO2 avoided"), figures.co2_kg_avoided),
+        (_("Citizen satisfaction (1 to 5)"), score(figures.satisfaction)),
+        (_("Answers"), figures.satisfaction_answers),
+        (_("Would use it again"), percent(figures.would_use_again)),
+        (_("Clerk satisfaction (1 to 5)"), score(figures.clerk_satisfaction)),
+        (_("Identity verified when the service needs it"), percent(figures.identity_when_needed)),
+        (_("Identity verifications"), percent(figures.success["verification"])),
+        (_("Payments"), percent(figures.success["payment"])),
+        (_("Signatures"), percent(figures.success["signature"])),
+        (_("No-shows"), percent(figures.no_show)),
+        (_("Average wait in the waiting room"), score(figures.average_wait_minutes)),
+        (_("E-mails sent about appointments"), counts.get("emails_sent", 0)),
+        (_("E-mails failed"), counts.get("emails_failed", 0)),
+        (_("SMS delivered"), counts.get("sms_delivered", 0)),
+        (_("SMS failed"), counts.get("sms_failed", 0)),
+        (_("Messages opened"), counts.get("opened", 0)),
+    ]
+    return rows
+
+
+def service_columns() -> list[str]:
+    return [
+        _("Service"),
+        _("Conversations"),
+        _("Of which video, phone or chat"),
+        _("Satisfaction"),
+        _("Answers"),
+        _("No-shows"),
+        _("Identity verifications"),
+    ]
+
+
+def service_row(row: ServiceRow) -> dict:
+    return {
+        "service": row.service,
+        "conversations": row.conversations,
+        "remote": row.remote,
+        "satisfaction": score(row.satisfaction),
+        "answers": row.answers,
+        "no_show": percent(row.no_show),
+        "verification": _rate_text(row.verification) if row.verification.whole else "–",
+    }

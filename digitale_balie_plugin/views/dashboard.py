@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from ..dashboard import metrics, presentation
@@ -23,6 +27,9 @@ def dashboard(request):
     form = PeriodForm(request.GET, default_site=default_site(request))
     scope = form.scope()
     figures = metrics.figures(scope["site"], scope["start"], scope["end"], scope["service"])
+    services = metrics.per_service(scope["site"], scope["start"], scope["end"]) if not scope["service"] else []
+    if request.GET.get("export") == "csv":
+        return _csv(scope, figures, services)
     return TemplateResponse(
         request,
         "digitale_balie/admin/dashboard.html",
@@ -31,6 +38,9 @@ def dashboard(request):
             "scope": scope,
             "figures": figures,
             "charts": presentation.charts(figures),
+            "services": [presentation.service_row(row) for row in services],
+            "service_columns": presentation.service_columns(),
+            "export_url": request.get_full_path() + ("&" if request.GET else "?") + "export=csv",
             "share": presentation.percent(figures.digital_share),
             "no_show": presentation.percent(figures.no_show),
             "use_again": presentation.percent(figures.would_use_again),
@@ -43,3 +53,20 @@ def dashboard(request):
             "can_edit_settings": request.user.has_perm("digitale_balie.change_countersettings"),
         },
     )
+
+
+def _csv(scope, figures, services) -> HttpResponse:
+    """The figures as a spreadsheet-friendly file: the key figures, then one line per service."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"digitale-balie-{scope['start']:%Y%m%d}-{scope['end']:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow([_("Measure"), _("Value")])
+    for label, value in presentation.key_figures(figures):
+        writer.writerow([label, value])
+    if services:
+        writer.writerow([])
+        writer.writerow(presentation.service_columns())
+        for row in services:
+            writer.writerow(presentation.service_row(row).values())
+    return response

@@ -210,3 +210,29 @@ def test_the_staff_survey_once_a_month(client, django_user_model, site):
     answer = StaffSurveyAnswer.objects.get()
     assert (answer.satisfaction, answer.tools, answer.month) == (5, 3, date(2026, 12, 1))
     assert "Hoe was uw maand" not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_per_service_table_and_csv_export(manager, history, site, service, django_assert_max_num_queries):
+    from digitale_balie_plugin.dashboard.metrics import per_service
+
+    with django_assert_max_num_queries(5):  # four grouped queries and the services, whatever their number
+        rows = {row.service: row for row in per_service(site, START, END)}
+    mine = rows["Identiteitskaart aanvragen"]
+    assert (mine.conversations, mine.remote, mine.satisfaction, mine.answers) == (5, 4, 4.5, 2)
+    assert (mine.no_show.part, mine.no_show.whole, mine.verification.part, mine.verification.whole) == (1, 3, 1, 2)
+    assert rows["Parkeerkaart"].conversations == 0 and rows["Parkeerkaart"].satisfaction is None
+
+    page = manager.get(reverse("digitale_balie_dashboard"), {"start": "2026-12-01", "end": "2026-12-07"})
+    html = page.content.decode()
+    assert "Per dienst" in html and '<th scope="row">Parkeerkaart</th>' in html
+    export = manager.get(
+        reverse("digitale_balie_dashboard"), {"start": "2026-12-01", "end": "2026-12-07", "export": "csv"}
+    )
+    assert export["Content-Disposition"] == 'attachment; filename="digitale-balie-20261201-20261207.csv"'
+    lines = export.content.decode().splitlines()
+    assert "Gesprekken aan de digitale balie,5" in lines
+    assert any(line.startswith("Identiteitskaart aanvragen,5,4,") for line in lines)
+    only_one = manager.get(
+        reverse("digitale_balie_dashboard"), {"start": "2026-12-01", "end": "2026-12-07", "service": service.pk}
+    )
+    assert "Per dienst" not in only_one.content.decode()
