@@ -51,8 +51,21 @@ def dashboard(request):
                 "wagtailsettings:edit", args=["digitale_balie", "countersettings", scope["site"].pk]
             ),
             "can_edit_settings": request.user.has_perm("digitale_balie.change_countersettings"),
+            "staff_comments": _staff_comments(request.user, scope),
         },
     )
+
+
+def _staff_comments(user, scope) -> list:
+    """What clerks wrote in the monthly survey, without their names, for users who may read feedback texts."""
+    if not user.has_perm("digitale_balie.view_feedback_text"):
+        return []
+    from ..models import StaffSurveyAnswer
+
+    answers = StaffSurveyAnswer.objects.filter(
+        site=scope["site"], month__gte=scope["start"].replace(day=1), month__lte=scope["end"]
+    ).exclude(comment="")
+    return list(answers.order_by("-month").values("month", "comment")[:50])
 
 
 def _csv(scope, figures, services) -> HttpResponse:

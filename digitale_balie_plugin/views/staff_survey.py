@@ -1,7 +1,7 @@
 """The short monthly survey for clerks: how satisfied they are with the digital counter and its tools.
 
-One answer per clerk per month (answering again changes it). Shown to managers only as averages, so a
-clerk can answer honestly.
+One answer per clerk per month (answering again changes it). Managers see averages, and the comments
+without names only with the permission to read feedback texts, so a clerk can answer honestly.
 """
 
 from __future__ import annotations

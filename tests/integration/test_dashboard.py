@@ -236,3 +236,20 @@ def test_per_service_table_and_csv_export(manager, history, site, service, djang
         reverse("digitale_balie_dashboard"), {"start": "2026-12-01", "end": "2026-12-07", "service": service.pk}
     )
     assert "Per dienst" not in only_one.content.decode()
+
+
+def test_staff_comments_without_names_only_with_the_text_permission(manager, django_user_model, site):
+    clerk = django_user_model.objects.create_user("sofie", password="pw")
+    StaffSurveyAnswer.objects.create(
+        site=site, user=clerk, month=date(2026, 12, 1), satisfaction=2, tools=2, comment="Het geluid valt weg"
+    )
+    url, period = reverse("digitale_balie_dashboard"), {"start": "2026-12-01", "end": "2026-12-07"}
+    assert "Het geluid valt weg" not in manager.get(url, period).content.decode()
+    reader = django_user_model.objects.create_user("lea", password="pw")
+    reader.user_permissions.add(
+        *Permission.objects.filter(codename__in=["access_admin", "view_counter_dashboard", "view_feedback_text"])
+    )
+    client = Client()
+    client.force_login(reader)
+    html = client.get(url, period).content.decode()
+    assert "Het geluid valt weg" in html and "sofie" not in html
