@@ -57,26 +57,61 @@ class PermissionMenuItem(MenuItem):
         return request.user.has_perm(self.permission)
 
 
-@hooks.register("register_admin_menu_item")
-def register_book_menu_item():
-    return PermissionMenuItem(
-        _("Book for a citizen"),
-        reverse("digitale_balie_book_on_behalf"),
-        icon_name="plus",
-        order=251,
-        permission=clerk.PERMISSION,
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_counter_menu_item():
-    return PermissionMenuItem(
+#: (menu, label, URL name, icon, order, permission): each item is shown only to users with its permission.
+MENU_ITEMS = [
+    (
+        "register_admin_menu_item",
         _("My counter"),
-        reverse("digitale_balie_choose_seat"),
-        icon_name="user",
-        order=249,
-        permission="digitale_balie.work_at_counter",
-    )
+        "digitale_balie_choose_seat",
+        "user",
+        249,
+        "digitale_balie.work_at_counter",
+    ),
+    (
+        "register_admin_menu_item",
+        _("Book for a citizen"),
+        "digitale_balie_book_on_behalf",
+        "plus",
+        251,
+        clerk.PERMISSION,
+    ),
+    (
+        "register_reports_menu_item",
+        _("Digital counter: figures"),
+        "digitale_balie_dashboard",
+        "pick",
+        940,
+        dashboard.PERMISSION,
+    ),
+    (
+        "register_reports_menu_item",
+        _("Feedback"),
+        "digitale_balie_feedback_report",
+        "help",
+        945,
+        feedback_report.PERMISSION,
+    ),
+    ("register_reports_menu_item", _("Payments"), "digitale_balie_finance_report", "doc-full", 950, finance.PERMISSION),
+    (
+        "register_settings_menu_item",
+        _("Citizen data"),
+        "digitale_balie_citizen_data",
+        "user",
+        910,
+        citizen_data.PERMISSION,
+    ),
+]
+
+
+def _register_menu_item(menu, label, url_name, icon, order, permission) -> None:
+    def item():
+        return PermissionMenuItem(label, reverse(url_name), icon_name=icon, order=order, permission=permission)
+
+    hooks.register(menu, item)
+
+
+for _menu_item in MENU_ITEMS:
+    _register_menu_item(*_menu_item)
 
 
 @hooks.register("register_settings_menu_item")
@@ -87,50 +122,6 @@ def register_status_menu_item():
 
     return SuperuserMenuItem(
         _("Integrations status"), reverse("digitale_balie_integrations_status"), icon_name="cogs", order=900
-    )
-
-
-@hooks.register("register_reports_menu_item")
-def register_finance_report_menu_item():
-    return PermissionMenuItem(
-        _("Payments"),
-        reverse("digitale_balie_finance_report"),
-        icon_name="doc-full",
-        order=950,
-        permission=finance.PERMISSION,
-    )
-
-
-@hooks.register("register_settings_menu_item")
-def register_citizen_data_menu_item():
-    return PermissionMenuItem(
-        _("Citizen data"),
-        reverse("digitale_balie_citizen_data"),
-        icon_name="user",
-        order=910,
-        permission=citizen_data.PERMISSION,
-    )
-
-
-@hooks.register("register_reports_menu_item")
-def register_dashboard_menu_item():
-    return PermissionMenuItem(
-        _("Digital counter: figures"),
-        reverse("digitale_balie_dashboard"),
-        icon_name="pick",
-        order=940,
-        permission=dashboard.PERMISSION,
-    )
-
-
-@hooks.register("register_reports_menu_item")
-def register_feedback_report_menu_item():
-    return PermissionMenuItem(
-        _("Feedback"),
-        reverse("digitale_balie_feedback_report"),
-        icon_name="help",
-        order=945,
-        permission=feedback_report.PERMISSION,
     )
 
 

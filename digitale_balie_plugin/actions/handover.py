@@ -249,12 +249,11 @@ def send_link(action: InCallAction, to: str, *, by_user, link: str) -> str:
 
     session = action.session
     site_settings = CounterSettings.for_site(session.site)
-    appointment = session.appointment
-    language = appointment.language if appointment else site_settings.default_language
+    language = session.citizen_language(site_settings.default_language)
     to = (to or "").strip()
     with translation.override(language):
         context = {
-            "municipality": site_settings.municipality_name or session.site.site_name,
+            "municipality": site_settings.display_name(session.site),
             "clerk": (action.created_by.first_name if action.created_by else "") or _("a clerk"),
             "link": link,
         }

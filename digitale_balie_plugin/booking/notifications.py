@@ -121,7 +121,7 @@ def _email_context(appointment: Appointment, kind: str, site_settings, *, marker
         "appointment": appointment,
         "kind": kind,
         "settings": site_settings,
-        "municipality": site_settings.municipality_name or appointment.site.site_name,
+        "municipality": site_settings.display_name(appointment.site),
         "subject": SUBJECTS[kind](),
     }
     if kind == Kind.CONFIRM_EMAIL:

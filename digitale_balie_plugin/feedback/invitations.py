@@ -82,8 +82,8 @@ def send_due(now=None) -> int:
 
 def _message(session: CallSession, to: str, link: str) -> EmailMessage:
     site_settings = CounterSettings.for_site(session.site)
-    language = session.appointment.language if session.appointment_id else site_settings.default_language
-    municipality = site_settings.municipality_name or session.site.site_name
+    language = session.citizen_language(site_settings.default_language)
+    municipality = site_settings.display_name(session.site)
     with translation.override(language):
         context = {
             "municipality": municipality,

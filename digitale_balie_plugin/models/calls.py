@@ -119,6 +119,10 @@ class CallSession(models.Model):
     def is_open(self) -> bool:
         return self.status not in (SessionStatus.ENDED, SessionStatus.NO_SHOW)
 
+    def citizen_language(self, fallback: str) -> str:
+        """The language the citizen booked in; ``fallback`` (the site's) for a walk-in or a call without one."""
+        return self.appointment.language if self.appointment_id else fallback
+
     @property
     def links_valid_until(self):
         """Join and guest links die with the call, after a short grace for a dropped connection."""

@@ -39,6 +39,14 @@ class Weekday(models.IntegerChoices):
 LANGUAGE_CHOICES = [("nl", "Nederlands"), ("fr", "Français"), ("en", "English")]
 
 
+def current_language() -> str:
+    """The active language as one of ours, to store with what a citizen does (Dutch when it is another)."""
+    from django.utils.translation import get_language
+
+    current = (get_language() or "nl")[:2]
+    return current if current in dict(LANGUAGE_CHOICES) else "nl"
+
+
 class AssuranceLevel(models.TextChoices):
     """eIDAS levels of assurance, the common scale every provider's ``acr`` is mapped onto."""
 

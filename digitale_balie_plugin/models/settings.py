@@ -156,6 +156,10 @@ class CounterSettings(BaseSiteSetting):
 
         return {ext.strip().lower().lstrip(".") for ext in self.document_types.split(",")} & set(KNOWN_TYPES)
 
+    def display_name(self, site) -> str:
+        """How the municipality signs its pages and messages: its name here, else the site's name."""
+        return self.municipality_name or site.site_name
+
     def email(self, subject: str, body: str, to: list[str]):
         """A message from this municipality (its sender and reply-to address); add an HTML part if needed."""
         from django.core.mail import EmailMultiAlternatives

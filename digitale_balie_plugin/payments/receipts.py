@@ -45,12 +45,11 @@ def send_receipt(payment_pk: int) -> bool:
 def _message(payment: Payment, to: str) -> EmailMessage:
     session = payment.action.session
     site_settings = CounterSettings.for_site(session.site)
-    appointment = session.appointment
-    language = payment.language or (appointment.language if appointment else site_settings.default_language)
+    language = payment.language or session.citizen_language(site_settings.default_language)
     with translation.override(language):
         context = {
             "payment": payment,
-            "municipality": site_settings.municipality_name or session.site.site_name,
+            "municipality": site_settings.display_name(session.site),
             "service": session.service,
             "amount": euro(payment.amount),
             "paid_at": timezone.localtime(payment.paid_at, app_settings.TIME_ZONE),

@@ -5,25 +5,19 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
 from ..feedback import service
 from ..feedback.forms import PageFeedbackForm, SurveyForm
 from ..models import Feedback, FeedbackInvitation
-from ..models.choices import LANGUAGE_CHOICES
+from ..models.choices import current_language
 from ..ratelimit import hit
 from .citizen import invalid_link, render, route_url
 from .room import access_or_404
 
 #: Page feedback is open to anyone: a generous limit per address stops a script, not a citizen.
 PAGE_FEEDBACK_LIMIT = (10, 3600)
-
-
-def language() -> str:
-    current = (get_language() or "nl")[:2]
-    return current if current in dict(LANGUAGE_CHOICES) else "nl"
 
 
 @require_http_methods(["GET", "POST"])
@@ -58,7 +52,7 @@ def _survey(request, page, session, source):
         return render(request, page, "feedback_thanks.html", {"already": True})
     form = SurveyForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        feedback = service.record_for_session(session, form.cleaned_data, source=source, language=language())
+        feedback = service.record_for_session(session, form.cleaned_data, source=source, language=current_language())
         return render(request, page, "feedback_thanks.html", {"already": feedback is None})
     return render(
         request, page, "feedback.html", {"form": form, "service": session.service}, status=400 if form.errors else 200
@@ -75,7 +69,7 @@ def page_feedback(request, page):
         if not hit(request, "feedback", *PAGE_FEEDBACK_LIMIT):
             return render(request, page, "too_many_requests.html", status=429)
         if form.is_valid():
-            service.record_for_page(page.get_site(), origin, form.cleaned_data, language=language())
+            service.record_for_page(page.get_site(), origin, form.cleaned_data, language=current_language())
             back = origin.url if origin is not None else ""
             safe = back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
             return render(request, page, "feedback_thanks.html", {"back_url": back if safe else ""})

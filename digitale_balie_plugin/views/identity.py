@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 import requests
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -39,6 +38,7 @@ from ..integrations.identity import identity_backend, identity_backends
 from ..integrations.identity.base import PENDING_KEY
 from ..models import ActionStatus, AuditEvent, FailureReason, SessionStatus
 from ..models.audit import record
+from ..models.choices import current_language
 from ..models.settings import CounterSettings
 from .citizen import invalid_link, render
 from .handover import action_for_browser
@@ -107,7 +107,7 @@ def _consent_context(request, verification, error):
     settings_ = CounterSettings.for_site(session.site)
     return {
         "verification": verification,
-        "municipality": settings_.municipality_name or session.site.site_name,
+        "municipality": settings_.display_name(session.site),
         "service": session.service,
         "clerk_name": (clerk.first_name if clerk else "") or _("a clerk"),
         "channel": session.get_channel_display(),
@@ -126,7 +126,7 @@ def _begin(request, verification, backend_class):
         {
             "action": verification.action_id,
             "level": verification.required_level,
-            "language": (get_language() or "nl")[:2],
+            "language": current_language(),
         },
     )
     try:

@@ -11,13 +11,13 @@ from urllib.parse import urljoin
 
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from ..booking.links import citizen_url
 from ..conf import app_settings
 from ..exceptions import ConfigurationError, CounterError
 from ..integrations.payments import get_payment_provider
+from ..models.choices import current_language
 from ..models.settings import CounterSettings
 from ..payments import service
 from ..payments.forms import ReceiptForm
@@ -64,7 +64,7 @@ def _checkout(request, page, payment, email) -> str:
     result = citizen_url(page.get_site(), "pay_result", payment.action_id, page=page)
     return service.checkout(
         payment,
-        language=(get_language() or "nl")[:2],
+        language=current_language(),
         receipt_email=email,
         urls=service.CheckoutUrls(return_url=result, cancel_url=result, webhook_url=_webhook_url(request, payment)),
     )
@@ -92,7 +92,7 @@ def _context(payment, form, error) -> dict:
     return {
         "payment": payment,
         "amount": euro(payment.amount),
-        "municipality": settings_.municipality_name or session.site.site_name,
+        "municipality": settings_.display_name(session.site),
         "service": session.service,
         "clerk_name": (payment.action.created_by.first_name if payment.action.created_by else ""),
         "form": form,
