@@ -64,7 +64,8 @@ def run(backend: str) -> None:
 def build():
     from django.utils import timezone
 
-    from digitale_balie_plugin.models import Appointment, AvailabilityRule, CounterSeat, DigitalCounterPage, Service
+    from digitale_balie_plugin.cms.models import DigitalCounterPage
+    from digitale_balie_plugin.models import Appointment, AvailabilityRule, CounterSeat, Service
     from tests.factories import SiteFactory
 
     site = SiteFactory(is_default_site=True, hostname="localhost")

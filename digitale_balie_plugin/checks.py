@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.core import checks
 
-from .conf import app_settings
-from .exceptions import ConfigurationError
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.documents.storage import STORAGE_ALIAS
+from digitale_balie_plugin.exceptions import ConfigurationError
+from digitale_balie_plugin.integrations import all_registries
+from digitale_balie_plugin.integrations.identity import identity_backends
+from digitale_balie_plugin.integrations.identity.base import VerificationBackend
+from digitale_balie_plugin.integrations.registry import ConfigWarning
 
 REQUIRED_APPS = ["wagtail.contrib.settings", "wagtail.contrib.routable_page", "wagtail_modeladmin", "django_q"]
 
@@ -37,8 +42,6 @@ def check_quantum(app_configs, **kwargs):
 @checks.register()
 def check_integrations(app_configs, **kwargs):
     """Each configured provider must resolve; demo providers must not run with DEBUG off."""
-    from .integrations import all_registries
-    from .integrations.registry import ConfigWarning
 
     messages = []
     for registry in all_registries():
@@ -73,8 +76,6 @@ def check_timezone(app_configs, **kwargs):
 @checks.register(checks.Tags.security)
 def check_identity(app_configs, **kwargs):
     """Verification backends verify, never log in; they need social_django and a hash key."""
-    from .integrations.identity import identity_backends
-    from .integrations.identity.base import VerificationBackend
 
     messages = []
     for path in getattr(settings, "AUTHENTICATION_BACKENDS", ()):
@@ -135,8 +136,6 @@ def check_document_storage(app_configs, **kwargs):
     from pathlib import Path
 
     from django.core.files.storage import InvalidStorageError, storages
-
-    from .documents.storage import STORAGE_ALIAS
 
     try:
         storages[STORAGE_ALIAS]

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings as django_settings
 
-from .exceptions import ConfigurationError
+from digitale_balie_plugin.exceptions import ConfigurationError
 
 SETTING_NAME = "DIGITALE_BALIE"
 

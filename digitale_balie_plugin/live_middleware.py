@@ -23,7 +23,11 @@ from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 
-from .calls import sessions
+from digitale_balie_plugin.calls import api as room_api
+from digitale_balie_plugin.calls import console, sessions
+from digitale_balie_plugin.calls.access import cookie_name
+from digitale_balie_plugin.calls.console import cached_console_etag
+from digitale_balie_plugin.live import etag_matches, not_modified
 
 
 class LivePollMiddleware:
@@ -63,9 +67,6 @@ class LivePollMiddleware:
         return None
 
     def _unchanged_poll(self, request, session_id: int) -> HttpResponse | None:
-        from .views.live import etag_matches, not_modified
-        from .views.room import cookie_name
-
         etag = sessions.unchanged_version(session_id, request.COOKIES.get(cookie_name(session_id)))
         return not_modified(etag) if etag is not None and etag_matches(request, etag) else None
 
@@ -73,10 +74,6 @@ class LivePollMiddleware:
         """The clerk's poll: the user from the session store (the cache, with ``cached_db``), never the
         user table; the session's auth hash must match the one cached with the clerk's seats."""
         from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
-
-        from .calls import console
-        from .calls.console import cached_console_etag
-        from .views.live import etag_matches, not_modified
 
         if "HTTP_IF_NONE_MATCH" not in request.META:
             return None
@@ -99,9 +96,6 @@ class LivePollMiddleware:
         return not_modified(etag) if etag is not None and etag_matches(request, etag) else None
 
     def _heartbeat(self, request, session_id: int) -> HttpResponse | None:
-        from .views import room_api
-        from .views.room import cookie_name
-
         if self._csrf.process_view(request, room_api.heartbeat, (), {}) is not None:
             return None  # the normal stack refuses it, with Django's own 403 page
         arrival = sessions.cached_heartbeat(session_id, request.COOKIES.get(cookie_name(session_id)))

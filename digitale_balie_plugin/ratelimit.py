@@ -10,7 +10,7 @@ import hashlib
 
 from django.core.cache import cache
 
-from .conf import app_settings
+from digitale_balie_plugin.conf import app_settings
 
 
 def client_id(request) -> str:

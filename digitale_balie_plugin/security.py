@@ -17,7 +17,7 @@ from csp.constants import NONE, SELF
 from csp.middleware import CSPMiddleware, PolicyParts
 from csp.utils import default_config
 
-from .conf import app_settings
+from digitale_balie_plugin.conf import app_settings
 
 CITIZEN_CSP = {
     "DIRECTIVES": {
@@ -62,3 +62,23 @@ class CounterCSPMiddleware(CSPMiddleware):
             parts.config = default_config(app_settings.get("ADMIN_CSP", ADMIN_CSP)["DIRECTIVES"])
             parts.nonce = None  # a nonce would make browsers ignore 'unsafe-inline'
         return parts
+
+
+# --- openings of the strict policy, one response at a time ----------------------------------------
+
+
+def allow_frames(response, origins: list[str], *, keep_self: bool = False):
+    """Open the strict CSP for one embedded video room, on this response only."""
+    if origins:
+        frames = (["'self'"] if keep_self else []) + list(origins)
+        response._csp_replace = {"frame-src": frames}  # replaces 'none' (never combine it)
+        response._csp_update = {"script-src": list(origins), "connect-src": list(origins)}
+    return response
+
+
+def allow_form_targets(response, origins: list[str]):
+    """Let a form on this page end in a redirect to ``origins`` (browsers apply ``form-action`` to the
+    redirects that follow a form submission, e.g. the consent page's POST that leaves for itsme)."""
+    if origins:
+        response._csp_update = {**getattr(response, "_csp_update", {}), "form-action": sorted(set(origins))}
+    return response

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import logging
 
-from django_q.tasks import async_task
-
-from .booking import notifications
+from digitale_balie_plugin.actions.service import expire_overdue
+from digitale_balie_plugin.booking import notifications
+from digitale_balie_plugin.cases.service import deliver, due, release_stale
+from digitale_balie_plugin.feedback.invitations import send_due
+from digitale_balie_plugin.payments.receipts import send_receipt
+from digitale_balie_plugin.retention.job import apply_retention
 
 logger = logging.getLogger("digitale_balie.tasks")
 
 REMINDER_SCHEDULE_NAME = "digitale_balie.send_due_reminders"
-
-
-def enqueue(task_name: str, *args) -> None:
-    """Queue one of this module's ``*_task`` functions by name."""
-    async_task(f"{__name__}.{task_name}", *args, group="digitale_balie")
 
 
 def send_appointment_email_task(appointment_pk: int, kind: str) -> bool:
@@ -38,35 +36,30 @@ def send_due_reminders_task() -> int:
 
 def expire_actions_task() -> int:
     """Mark in-call actions past their expiry as expired (scheduled every minute by migration 0004)."""
-    from .actions.service import expire_overdue
 
     return expire_overdue()
 
 
 def send_payment_receipt_task(payment_pk: int) -> bool:
     """Enqueued on commit when a payment becomes paid; sends nothing twice."""
-    from .payments.receipts import send_receipt
 
     return send_receipt(payment_pk)
 
 
 def apply_retention_task() -> dict:
     """Delete or anonymise what each site's retention periods say has expired (daily, migration 0020)."""
-    from .retention.job import apply_retention
 
     return apply_retention()
 
 
 def deliver_case_task(case_pk: int) -> bool:
     """Deliver one case record to the CRM (enqueued when a conversation ends, and by the sweep)."""
-    from .cases.service import deliver
 
     return deliver(case_pk)
 
 
 def deliver_due_cases_task() -> int:
     """Every minute (migration 0018): hand back records a dead worker left, deliver those whose backoff passed."""
-    from .cases.service import deliver, due, release_stale
 
     release_stale()
     return sum(deliver(pk) for pk in due().values_list("pk", flat=True))
@@ -74,6 +67,5 @@ def deliver_due_cases_task() -> int:
 
 def send_feedback_invitations_task() -> int:
     """Every 10 minutes (migration 0021): one survey e-mail to citizens who left without answering."""
-    from .feedback.invitations import send_due
 
     return send_due()

@@ -6,14 +6,8 @@ import factory
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from digitale_balie_plugin.models import (
-    Appointment,
-    AvailabilityRule,
-    Closure,
-    CounterSeat,
-    DigitalCounterPage,
-    Service,
-)
+from digitale_balie_plugin.cms.models import DigitalCounterPage
+from digitale_balie_plugin.models import Appointment, AvailabilityRule, Closure, CounterSeat, Service
 from digitale_balie_plugin.models.choices import AppointmentStatus
 
 

@@ -5,6 +5,6 @@ subclassing ``ActionType`` and registering it; the console panel, the citizen wi
 live updates pick them up without changes.
 """
 
-from .registry import ActionType, action_types, register_action_type
+from digitale_balie_plugin.actions.registry import ActionType, action_types, register_action_type
 
 __all__ = ["ActionType", "action_types", "register_action_type"]

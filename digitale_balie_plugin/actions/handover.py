@@ -31,10 +31,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from ..calls import live
-from ..models import ActionStatus, InCallAction
-from ..models.audit import record
-from ..tokens import hash_token
+from digitale_balie_plugin import live
+from digitale_balie_plugin.actions.service import transition
+from digitale_balie_plugin.exceptions import CounterError, IntegrationError
+from digitale_balie_plugin.integrations.sms import get_sms_provider
+from digitale_balie_plugin.integrations.sms.base import SmsMessage, normalize_phone_number
+from digitale_balie_plugin.models import ActionStatus, InCallAction
+from digitale_balie_plugin.models.audit import record
+from digitale_balie_plugin.models.settings import CounterSettings
+from digitale_balie_plugin.tokens import hash_token
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # 31 symbols: no 0/O, 1/I/L to mix up on the phone
 CODE_LENGTH = 8
@@ -216,7 +221,6 @@ def claim(action: InCallAction, request) -> bool:
     request.session[SESSION_KEY] = claims
     action.refresh_from_db()
     record("action.claimed", action, actor_label="citizen", site=action.session.site, kind=action.kind)
-    from .service import transition
 
     transition(action, ActionStatus.OPENED, actor_label="citizen")
     return True
@@ -241,11 +245,6 @@ def send_link(action: InCallAction, to: str, *, by_user, link: str) -> str:
     from django.template.loader import render_to_string
     from django.utils import translation
     from django.utils.translation import gettext as _
-
-    from ..exceptions import CounterError, IntegrationError
-    from ..integrations.sms import get_sms_provider
-    from ..integrations.sms.base import SmsMessage, normalize_phone_number
-    from ..models.settings import CounterSettings
 
     session = action.session
     site_settings = CounterSettings.for_site(session.site)

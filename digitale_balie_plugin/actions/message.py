@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .registry import ActionType, register_action_type
+from digitale_balie_plugin.actions.registry import ActionType, register_action_type
 
 
 class ShareMessageForm(forms.Form):

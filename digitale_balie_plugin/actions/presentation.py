@@ -5,9 +5,9 @@ from __future__ import annotations
 import segno
 from django.utils import timezone
 
-from ..booking.links import citizen_url
-from ..conf import app_settings
-from . import handover
+from digitale_balie_plugin.actions import handover
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.links import citizen_url
 
 
 def handover_view(action) -> dict:

@@ -9,12 +9,12 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..calls import live
-from ..exceptions import CounterError
-from ..models import ActionStatus, CallSession, InCallAction
-from ..models.actions import TRANSITIONS
-from ..models.audit import record
-from .registry import action_type
+from digitale_balie_plugin import live
+from digitale_balie_plugin.actions.registry import action_type
+from digitale_balie_plugin.exceptions import CounterError
+from digitale_balie_plugin.models import ActionStatus, CallSession, InCallAction
+from digitale_balie_plugin.models.actions import TRANSITIONS
+from digitale_balie_plugin.models.audit import record
 
 #: sender=InCallAction, action=..., previous=str, status=str
 action_status_changed = Signal()

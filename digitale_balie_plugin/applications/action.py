@@ -5,8 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..actions.registry import ActionType, SessionForm, register_action_type
-from ..models import ApplicationFormPage
+from digitale_balie_plugin.actions.presentation import handover_view
+from digitale_balie_plugin.actions.registry import ActionType, SessionForm, register_action_type
+from digitale_balie_plugin.links import citizen_url
+from digitale_balie_plugin.models import ApplicationFormPage, ApplicationSubmission
 
 
 class SendFormForm(SessionForm):
@@ -36,13 +38,9 @@ class SendForm(ActionType):
         return {"form_page": cleaned_data["form_page"].pk}
 
     def created(self, action, cleaned_data: dict) -> None:
-        from ..models import ApplicationSubmission
-
         ApplicationSubmission.objects.create(action=action, form_page=cleaned_data["form_page"])
 
     def citizen_url(self, action) -> str | None:
-        from ..booking.links import citizen_url
-
         return citizen_url(action.session.site, "form", action.pk)
 
     def citizen_summary(self, action) -> dict:
@@ -58,8 +56,6 @@ class SendForm(ActionType):
         }
 
     def clerk_context(self, action) -> dict:
-        from ..actions.presentation import handover_view
-
         submission = getattr(action, "submission", None)
         return {
             "submission": submission,

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from ..conf import app_settings
+from digitale_balie_plugin.conf import app_settings
 
 
 def _text(value: str) -> str:

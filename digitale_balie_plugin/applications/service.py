@@ -10,11 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..actions.service import transition
-from ..documents import service as documents
-from ..exceptions import CounterError
-from ..models import ActionStatus, ApplicationSubmission, Document
-from ..models.audit import record
+from digitale_balie_plugin.actions.service import transition
+from digitale_balie_plugin.applications.pdf import render_submission
+from digitale_balie_plugin.documents import service as documents
+from digitale_balie_plugin.exceptions import CounterError
+from digitale_balie_plugin.models import ActionStatus, ApplicationSubmission, Document
+from digitale_balie_plugin.models.audit import record
 
 FORM_KIND = "send_form"
 
@@ -44,7 +45,6 @@ def make_pdf(submission: ApplicationSubmission, *, user) -> Document:
         raise CounterError(_("The citizen has not sent the form yet."))
     if submission.pdf_id:
         return submission.pdf
-    from .pdf import render_submission
 
     content = render_submission(submission)
     name = f"{submission.form_page.title[:100]}.pdf"

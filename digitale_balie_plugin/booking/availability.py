@@ -11,10 +11,10 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from ..conf import app_settings
-from ..models import Appointment, AvailabilityRule, Closure, CounterSeat, Service
-from .slots import Busy, Slot, WeeklyRule, compute_slots
-from .slots import Closure as ClosureRow
+from digitale_balie_plugin.booking.slots import Busy, Slot, WeeklyRule, compute_slots
+from digitale_balie_plugin.booking.slots import Closure as ClosureRow
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.models import Appointment, AvailabilityRule, Closure, CounterSeat, Service
 
 
 def free_slots(

@@ -7,8 +7,8 @@ from datetime import datetime, time, timedelta
 import holidays as holidays_lib
 from django.db import transaction
 
-from ..conf import app_settings
-from ..models import Closure
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.models import Closure
 
 
 def load_public_holidays(site, years: list[int], country: str = "BE", subdiv: str | None = None) -> int:

@@ -18,14 +18,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..conf import app_settings
-from ..exceptions import IntegrationError
-from ..integrations.sms import get_sms_provider
-from ..integrations.sms.base import DeliveryReport, DeliveryStatus, SmsMessage, SmsRejected, normalize_phone_number
-from ..models import Appointment, CounterSettings, Notification
-from ..models.choices import AppointmentStatus
-from .ics import appointment_calendar
-from .links import appointment_links
+from digitale_balie_plugin.booking.ics import appointment_calendar
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.exceptions import IntegrationError
+from digitale_balie_plugin.integrations.sms import get_sms_provider
+from digitale_balie_plugin.integrations.sms.base import (
+    DeliveryReport,
+    DeliveryStatus,
+    SmsMessage,
+    SmsRejected,
+    normalize_phone_number,
+)
+from digitale_balie_plugin.links import OPENED_PARAMETER, appointment_links, citizen_url, with_marker
+from digitale_balie_plugin.models import AccessToken, Appointment, CounterSettings, Notification
+from digitale_balie_plugin.models.choices import AppointmentStatus
 
 logger = logging.getLogger("digitale_balie.notifications")
 
@@ -125,9 +131,6 @@ def _email_context(appointment: Appointment, kind: str, site_settings, *, marker
         "subject": SUBJECTS[kind](),
     }
     if kind == Kind.CONFIRM_EMAIL:
-        from ..models import AccessToken
-        from .links import citizen_url, with_marker
-
         token = appointment.issue_token(AccessToken.Purpose.CONFIRM_EMAIL)
         context["confirm_url"] = with_marker(citizen_url(appointment.site, "confirm_email", token), marker)
     elif kind != Kind.CANCELLED:
@@ -311,3 +314,9 @@ def reading_note(notifications) -> str:
         if mine:
             parts.append(f"{channel.label}: {max(_outcome(n) for n in mine)[1]}")
     return " · ".join(parts)
+
+
+def note_opened(request, appointment_id: int, site) -> None:
+    """The link came from one of our e-mails (``?n=``) and its token is valid: note the message as opened."""
+    if request.method == "GET" and OPENED_PARAMETER in request.GET:
+        mark_opened(request.GET[OPENED_PARAMETER], appointment_id=appointment_id, site=site)

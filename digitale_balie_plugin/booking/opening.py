@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from ..conf import app_settings
-from ..models import AvailabilityRule, Closure, CounterSeat
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.models import AvailabilityRule, Closure, CounterSeat
 
 
 def _rules(services):

@@ -14,13 +14,14 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .. import signals
-from ..exceptions import AppointmentNotChangeable, InvalidToken, SlotUnavailable
-from ..models import AccessToken, Appointment, SeatReservation, Service
-from ..models.audit import record
-from ..models.choices import AppointmentStatus, BookedVia, Channel
-from ..models.notifications import Notification
-from .availability import slot_at
+from digitale_balie_plugin import signals
+from digitale_balie_plugin.booking.availability import slot_at
+from digitale_balie_plugin.exceptions import AppointmentNotChangeable, InvalidToken, SlotUnavailable
+from digitale_balie_plugin.jobs import enqueue_on_commit
+from digitale_balie_plugin.models import AccessToken, Appointment, SeatReservation, Service
+from digitale_balie_plugin.models.audit import record
+from digitale_balie_plugin.models.choices import AppointmentStatus, BookedVia, Channel
+from digitale_balie_plugin.models.notifications import Notification
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def book_appointment(
         )
         # An address taken down by a clerk may be wrong: ask to confirm it before sending details.
         first_mail = Notification.Kind.CONFIRMATION if appointment.email_confirmed else Notification.Kind.CONFIRM_EMAIL
-        _after_commit(_enqueue_email, appointment.pk, first_mail)
+        _send_email_after_commit(appointment.pk, first_mail)
     return BookingResult(appointment, manage_token)
 
 
@@ -135,7 +136,7 @@ def cancel_appointment(appointment: Appointment, *, by_user=None) -> Appointment
             site=appointment.site,
         )
         _after_commit(signals.appointment_cancelled.send, sender=Appointment, appointment=appointment, by_user=by_user)
-        _after_commit(_enqueue_email, appointment.pk, Notification.Kind.CANCELLED)
+        _send_email_after_commit(appointment.pk, Notification.Kind.CANCELLED)
     return appointment
 
 
@@ -165,7 +166,7 @@ def reschedule_appointment(appointment: Appointment, new_start: datetime, *, by_
             appointment=appointment,
             previous_start=previous_start,
         )
-        _after_commit(_enqueue_email, appointment.pk, Notification.Kind.RESCHEDULED)
+        _send_email_after_commit(appointment.pk, Notification.Kind.RESCHEDULED)
     return appointment
 
 
@@ -211,7 +212,7 @@ def confirm_email(raw_token: str) -> Appointment:
         appointment.email_confirmed = True
         appointment.save(update_fields=["email_confirmed", "updated_at"])
         record("appointment.email_confirmed", appointment, actor_label="citizen", site=appointment.site)
-        _after_commit(_enqueue_email, appointment.pk, Notification.Kind.CONFIRMATION)
+        _send_email_after_commit(appointment.pk, Notification.Kind.CONFIRMATION)
     return appointment
 
 
@@ -235,7 +236,5 @@ def _after_commit(func, *args, **kwargs) -> None:
     transaction.on_commit(partial(func, *args, **kwargs))
 
 
-def _enqueue_email(appointment_pk: int, kind: str) -> None:
-    from ..tasks import enqueue
-
-    enqueue("send_appointment_email_task", appointment_pk, kind)
+def _send_email_after_commit(appointment_pk: int, kind: str) -> None:
+    enqueue_on_commit("send_appointment_email_task", appointment_pk, kind)

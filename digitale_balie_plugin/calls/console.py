@@ -12,14 +12,14 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from ..actions.registry import action_type
-from ..conf import app_settings
-from ..documents.presentation import document_list
-from ..integrations.video import get_video_provider
-from ..integrations.video.base import Participant, ParticipantRole
-from ..models import ActionStatus, Appointment, CallSession, CounterSeat, Document, SessionStatus
-from . import live
-from .video import video_provider_for
+from digitale_balie_plugin import live
+from digitale_balie_plugin.actions.registry import action_type
+from digitale_balie_plugin.calls.video import video_provider_for
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.documents.presentation import document_list
+from digitale_balie_plugin.integrations.video import get_video_provider
+from digitale_balie_plugin.integrations.video.base import Participant, ParticipantRole
+from digitale_balie_plugin.models import ActionStatus, Appointment, CallSession, CounterSeat, Document, SessionStatus
 
 CLERK_SEATS_TTL = 60
 

@@ -13,13 +13,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import signals
-from ..exceptions import CounterError, InvalidToken
-from ..integrations.video import get_video_provider
-from ..models import AccessToken, Appointment, CallSession, ParticipantAccess, SessionStatus, WaitingRoomMessage
-from ..models.audit import record
-from ..tokens import hash_token
-from . import live
+from digitale_balie_plugin import live, signals
+from digitale_balie_plugin.exceptions import CounterError, InvalidToken
+from digitale_balie_plugin.integrations.video import get_video_provider
+from digitale_balie_plugin.models import (
+    AccessToken,
+    Appointment,
+    CallSession,
+    ParticipantAccess,
+    SessionStatus,
+    WaitingRoomMessage,
+)
+from digitale_balie_plugin.models.audit import record
+from digitale_balie_plugin.tokens import hash_token
 
 
 class SessionClosed(CounterError):

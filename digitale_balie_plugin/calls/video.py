@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..integrations.video import get_video_provider
-from ..models import CounterSettings
+from digitale_balie_plugin.integrations.video import get_video_provider
+from digitale_balie_plugin.models import CounterSettings
 
 
 def video_provider_for(site):

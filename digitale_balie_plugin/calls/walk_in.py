@@ -7,14 +7,14 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..booking.opening import open_seats
-from ..exceptions import CounterError
-from ..integrations.video import get_video_provider
-from ..models import CallSession, CounterSeat, ParticipantAccess, SessionStatus
-from ..models.audit import record
-from . import live
-from .console import today
-from .sessions import Joined
+from digitale_balie_plugin import live
+from digitale_balie_plugin.booking.opening import open_seats
+from digitale_balie_plugin.calls.console import today
+from digitale_balie_plugin.calls.sessions import Joined
+from digitale_balie_plugin.exceptions import CounterError
+from digitale_balie_plugin.integrations.video import get_video_provider
+from digitale_balie_plugin.models import CallSession, CounterSeat, ParticipantAccess, SessionStatus
+from digitale_balie_plugin.models.audit import record
 
 
 class CounterClosed(CounterError):

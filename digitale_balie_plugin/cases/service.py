@@ -11,17 +11,18 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..conf import app_settings
-from ..integrations.crm import get_crm_provider
-from ..integrations.crm.base import CrmError, CrmRejected
-from ..models import ActionStatus, CallSession, CaseRecord, CaseStatus
-from ..models.audit import record
-from ..models.payments import new_idempotency_key
-from ..signals import case_registered
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.integrations.crm import get_crm_provider
+from digitale_balie_plugin.integrations.crm.base import CrmError, CrmRejected
+from digitale_balie_plugin.jobs import enqueue_on_commit
+from digitale_balie_plugin.models import ActionStatus, CallSession, CaseRecord, CaseStatus
+from digitale_balie_plugin.models.audit import record
+from digitale_balie_plugin.models.payments import new_idempotency_key
+from digitale_balie_plugin.models.settings import CounterSettings
+from digitale_balie_plugin.signals import case_registered
 
 logger = logging.getLogger("digitale_balie.crm")
 
@@ -76,9 +77,7 @@ def register_case(session: CallSession) -> CaseRecord:
         defaults={"provider": get_crm_provider().identifier, "idempotency_key": key, "payload": payload(session, key)},
     )
     if created:
-        from ..tasks import enqueue
-
-        transaction.on_commit(lambda: enqueue("deliver_case_task", case.pk))
+        enqueue_on_commit("deliver_case_task", case.pk)
     return case
 
 
@@ -106,8 +105,6 @@ def deliver(case_pk: int, *, now=None) -> bool:
 
 
 def _site_url(case) -> str:
-    from ..models.settings import CounterSettings
-
     return CounterSettings.for_site(case.session.site).crm_url
 
 
@@ -149,6 +146,4 @@ def retry_now(case: CaseRecord, *, user) -> None:
         status=CaseStatus.PENDING, next_attempt_at=timezone.now()
     )
     record("case.retry_requested", case, user=user, site=case.session.site)
-    from ..tasks import enqueue
-
-    transaction.on_commit(lambda: enqueue("deliver_case_task", case.pk))
+    enqueue_on_commit("deliver_case_task", case.pk)

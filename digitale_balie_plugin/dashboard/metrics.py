@@ -14,8 +14,9 @@ from decimal import Decimal
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncWeek
 
-from ..conf import app_settings
-from ..models import (
+from digitale_balie_plugin.booking.notifications import delivery_summary
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.models import (
     ActionStatus,
     Appointment,
     CallSession,
@@ -27,8 +28,8 @@ from ..models import (
     Service,
     StaffSurveyAnswer,
 )
-from ..models.calls import SessionStatus
-from ..models.choices import AppointmentStatus, Channel
+from digitale_balie_plugin.models.calls import SessionStatus
+from digitale_balie_plugin.models.choices import AppointmentStatus, Channel
 
 #: Channels on which the citizen did not come to the town hall.
 REMOTE_CHANNELS = (Channel.VIDEO, Channel.PHONE, Channel.CHAT)
@@ -213,7 +214,6 @@ def _attendance(result, site, since, until, sessions, scope) -> None:
     average = sessions.filter(started_at__isnull=False, waiting_since__isnull=False, started_at__gte=F("waiting_since"))
     average = average.aggregate(wait=Avg(wait))["wait"]
     result.average_wait_minutes = round(average.total_seconds() / 60, 1) if average is not None else None
-    from ..booking.notifications import delivery_summary
 
     result.notifications = delivery_summary(Notification.objects.filter(appointment__in=appointments))
 

@@ -7,7 +7,8 @@ from datetime import timedelta
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from . import metrics, presentation
+from digitale_balie_plugin.dashboard import metrics, presentation
+from digitale_balie_plugin.dashboard.views import default_site
 
 DAYS = 30
 
@@ -21,8 +22,6 @@ class FiguresPanel(Component):
         self.request = request
 
     def get_context_data(self, parent_context=None):
-        from ..views.dashboard import default_site
-
         site = default_site(self.request)
         end = timezone.localdate()
         figures = metrics.figures(site, end - timedelta(days=DAYS - 1), end) if site else None

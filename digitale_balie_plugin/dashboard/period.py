@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.models import Site
 
-from ..models import Service
+from digitale_balie_plugin.models import Service
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from ..models.choices import Channel
-from .charts import bar_chart, column_chart
-from .metrics import Figures, Rate, ServiceRow
+from digitale_balie_plugin.dashboard.charts import bar_chart, column_chart
+from digitale_balie_plugin.dashboard.metrics import Figures, Rate, ServiceRow
+from digitale_balie_plugin.models.choices import Channel
 
 
 def percent(rate: Rate) -> str:

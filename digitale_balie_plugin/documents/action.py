@@ -7,7 +7,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..actions.registry import ActionType, register_action_type
+from digitale_balie_plugin.actions.presentation import handover_view
+from digitale_balie_plugin.actions.registry import ActionType, register_action_type
+from digitale_balie_plugin.links import citizen_url
 
 
 class ExchangeDocumentsForm(forms.Form):
@@ -32,8 +34,6 @@ class ExchangeDocuments(ActionType):
         return {"what": cleaned_data.get("what", "")}
 
     def citizen_url(self, action) -> str | None:
-        from ..booking.links import citizen_url
-
         return citizen_url(action.session.site, "documents", action.pk)
 
     def citizen_summary(self, action) -> dict:
@@ -46,6 +46,4 @@ class ExchangeDocuments(ActionType):
         return {"text": str(text)}
 
     def clerk_context(self, action) -> dict:
-        from ..actions.presentation import handover_view
-
         return {"handover": handover_view(action)}

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..conf import app_settings
-from ..models import DocumentSource
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.models import DocumentSource
 
 
 def document_list(documents, *, viewer: str) -> list[dict]:

@@ -14,14 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..calls import live
-from ..exceptions import CounterError
-from ..integrations.antivirus import get_antivirus
-from ..models import CallSession, Document
-from ..models.audit import record
-from ..models.settings import CounterSettings
-from .storage import document_storage, new_storage_name
-from .validation import DocumentRefused, check
+from digitale_balie_plugin import live
+from digitale_balie_plugin.documents.storage import document_storage, new_storage_name
+from digitale_balie_plugin.documents.validation import DocumentRefused, check
+from digitale_balie_plugin.exceptions import CounterError
+from digitale_balie_plugin.integrations.antivirus import get_antivirus
+from digitale_balie_plugin.models import CallSession, Document
+from digitale_balie_plugin.models.audit import record
+from digitale_balie_plugin.models.settings import CounterSettings
 
 SCAN_CHUNK = 256 * 1024
 

@@ -11,8 +11,8 @@ import secrets
 
 from django.core.files.storage import FileSystemStorage, InvalidStorageError, storages
 
-from ..conf import app_settings
-from ..exceptions import ConfigurationError
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.exceptions import ConfigurationError
 
 STORAGE_ALIAS = "digitale_balie_documents"
 

@@ -21,15 +21,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from ..exceptions import CounterError
+from digitale_balie_plugin.exceptions import CounterError
+from digitale_balie_plugin.models.documents import KNOWN_TYPES
 
 #: extension → (content type, sniffed kind)
-KNOWN_TYPES = {
-    "pdf": ("application/pdf", "pdf"),
-    "jpg": ("image/jpeg", "jpeg"),
-    "jpeg": ("image/jpeg", "jpeg"),
-    "png": ("image/png", "png"),
-}
 SIGNATURES = [
     (b"%PDF-", "pdf"),
     (b"\xff\xd8\xff", "jpeg"),

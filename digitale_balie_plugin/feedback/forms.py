@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import AccessibleErrorsMixin
-from ..models import TimeSaved, UseAgain
+from digitale_balie_plugin.form_errors import AccessibleErrorsMixin
+from digitale_balie_plugin.models import TimeSaved, UseAgain
 
 SATISFACTION_CHOICES = [
     (5, _("Very satisfied")),

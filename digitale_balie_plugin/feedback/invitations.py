@@ -17,10 +17,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..booking.links import citizen_url
-from ..conf import app_settings
-from ..models import CallSession, CounterSettings, FeedbackInvitation
-from ..models.calls import SessionStatus
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.links import citizen_url
+from digitale_balie_plugin.models import CallSession, CounterSettings, FeedbackInvitation
+from digitale_balie_plugin.models.calls import SessionStatus
 
 logger = logging.getLogger("digitale_balie.feedback")
 

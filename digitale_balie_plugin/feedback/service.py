@@ -7,9 +7,9 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import CallSession, Feedback, FeedbackInvitation
-from ..models.calls import SessionStatus
-from ..signals import feedback_given
+from digitale_balie_plugin.models import CallSession, Feedback, FeedbackInvitation
+from digitale_balie_plugin.models.calls import SessionStatus
+from digitale_balie_plugin.signals import feedback_given
 
 logger = logging.getLogger("digitale_balie.feedback")
 

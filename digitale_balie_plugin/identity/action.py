@@ -10,10 +10,18 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..actions.registry import ActionType, register_action_type
-from ..models import ActionStatus, AssuranceLevel, FailureReason, IdentityVerification, VerificationData
-from ..models.choices import LEVEL_ORDER
-from . import national_number
+from digitale_balie_plugin.actions.registry import ActionType, register_action_type
+from digitale_balie_plugin.identity import national_number
+from digitale_balie_plugin.identity.presentation import clerk_view
+from digitale_balie_plugin.links import citizen_url
+from digitale_balie_plugin.models import (
+    ActionStatus,
+    AssuranceLevel,
+    FailureReason,
+    IdentityVerification,
+    VerificationData,
+)
+from digitale_balie_plugin.models.choices import LEVEL_ORDER
 
 
 class VerifyIdentityForm(forms.Form):
@@ -82,8 +90,6 @@ class VerifyIdentity(ActionType):
             )
 
     def citizen_url(self, action) -> str | None:
-        from ..booking.links import citizen_url
-
         return citizen_url(action.session.site, "verify", action.pk)
 
     def citizen_summary(self, action) -> dict:
@@ -94,8 +100,6 @@ class VerifyIdentity(ActionType):
         }
 
     def clerk_context(self, action) -> dict:
-        from .presentation import clerk_view
-
         return clerk_view(action)
 
 

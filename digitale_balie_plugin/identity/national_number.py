@@ -12,8 +12,8 @@ import hmac
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
-from ..conf import app_settings
-from ..exceptions import ConfigurationError
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.exceptions import ConfigurationError
 
 
 def normalise(value: str) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from django.http import HttpResponseRedirect
 
-from ..models import FailureReason
-from ..models.choices import level_at_least
-from . import service
+from digitale_balie_plugin.identity import service
+from digitale_balie_plugin.links import counter_page_for, route_url
+from digitale_balie_plugin.models import FailureReason
+from digitale_balie_plugin.models.choices import level_at_least
 
 
 class VerificationFailed(Exception):
@@ -53,8 +54,6 @@ def store_result(backend, identity, verification, *args, **kwargs):
 
 def result_url(request, verification) -> str:
     """The result page on the counter page of the request's site (relative: same host, same cookies)."""
-    from ..booking.links import counter_page_for
-    from ..views.citizen import route_url
 
     page = counter_page_for(verification.action.session.site)
     return route_url(request, page, "verify_result", verification.action_id)

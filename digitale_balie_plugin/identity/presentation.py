@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from ..actions.presentation import handover_view
-from ..conf import app_settings
-from ..models import AssuranceLevel, FailureReason, VerificationData
+from digitale_balie_plugin.actions.presentation import handover_view
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.integrations.identity import identity_backend
+from digitale_balie_plugin.models import AssuranceLevel, FailureReason, VerificationData
 
 
 def clerk_view(action) -> dict:
@@ -39,7 +40,5 @@ def clerk_view(action) -> dict:
 
 
 def _provider_title(name: str) -> str:
-    from ..integrations.identity import identity_backend
-
     backend = identity_backend(name) if name else None
     return backend.display_name() if backend else name

@@ -11,12 +11,12 @@ import unicodedata
 from django.db import transaction
 from django.utils import timezone
 
-from ..actions.service import transition
-from ..models import ActionStatus, FailureReason, IdentityVerification
-from ..models.audit import record
-from ..models.choices import level_at_least
-from ..signals import identity_verification_failed, identity_verified
-from . import national_number
+from digitale_balie_plugin.actions.service import transition
+from digitale_balie_plugin.identity import national_number
+from digitale_balie_plugin.models import ActionStatus, FailureReason, IdentityVerification
+from digitale_balie_plugin.models.audit import record
+from digitale_balie_plugin.models.choices import level_at_least
+from digitale_balie_plugin.signals import identity_verification_failed, identity_verified
 
 VERIFY_KIND = "verify_identity"
 

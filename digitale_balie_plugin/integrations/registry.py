@@ -19,8 +19,8 @@ from typing import Any, Generic, TypeVar
 
 from django.utils.module_loading import import_string
 
-from ..conf import SETTING_NAME, app_settings
-from ..exceptions import ConfigurationError
+from digitale_balie_plugin.conf import SETTING_NAME, app_settings
+from digitale_balie_plugin.exceptions import ConfigurationError
 
 
 @dataclass(frozen=True)

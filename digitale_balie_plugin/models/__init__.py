@@ -1,26 +1,43 @@
-"""Models, one module per aggregate; import them from here."""
+"""Models, one module per aggregate; import them from here.
 
-from .actions import ActionStatus, InCallAction
-from .appointments import AccessToken, Appointment, SeatReservation
-from .audit import AuditEvent
-from .calls import CallSession, Outcome, ParticipantAccess, SessionStatus, WaitingRoomMessage
-from .cases import CaseRecord, CaseStatus
-from .choices import AssuranceLevel, VerificationData
-from .documents import Document, DocumentSource
-from .feedback import ChannelCount, Feedback, FeedbackInvitation, StaffSurveyAnswer, TimeSaved, UseAgain
-from .forms import ApplicationFormField, ApplicationFormPage, ApplicationSubmission
-from .identity import FailureReason, IdentityVerification
-from .notifications import Notification
-from .payments import Payment, PaymentAttempt, PaymentStatus, Refund
-from .services import AvailabilityRule, Closure, CounterSeat, Service
-from .settings import CounterSettings
-from .signatures import SignatureRequest
+The domain's models import no capability and no page: page models live in ``digitale_balie_plugin.cms``.
+"""
+
+import warnings
+from importlib import import_module
+
+from digitale_balie_plugin.models.actions import ActionStatus, InCallAction
+from digitale_balie_plugin.models.applications import ApplicationSubmission
+from digitale_balie_plugin.models.appointments import AccessToken, Appointment, SeatReservation
+from digitale_balie_plugin.models.audit import AuditEvent
+from digitale_balie_plugin.models.calls import (
+    CallSession,
+    Outcome,
+    ParticipantAccess,
+    SessionStatus,
+    WaitingRoomMessage,
+)
+from digitale_balie_plugin.models.cases import CaseRecord, CaseStatus
+from digitale_balie_plugin.models.choices import AssuranceLevel, VerificationData
+from digitale_balie_plugin.models.documents import Document, DocumentSource
+from digitale_balie_plugin.models.feedback import (
+    ChannelCount,
+    Feedback,
+    FeedbackInvitation,
+    StaffSurveyAnswer,
+    TimeSaved,
+    UseAgain,
+)
+from digitale_balie_plugin.models.identity import FailureReason, IdentityVerification
+from digitale_balie_plugin.models.notifications import Notification
+from digitale_balie_plugin.models.payments import Payment, PaymentAttempt, PaymentStatus, Refund
+from digitale_balie_plugin.models.services import AvailabilityRule, Closure, CounterSeat, Service
+from digitale_balie_plugin.models.settings import CounterSettings
+from digitale_balie_plugin.models.signatures import SignatureRequest
 
 __all__ = [
     "AccessToken",
     "ActionStatus",
-    "ApplicationFormField",
-    "ApplicationFormPage",
     "ApplicationSubmission",
     "Appointment",
     "AssuranceLevel",
@@ -58,8 +75,18 @@ __all__ = [
     "WaitingRoomMessage",
 ]
 
-# The page type lives in ``pages.py`` (it hosts the citizen routes) but Django must import it
-# with the other models so migrations and the page tree see it.
-from ..pages import DigitalCounterPage
+#: Page models moved to the Wagtail layer's app (``digitale_balie_plugin.cms``) in 0.2: importing them from
+#: here still works, with a DeprecationWarning, until 0.4. The import is by name, at first use, because the
+#: domain models must not load the page layer (it loads every capability's views).
+MOVED_TO_CMS = ("ApplicationFormField", "ApplicationFormPage", "DigitalCounterPage")
 
-__all__ += ["DigitalCounterPage"]
+
+def __getattr__(name: str):
+    if name not in MOVED_TO_CMS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        f"digitale_balie_plugin.models.{name} moved to digitale_balie_plugin.cms.models.{name}.",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return getattr(import_module("digitale_balie_plugin.cms.models"), name)

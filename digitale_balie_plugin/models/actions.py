@@ -12,8 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..tokens import hash_token
-from .calls import CallSession
+from digitale_balie_plugin.models.calls import CallSession
+from digitale_balie_plugin.tokens import hash_token
 
 
 class ActionStatus(models.TextChoices):

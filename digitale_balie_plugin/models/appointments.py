@@ -9,10 +9,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..conf import app_settings
-from ..tokens import hash_token, new_reference, new_token
-from .choices import LANGUAGE_CHOICES, AppointmentStatus, BookedVia, Channel
-from .services import CounterSeat, Service
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.models.choices import LANGUAGE_CHOICES, AppointmentStatus, BookedVia, Channel
+from digitale_balie_plugin.models.services import CounterSeat, Service
+from digitale_balie_plugin.tokens import hash_token, new_reference, new_token
 
 
 class AppointmentQuerySet(models.QuerySet):

@@ -9,11 +9,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..conf import app_settings
-from ..tokens import hash_token, new_token
-from .appointments import Appointment
-from .choices import Channel
-from .services import CounterSeat, Service
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.models.appointments import Appointment
+from digitale_balie_plugin.models.choices import Channel
+from digitale_balie_plugin.models.services import CounterSeat, Service
+from digitale_balie_plugin.tokens import hash_token, new_token
 
 
 class SessionStatus(models.TextChoices):

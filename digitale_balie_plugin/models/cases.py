@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .calls import CallSession
-from .payments import new_idempotency_key
+from digitale_balie_plugin.models.calls import CallSession
+from digitale_balie_plugin.models.payments import new_idempotency_key
 
 
 class CaseStatus(models.TextChoices):

@@ -12,8 +12,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .actions import InCallAction
-from .calls import CallSession
+from digitale_balie_plugin.models.actions import InCallAction
+from digitale_balie_plugin.models.calls import CallSession
+
+#: The file types a site may allow (``CounterSettings.document_types``): extension -> (MIME type, content kind).
+KNOWN_TYPES = {
+    "pdf": ("application/pdf", "pdf"),
+    "jpg": ("image/jpeg", "jpeg"),
+    "jpeg": ("image/jpeg", "jpeg"),
+    "png": ("image/png", "png"),
+}
 
 
 class DocumentSource(models.TextChoices):

@@ -15,10 +15,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..tokens import hash_token, new_token
-from .calls import CallSession
-from .choices import LANGUAGE_CHOICES, Channel
-from .services import CounterSeat, Service
+from digitale_balie_plugin.models.calls import CallSession
+from digitale_balie_plugin.models.choices import LANGUAGE_CHOICES, Channel
+from digitale_balie_plugin.models.services import CounterSeat, Service
+from digitale_balie_plugin.tokens import hash_token, new_token
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .actions import InCallAction
-from .choices import AssuranceLevel, VerificationData
+from digitale_balie_plugin.models.actions import InCallAction
+from digitale_balie_plugin.models.choices import AssuranceLevel, VerificationData
 
 
 class FailureReason(models.TextChoices):

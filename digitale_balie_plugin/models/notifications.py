@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .appointments import Appointment
+from digitale_balie_plugin.models.appointments import Appointment
 
 
 class Notification(models.Model):

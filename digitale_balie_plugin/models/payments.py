@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .actions import InCallAction
+from digitale_balie_plugin.models.actions import InCallAction
 
 #: Symbols of our payment references (no 0/O, 1/I/L): read out on the phone, typed in a bank's app.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -12,8 +12,8 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 
-from ..conf import app_settings
-from .choices import AssuranceLevel, Channel, VerificationData, Weekday
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.models.choices import AssuranceLevel, Channel, VerificationData, Weekday
 
 
 def validate_quantum(minutes: int) -> None:

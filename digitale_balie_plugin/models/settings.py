@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-from .choices import LANGUAGE_CHOICES
+from digitale_balie_plugin.models.choices import LANGUAGE_CHOICES
+from digitale_balie_plugin.models.documents import KNOWN_TYPES
 
 
 @register_setting(icon="calendar")
@@ -152,8 +153,6 @@ class CounterSettings(BaseSiteSetting):
 
     @property
     def allowed_document_types(self) -> set[str]:
-        from ..documents.validation import KNOWN_TYPES
-
         return {ext.strip().lower().lstrip(".") for ext in self.document_types.split(",")} & set(KNOWN_TYPES)
 
     def display_name(self, site) -> str:

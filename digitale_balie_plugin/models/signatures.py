@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .actions import InCallAction
-from .choices import AssuranceLevel
-from .documents import Document
-from .identity import IdentityVerification
+from digitale_balie_plugin.models.actions import InCallAction
+from digitale_balie_plugin.models.choices import AssuranceLevel
+from digitale_balie_plugin.models.documents import Document
+from digitale_balie_plugin.models.identity import IdentityVerification
 
 
 class SignatureRequest(models.Model):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from ..actions.registry import ActionType, register_action_type
-from ..conf import app_settings
-from .forms import RequestPaymentForm
-from .presentation import euro
+from digitale_balie_plugin.actions.registry import ActionType, register_action_type
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.links import citizen_url
+from digitale_balie_plugin.payments.forms import RequestPaymentForm
+from digitale_balie_plugin.payments.presentation import clerk_view, euro
+from digitale_balie_plugin.payments.service import create_request, is_busy, refresh_if_stale
 
 
 @register_action_type
@@ -37,13 +39,9 @@ class RequestPayment(ActionType):
         }
 
     def created(self, action, cleaned_data: dict) -> None:
-        from .service import create_request
-
         create_request(action, cleaned_data)
 
     def is_busy(self, action) -> bool:
-        from .service import is_busy, refresh_if_stale
-
         payment = getattr(action, "payment", None)
         if payment is None or not is_busy(payment):
             return False
@@ -51,8 +49,6 @@ class RequestPayment(ActionType):
         return is_busy(payment)
 
     def citizen_url(self, action) -> str | None:
-        from ..booking.links import citizen_url
-
         return citizen_url(action.session.site, "pay", action.pk)
 
     def citizen_summary(self, action) -> dict:
@@ -72,6 +68,4 @@ class RequestPayment(ActionType):
         }
 
     def clerk_context(self, action) -> dict:
-        from .presentation import clerk_view
-
         return clerk_view(action)

@@ -8,7 +8,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..conf import app_settings
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.integrations.payments import get_payment_provider
 
 #: " (DB-XXXXXXXX)": our reference is appended to the description the provider shows on bank statements.
 REFERENCE_SUFFIX_LENGTH = 14
@@ -71,15 +72,12 @@ class RequestPaymentForm(forms.Form):
 
     def clean_currency(self):
         currency = (self.cleaned_data.get("currency") or "EUR").strip().upper()
-        from ..integrations.payments import get_payment_provider
 
         if currency not in get_payment_provider().currencies:
             raise forms.ValidationError(_("Only payments in euro (EUR) are possible."), code="currency")
         return currency
 
     def clean_description(self):
-        from ..integrations.payments import get_payment_provider
-
         description = " ".join(self.cleaned_data["description"].split())
         limit = min(200, get_payment_provider().max_description_length - REFERENCE_SUFFIX_LENGTH)
         if len(description) > limit:

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from ..conf import app_settings
-from ..models import PaymentStatus
+from digitale_balie_plugin.actions.presentation import handover_view
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.models import PaymentStatus
 
 #: What the citizen reads on the return page, per status.
 CITIZEN_TEXT = {
@@ -59,8 +60,6 @@ def citizen_status(payment) -> dict:
 
 
 def clerk_view(action) -> dict:
-    from ..actions.presentation import handover_view
-
     payment = getattr(action, "payment", None)
     if payment is None:
         return {}

@@ -11,11 +11,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..conf import app_settings
-from ..models import Payment, PaymentStatus
-from ..models.audit import record
-from ..models.settings import CounterSettings
-from .presentation import euro
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.models import Payment, PaymentStatus
+from digitale_balie_plugin.models.audit import record
+from digitale_balie_plugin.models.settings import CounterSettings
+from digitale_balie_plugin.payments.presentation import euro
 
 
 def receipt_address(payment: Payment) -> str:

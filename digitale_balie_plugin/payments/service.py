@@ -23,17 +23,23 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..actions.service import transition
-from ..calls import live
-from ..conf import app_settings
-from ..exceptions import CounterError
-from ..integrations.payments import get_payment_provider, payment_provider
-from ..integrations.payments.base import CheckoutRequest, PaymentError, PaymentRejected, ProviderPayment
-from ..integrations.payments.base import PaymentStatus as RemoteStatus
-from ..models import ActionStatus, Payment, PaymentAttempt, PaymentStatus, Refund
-from ..models.audit import record
-from ..models.payments import RefundStatus
-from ..signals import payment_refunded, payment_status_changed
+from digitale_balie_plugin import live
+from digitale_balie_plugin.actions.service import transition
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.exceptions import CounterError
+from digitale_balie_plugin.integrations.payments import get_payment_provider, payment_provider
+from digitale_balie_plugin.integrations.payments.base import (
+    CheckoutRequest,
+    PaymentError,
+    PaymentRejected,
+    ProviderPayment,
+)
+from digitale_balie_plugin.integrations.payments.base import PaymentStatus as RemoteStatus
+from digitale_balie_plugin.jobs import enqueue_on_commit
+from digitale_balie_plugin.models import ActionStatus, Payment, PaymentAttempt, PaymentStatus, Refund
+from digitale_balie_plugin.models.audit import record
+from digitale_balie_plugin.models.payments import RefundStatus
+from digitale_balie_plugin.signals import payment_refunded, payment_status_changed
 
 logger = logging.getLogger("digitale_balie.payments")
 
@@ -322,9 +328,7 @@ def _payment_moved(payment: Payment, attempt: PaymentAttempt, remote: ProviderPa
         lambda: payment_status_changed.send(sender=Payment, payment=payment, previous=previous, status=status)
     )
     if remote.status == RemoteStatus.PAID:
-        from ..tasks import enqueue
-
-        transaction.on_commit(lambda: enqueue("send_payment_receipt_task", payment.pk))
+        enqueue_on_commit("send_payment_receipt_task", payment.pk)
 
 
 def _move_action(payment: Payment, status: RemoteStatus) -> None:

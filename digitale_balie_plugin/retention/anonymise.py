@@ -9,7 +9,7 @@ changed. Rows already forgotten are skipped, so a second run changes nothing.
 
 from __future__ import annotations
 
-from ..models import (
+from digitale_balie_plugin.models import (
     AccessToken,
     CaseRecord,
     CaseStatus,

@@ -13,9 +13,9 @@ from datetime import timedelta
 
 from django.db import models, transaction
 
-from ..conf import app_settings
-from ..models import AuditEvent
-from ..models.audit import record_many
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.models import AuditEvent
+from digitale_balie_plugin.models.audit import record_many
 
 logger = logging.getLogger("digitale_balie.retention")
 

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Site
 
-from ..models.audit import record_about
-from .audit import purge_audit_events
-from .policy import Policy
-from .steps import STEPS
+from digitale_balie_plugin.models.audit import record_about
+from digitale_balie_plugin.retention.audit import purge_audit_events
+from digitale_balie_plugin.retention.policy import Policy
+from digitale_balie_plugin.retention.steps import STEPS
 
 logger = logging.getLogger("digitale_balie.retention")
 

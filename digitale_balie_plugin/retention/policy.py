@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from ..conf import app_settings
-from ..models import CounterSettings
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.models import CounterSettings
 
 #: Which ``CounterSettings`` field sets the period of each kind the daily job handles.
 DAYS_FIELDS = {

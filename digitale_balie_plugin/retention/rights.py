@@ -31,8 +31,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..documents.service import delete_many
-from ..models import (
+from digitale_balie_plugin.documents.service import delete_many
+from digitale_balie_plugin.models import (
     ApplicationSubmission,
     Appointment,
     CallSession,
@@ -48,9 +48,9 @@ from ..models import (
     SignatureRequest,
     WaitingRoomMessage,
 )
-from ..models.audit import record_about
-from ..models.choices import AppointmentStatus
-from . import anonymise
+from digitale_balie_plugin.models.audit import record_about
+from digitale_balie_plugin.models.choices import AppointmentStatus
+from digitale_balie_plugin.retention import anonymise
 
 SCHEMA = "digitale-balie/citizen-export/1"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from ..documents.service import delete_many
-from ..models import (
+from digitale_balie_plugin.documents.service import delete_many
+from digitale_balie_plugin.models import (
     ApplicationSubmission,
     Appointment,
     CallSession,
@@ -21,8 +21,8 @@ from ..models import (
     Payment,
     SignatureRequest,
 )
-from . import anonymise
-from .policy import Policy
+from digitale_balie_plugin.retention import anonymise
+from digitale_balie_plugin.retention.policy import Policy
 
 
 def _sessions_before(policy: Policy, kind: str):

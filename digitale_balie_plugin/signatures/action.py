@@ -5,9 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..actions.registry import ActionType, SessionForm, register_action_type
-from ..models import AssuranceLevel, Document
-from ..models.choices import LEVEL_ORDER
+from digitale_balie_plugin.actions.presentation import handover_view
+from digitale_balie_plugin.actions.registry import ActionType, SessionForm, register_action_type
+from digitale_balie_plugin.links import citizen_url
+from digitale_balie_plugin.models import AssuranceLevel, Document
+from digitale_balie_plugin.models.choices import LEVEL_ORDER
+from digitale_balie_plugin.signatures.service import create_request
 
 
 class RequestSignatureForm(SessionForm):
@@ -37,15 +40,11 @@ class RequestSignature(ActionType):
         return {"document": cleaned_data["document"].pk}
 
     def created(self, action, cleaned_data: dict) -> None:
-        from .service import create_request
-
         service = action.session.service
         level = service.identity_level if service else AssuranceLevel.HIGH
         create_request(action, cleaned_data["document"], max(level, AssuranceLevel.SUBSTANTIAL, key=LEVEL_ORDER.get))
 
     def citizen_url(self, action) -> str | None:
-        from ..booking.links import citizen_url
-
         return citizen_url(action.session.site, "sign", action.pk)
 
     def citizen_summary(self, action) -> dict:
@@ -61,8 +60,6 @@ class RequestSignature(ActionType):
         }
 
     def clerk_context(self, action) -> dict:
-        from ..actions.presentation import handover_view
-
         signature = getattr(action, "signature", None)
         return {
             "signature": signature,

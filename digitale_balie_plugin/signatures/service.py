@@ -10,16 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..actions.service import transition
-from ..documents import service as documents
-from ..documents.storage import document_storage
-from ..exceptions import CounterError
-from ..integrations.signing import get_signing_provider
-from ..integrations.signing.base import DocumentNotSignable, SignatureDetails
-from ..models import ActionStatus, Document, IdentityVerification, SignatureRequest
-from ..models.audit import record
-from ..models.choices import level_at_least
-from ..signals import document_signed
+from digitale_balie_plugin.actions.service import transition
+from digitale_balie_plugin.documents import service as documents
+from digitale_balie_plugin.documents.storage import document_storage
+from digitale_balie_plugin.exceptions import CounterError
+from digitale_balie_plugin.integrations.signing import get_signing_provider
+from digitale_balie_plugin.integrations.signing.base import DocumentNotSignable, SignatureDetails
+from digitale_balie_plugin.models import ActionStatus, Document, IdentityVerification, SignatureRequest
+from digitale_balie_plugin.models.audit import record
+from digitale_balie_plugin.models.choices import level_at_least
+from digitale_balie_plugin.signals import document_signed
 
 logger = logging.getLogger("digitale_balie.signatures")
 

@@ -8,7 +8,7 @@ from wagtail.blocks import RichTextBlock
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
-from digitale_balie_plugin.blocks import COUNTER_BLOCKS
+from digitale_balie_plugin.cms.blocks import COUNTER_BLOCKS
 
 BODY_BLOCKS = [("text", RichTextBlock(features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])), *COUNTER_BLOCKS]
 

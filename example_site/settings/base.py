@@ -13,6 +13,7 @@ INSTALLED_APPS = [
     "example_site.home",
     # The digital counter and what it needs:
     "digitale_balie_plugin",
+    "digitale_balie_plugin.cms",  # its pages, blocks and admin screens
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail_modeladmin",

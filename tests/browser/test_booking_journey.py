@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def counter(live_server):
-    from digitale_balie_plugin.models import DigitalCounterPage
+    from digitale_balie_plugin.cms.models import DigitalCounterPage
 
     port = int(live_server.url.rsplit(":", 1)[1])
     site = SiteFactory(is_default_site=True, hostname="localhost", port=port)

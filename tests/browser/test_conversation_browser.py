@@ -49,7 +49,7 @@ window.JitsiMeetExternalAPI = class {
 
 @pytest.fixture
 def setup(live_server, django_user_model):
-    from digitale_balie_plugin.models import DigitalCounterPage
+    from digitale_balie_plugin.cms.models import DigitalCounterPage
 
     site = SiteFactory(is_default_site=True, hostname="localhost", port=int(live_server.url.rsplit(":", 1)[1]))
     service = ServiceFactory(site=site, name="Parkeervergunning", slug="parkeervergunning")

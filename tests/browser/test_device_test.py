@@ -16,7 +16,7 @@ DENY = "navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMExcept
 @pytest.fixture
 def counter(live_server):
     """As in test_booking_journey: a default site on the live server's port, with its counter page."""
-    from digitale_balie_plugin.models import DigitalCounterPage
+    from digitale_balie_plugin.cms.models import DigitalCounterPage
 
     port = int(live_server.url.rsplit(":", 1)[1])
     site = SiteFactory(is_default_site=True, hostname="localhost", port=port)

@@ -30,7 +30,7 @@ JAN = "85041212369"
 
 @pytest.fixture
 def world(live_server, django_user_model, tmp_path):
-    from digitale_balie_plugin.models import DigitalCounterPage
+    from digitale_balie_plugin.cms.models import DigitalCounterPage
     from example_site.home.models import ContentPage
     from example_site.settings.demo_idp import DEMO_CLIENT_ID, demo_client_private_jwks, demo_idp_settings
 

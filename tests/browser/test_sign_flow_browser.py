@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from django.test import override_settings
 
+from digitale_balie_plugin.cms.models import ApplicationFormPage
 from digitale_balie_plugin.integrations.signing.certificates import make_demo_chain
-from digitale_balie_plugin.models import ApplicationFormPage, SignatureRequest
+from digitale_balie_plugin.models import SignatureRequest
 from tests.browser.conftest import citizen_waiting_for_clerk, follow_into_new_tab, open_manage
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory, make_pdf
 

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def walk_in(live_server, django_user_model):
-    from digitale_balie_plugin.models import DigitalCounterPage
+    from digitale_balie_plugin.cms.models import DigitalCounterPage
 
     site = SiteFactory(is_default_site=True, hostname="localhost", port=int(live_server.url.rsplit(":", 1)[1]))
     service = ServiceFactory(site=site, name="Afvalkalender vragen", slug="afval", duration_minutes=10)

@@ -16,10 +16,10 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from digitale_balie_plugin.cms.models import ApplicationFormPage
 from digitale_balie_plugin.documents import service as documents
 from digitale_balie_plugin.identity.national_number import keyed_hash
 from digitale_balie_plugin.models import (
-    ApplicationFormPage,
     ApplicationSubmission,
     Appointment,
     CallSession,

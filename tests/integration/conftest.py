@@ -35,7 +35,7 @@ def seat(service):
 
 @pytest.fixture
 def counter_page(site):
-    from digitale_balie_plugin.models import DigitalCounterPage
+    from digitale_balie_plugin.cms.models import DigitalCounterPage
 
     page = DigitalCounterPage.objects.live().descendant_of(site.root_page).get()
     page.body = [("appointment_booking", {"heading": "Maak een afspraak", "intro": "", "services": []})]

@@ -212,8 +212,9 @@ def test_only_the_right_person_gets_documents_forms_and_signatures(world, tmp_pa
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from digitale_balie_plugin.actions.service import create_action
+    from digitale_balie_plugin.cms.models import ApplicationFormPage
     from digitale_balie_plugin.documents import service as documents
-    from digitale_balie_plugin.models import ApplicationFormPage, Document
+    from digitale_balie_plugin.models import Document
     from tests.factories import make_pdf
 
     settings.DIGITALE_BALIE = {**settings.DIGITALE_BALIE, "DOCUMENTS_ROOT": str(tmp_path)}

@@ -10,8 +10,9 @@ from pypdf import PdfReader
 
 from digitale_balie_plugin.actions import handover
 from digitale_balie_plugin.actions.service import create_action
+from digitale_balie_plugin.cms.models import ApplicationFormPage
 from digitale_balie_plugin.documents.storage import document_storage
-from digitale_balie_plugin.models import ActionStatus, ApplicationFormPage, ApplicationSubmission, AuditEvent
+from digitale_balie_plugin.models import ActionStatus, ApplicationSubmission, AuditEvent
 from tests.integration.test_video_counter import clerk_client_for_seat
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from digitale_balie_plugin.blocks.device_test import DeviceTestBlock
+from digitale_balie_plugin.cms.blocks.device_test import DeviceTestBlock
 
 pytestmark = pytest.mark.django_db
 

@@ -209,7 +209,7 @@ def test_a_refused_upload_says_why_in_the_citizens_language(room):
 
 
 def test_an_oversized_request_is_answered_before_its_body_is_read(room, rf):
-    from digitale_balie_plugin.views.documents import upload
+    from digitale_balie_plugin.documents.views import upload
 
     _citizen, session, _room_url = room
 

@@ -9,7 +9,8 @@ from django.core.cache import caches
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from digitale_balie_plugin.calls import live, sessions
+from digitale_balie_plugin import live
+from digitale_balie_plugin.calls import sessions
 from tests.conftest import require
 from tests.integration.test_video_counter import clerk_client_for_seat
 

@@ -7,7 +7,8 @@ from django.core import mail
 
 from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.booking.availability import free_slots
-from digitale_balie_plugin.models import CounterSettings, DigitalCounterPage
+from digitale_balie_plugin.cms.models import DigitalCounterPage
+from digitale_balie_plugin.models import CounterSettings
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory
 from tests.integration.conftest import at
 

@@ -27,14 +27,7 @@ def test_the_reminder_job_is_scheduled_by_a_migration(db):
 
     from django.apps import apps
 
-    for name in (
-        "0002_reminder_schedule",
-        "0004_expire_actions_schedule",
-        "0009_identity_retention_schedule",
-        "0012_payment_retention_schedule",
-        "0014_documents_retention_schedule",
-        "0020_retention_schedule",
-    ):
+    for name in ("0003_schedules",):
         for operation in import_module(f"digitale_balie_plugin.migrations.{name}").Migration.operations:
             operation.code(apps, None)
             operation.code(apps, None)  # idempotent

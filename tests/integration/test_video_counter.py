@@ -269,7 +269,7 @@ def test_the_fast_path_grants_nothing_the_views_would_not(appointment, clerk, dj
     (a forged cross-site beat, a stale ETag, a foreign cookie) still meets the normal views."""
     from django.test import Client
 
-    from digitale_balie_plugin.views.room import cookie_name
+    from digitale_balie_plugin.calls.access import cookie_name
 
     citizen = Client(enforce_csrf_checks=True)
     citizen.get(enter_room(citizen, appointment))  # the room page sets the csrftoken cookie

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.slow
 SMOKE = """
 from django.test import Client
 from wagtail.models import Page, Site
-from digitale_balie_plugin.models import DigitalCounterPage, Service, CounterSeat, AvailabilityRule
+from digitale_balie_plugin.cms.models import DigitalCounterPage
+from digitale_balie_plugin.models import Service, CounterSeat, AvailabilityRule
 site = Site.objects.get(is_default_site=True)
 home = site.root_page
 page = home.add_child(instance=DigitalCounterPage(title="Digitale balie", slug="digitale-balie", body=[

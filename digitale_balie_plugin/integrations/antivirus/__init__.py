@@ -3,8 +3,8 @@
 DIGITALE_BALIE = {"ANTIVIRUS": {"BACKEND": "clamav", "OPTIONS": {"HOST": "127.0.0.1", "PORT": 3310}}}
 """
 
-from ..registry import Registry
-from .base import AntivirusProvider
+from digitale_balie_plugin.integrations.antivirus.base import AntivirusProvider
+from digitale_balie_plugin.integrations.registry import Registry
 
 registry: Registry[AntivirusProvider] = Registry("ANTIVIRUS", AntivirusProvider, default="demo")
 
@@ -14,4 +14,4 @@ def get_antivirus() -> AntivirusProvider:
     return registry.get_provider()
 
 
-from . import clamav, demo  # noqa: E402, F401
+from digitale_balie_plugin.integrations.antivirus import clamav, demo  # noqa: E402, F401

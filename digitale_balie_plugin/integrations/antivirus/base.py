@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from ...exceptions import IntegrationError
-from ..registry import BaseProvider
+from digitale_balie_plugin.exceptions import IntegrationError
+from digitale_balie_plugin.integrations.registry import BaseProvider
 
 #: The EICAR anti-virus test file (https://www.eicar.org): every scanner reports it; harmless by design.
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"

@@ -3,8 +3,8 @@
 DIGITALE_BALIE = {"CRM": {"BACKEND": "webhook", "OPTIONS": {"URL": "https://crm.stad.be/hooks/balie", "SECRET": "..."}}}
 """
 
-from ..registry import Registry
-from .base import CrmProvider
+from digitale_balie_plugin.integrations.crm.base import CrmProvider
+from digitale_balie_plugin.integrations.registry import Registry
 
 registry: Registry[CrmProvider] = Registry("CRM", CrmProvider, default="demo")
 
@@ -13,4 +13,4 @@ def get_crm_provider() -> CrmProvider:
     return registry.get_provider()
 
 
-from . import demo, webhook  # noqa: E402, F401
+from digitale_balie_plugin.integrations.crm import demo, webhook  # noqa: E402, F401

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from ...exceptions import IntegrationError
-from ..registry import BaseProvider
+from digitale_balie_plugin.exceptions import IntegrationError
+from digitale_balie_plugin.integrations.registry import BaseProvider
 
 
 class CrmError(IntegrationError):

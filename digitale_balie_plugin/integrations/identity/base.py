@@ -40,8 +40,8 @@ from joserfc.registry import HeaderParameter
 from social_core.backends.open_id_connect import OpenIdConnectAuth
 from social_core.exceptions import AuthConfigurationError, AuthResponseError
 
-from ...identity import national_number
-from ...models.choices import LEVEL_ORDER, AssuranceLevel
+from digitale_balie_plugin.identity import national_number
+from digitale_balie_plugin.models.choices import LEVEL_ORDER, AssuranceLevel
 
 #: Session key where the begin view leaves the verification context for ``get_or_create_state``.
 PENDING_KEY = "digitale_balie_pending_verification"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from social_core.exceptions import AuthConfigurationError
 
-from .itsme import ItsmeBackend
+from digitale_balie_plugin.integrations.identity.itsme import ItsmeBackend
 
 
 class DemoIdentityBackend(ItsmeBackend):

@@ -21,8 +21,8 @@ from typing import ClassVar
 from django.utils.translation import gettext_lazy as _
 from social_core.exceptions import AuthConfigurationError
 
-from ...models.choices import AssuranceLevel
-from .base import VerificationBackend
+from digitale_balie_plugin.integrations.identity.base import VerificationBackend
+from digitale_balie_plugin.models.choices import AssuranceLevel
 
 FAS_ENDPOINTS = {
     "int": "https://idp.iamfas.int.belgium.be/fas/oauth2",

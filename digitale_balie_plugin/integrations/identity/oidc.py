@@ -6,7 +6,7 @@ with ``..._TOKEN_ENDPOINT_AUTH_METHOD = "private_key_jwt"``, ``..._ACR_LEVELS`` 
 substantial / high; default the eIDAS URIs), ``..._NATIONAL_NUMBER_CLAIM``, ``..._EXTRA_SCOPES``.
 """
 
-from .base import VerificationBackend
+from digitale_balie_plugin.integrations.identity.base import VerificationBackend
 
 OIDCVerificationBackend = VerificationBackend
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from social_core.exceptions import SocialAuthBaseException
 from social_django.utils import load_strategy
 
-from ..registry import StatusLine
+from digitale_balie_plugin.integrations.registry import StatusLine
 
 TIMEOUT = 5
 

@@ -6,8 +6,8 @@ never import a vendor module, so choosing a provider stays a matter of settings:
     DIGITALE_BALIE = {"PAYMENTS": {"BACKEND": "mollie", "OPTIONS": {"API_KEY": "live_...", ...}}}
 """
 
-from ..registry import Registry
-from .base import PaymentProvider
+from digitale_balie_plugin.integrations.payments.base import PaymentProvider
+from digitale_balie_plugin.integrations.registry import Registry
 
 registry: Registry[PaymentProvider] = Registry("PAYMENTS", PaymentProvider, default="demo")
 
@@ -26,4 +26,4 @@ def payment_provider(identifier: str) -> PaymentProvider | None:
 
 
 # Importing the provider modules registers them; it must come after ``registry`` exists.
-from . import demo, mollie  # noqa: E402, F401
+from digitale_balie_plugin.integrations.payments import demo, mollie  # noqa: E402, F401

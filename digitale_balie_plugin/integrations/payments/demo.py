@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import registry
-from .base import (
+from digitale_balie_plugin.integrations.payments import registry
+from digitale_balie_plugin.integrations.payments.base import (
     CheckoutRequest,
     InvalidCallback,
     PaymentProvider,

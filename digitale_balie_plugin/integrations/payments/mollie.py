@@ -26,11 +26,10 @@ from mollie.api.error import Error as MollieError
 from mollie.api.error import RequestError, RequestSetupError, ResponseError
 from mollie.api.objects.payment import Payment
 
-from ...conf import SETTING_NAME
-from ...exceptions import ConfigurationError
-from ..registry import ConfigWarning
-from . import registry
-from .base import (
+from digitale_balie_plugin.conf import SETTING_NAME
+from digitale_balie_plugin.exceptions import ConfigurationError
+from digitale_balie_plugin.integrations.payments import registry
+from digitale_balie_plugin.integrations.payments.base import (
     CheckoutRequest,
     InvalidCallback,
     PaymentError,
@@ -43,6 +42,7 @@ from .base import (
     WebhookNotice,
     format_amount,
 )
+from digitale_balie_plugin.integrations.registry import ConfigWarning
 
 logger = logging.getLogger("digitale_balie.payments")
 

@@ -3,8 +3,8 @@
 DIGITALE_BALIE = {"SIGNING": {"BACKEND": "pyhanko", "OPTIONS": {"PKCS12_PATH": "...", "PKCS12_PASSPHRASE": "..."}}}
 """
 
-from ..registry import Registry
-from .base import SigningProvider
+from digitale_balie_plugin.integrations.registry import Registry
+from digitale_balie_plugin.integrations.signing.base import SigningProvider
 
 registry: Registry[SigningProvider] = Registry("SIGNING", SigningProvider, default="demo")
 
@@ -13,4 +13,4 @@ def get_signing_provider() -> SigningProvider:
     return registry.get_provider()
 
 
-from . import demo, pyhanko_provider  # noqa: E402, F401
+from digitale_balie_plugin.integrations.signing import demo, pyhanko_provider  # noqa: E402, F401

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from ...exceptions import CounterError, IntegrationError
-from ..registry import BaseProvider
+from digitale_balie_plugin.exceptions import CounterError, IntegrationError
+from digitale_balie_plugin.integrations.registry import BaseProvider
 
 
 class SigningError(IntegrationError):

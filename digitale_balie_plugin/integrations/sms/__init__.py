@@ -6,8 +6,8 @@ import a vendor module, so choosing a gateway stays a matter of settings::
     DIGITALE_BALIE = {"SMS": {"BACKEND": "twilio", "OPTIONS": {"ACCOUNT_SID": "AC...", ...}}}
 """
 
-from ..registry import Registry
-from .base import SmsProvider
+from digitale_balie_plugin.integrations.registry import Registry
+from digitale_balie_plugin.integrations.sms.base import SmsProvider
 
 registry: Registry[SmsProvider] = Registry("SMS", SmsProvider, default="demo")
 
@@ -20,4 +20,4 @@ def get_sms_provider() -> SmsProvider:
 
 # Importing the provider modules registers them under "demo" and "twilio"; it must come after
 # ``registry`` exists because they decorate their classes with it.
-from . import demo, twilio  # noqa: E402, F401
+from digitale_balie_plugin.integrations.sms import demo, twilio  # noqa: E402, F401

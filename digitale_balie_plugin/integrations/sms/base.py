@@ -14,8 +14,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from ...exceptions import IntegrationError
-from ..registry import BaseProvider, InvalidCallback
+from digitale_balie_plugin.exceptions import IntegrationError
+from digitale_balie_plugin.integrations.registry import BaseProvider, InvalidCallback
 
 __all__ = [
     "DeliveryReport",

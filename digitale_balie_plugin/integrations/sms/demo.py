@@ -18,8 +18,8 @@ from typing import ClassVar
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from . import registry
-from .base import (
+from digitale_balie_plugin.integrations.sms import registry
+from digitale_balie_plugin.integrations.sms.base import (
     DeliveryReport,
     DeliveryStatus,
     InvalidCallback,

@@ -36,10 +36,10 @@ from urllib.parse import quote, urlsplit
 import requests
 from django.utils.translation import gettext_lazy as _
 
-from ...conf import SETTING_NAME
-from ...exceptions import ConfigurationError
-from . import registry
-from .base import (
+from digitale_balie_plugin.conf import SETTING_NAME
+from digitale_balie_plugin.exceptions import ConfigurationError
+from digitale_balie_plugin.integrations.sms import registry
+from digitale_balie_plugin.integrations.sms.base import (
     DeliveryReport,
     DeliveryStatus,
     InvalidCallback,

@@ -6,8 +6,8 @@ and never import a vendor module, so choosing a video server stays a matter of s
     DIGITALE_BALIE = {"VIDEO": {"BACKEND": "jitsi", "OPTIONS": {"DEPLOYMENT": "self_hosted", ...}}}
 """
 
-from ..registry import Registry
-from .base import VideoProvider
+from digitale_balie_plugin.integrations.registry import Registry
+from digitale_balie_plugin.integrations.video.base import VideoProvider
 
 registry: Registry[VideoProvider] = Registry("VIDEO", VideoProvider, default="demo")
 
@@ -22,4 +22,4 @@ def get_video_provider(overrides: dict | None = None) -> VideoProvider:
 
 # Importing the provider modules registers them under "demo" and "jitsi"; it must come after
 # ``registry`` exists because they decorate their classes with it.
-from . import demo, jitsi  # noqa: E402, F401
+from digitale_balie_plugin.integrations.video import demo, jitsi  # noqa: E402, F401

@@ -24,8 +24,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ...exceptions import IntegrationError
-from ..registry import BaseProvider, ConfigWarning, StatusLine
+from digitale_balie_plugin.exceptions import IntegrationError
+from digitale_balie_plugin.integrations.registry import BaseProvider, ConfigWarning, StatusLine
 
 __all__ = [
     "ROOM_NAME_PATTERN",

@@ -13,8 +13,8 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import registry
-from .base import (
+from digitale_balie_plugin.integrations.video import registry
+from digitale_balie_plugin.integrations.video.base import (
     Participant,
     RoomAccess,
     StatusLine,

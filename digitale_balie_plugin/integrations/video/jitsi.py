@@ -70,10 +70,10 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ...conf import SETTING_NAME
-from ...exceptions import ConfigurationError
-from . import registry
-from .base import (
+from digitale_balie_plugin.conf import SETTING_NAME
+from digitale_balie_plugin.exceptions import ConfigurationError
+from digitale_balie_plugin.integrations.video import registry
+from digitale_balie_plugin.integrations.video.base import (
     ConfigWarning,
     Participant,
     ParticipantRole,

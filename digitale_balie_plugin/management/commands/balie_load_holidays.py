@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from wagtail.models import Site
 
-from ...booking.holidays import load_public_holidays
+from digitale_balie_plugin.booking.holidays import load_public_holidays
 
 
 class Command(BaseCommand):

@@ -14,7 +14,8 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from digitale_balie_plugin.booking.holidays import load_public_holidays
-from digitale_balie_plugin.models import AvailabilityRule, CounterSeat, CounterSettings, DigitalCounterPage, Service
+from digitale_balie_plugin.cms.models import ApplicationFormPage, DigitalCounterPage
+from digitale_balie_plugin.models import AvailabilityRule, CounterSeat, CounterSettings, Service
 from example_site.home.models import HomePage
 
 SERVICES = [
@@ -195,7 +196,7 @@ class Command(BaseCommand):
         """Book the next free demo time (once) and print a join link, so the conversation can be tried at once."""
         from digitale_balie_plugin.booking import service as booking
         from digitale_balie_plugin.booking.availability import free_slots
-        from digitale_balie_plugin.booking.links import citizen_url
+        from digitale_balie_plugin.links import citizen_url
         from digitale_balie_plugin.models import AccessToken, Appointment
 
         appointment = (
@@ -295,8 +296,6 @@ class Command(BaseCommand):
 
     def _application_form(self, home):
         """An application form (Wagtail form builder) a clerk can send during a conversation."""
-        from digitale_balie_plugin.models import ApplicationFormPage
-
         page = ApplicationFormPage.objects.filter(slug="aanvraag-bewonerskaart").first()
         if page is None:
             page = home.add_child(

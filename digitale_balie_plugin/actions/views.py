@@ -1,0 +1,57 @@
+"""Citizen side of the hand-over: type a code, open a link or scan a QR code, and the action is yours.
+
+Generic for every action kind that can be handed over (verification now; payments, uploads and
+signatures later): the kind decides where the citizen goes next (``ActionType.citizen_url``).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+
+from digitale_balie_plugin.actions import handover
+from digitale_balie_plugin.actions.forms import CodeForm
+from digitale_balie_plugin.actions.registry import action_type
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.ratelimit import hit
+from digitale_balie_plugin.responses import invalid_link, render
+
+
+def _continue(request, page, action):
+    kind = action_type(action.kind)
+    url = kind.citizen_url(action) if kind else None
+    if not url:
+        return invalid_link(request, page)
+    return HttpResponseRedirect(url)
+
+
+def code_entry(request, page):
+    """The code form (also shown by ``IdentityVerificationBlock`` on any page, which posts here)."""
+    form = CodeForm(request.POST or None)
+    if request.method == "POST":
+        attempts, seconds = app_settings.CODE_RATE_LIMIT
+        if not hit(request, "code", attempts, seconds):
+            return render(request, page, "too_many_requests.html", status=429)
+        if form.is_valid():
+            action = handover.redeem_code(form.cleaned_data["code"])
+            same_site = action is not None and action.session.site_id == page.get_site().pk
+            if same_site and handover.claim(action, request):
+                return _continue(request, page, action)
+            form.add_error(
+                "code",
+                _("This code does not work. Check it with the clerk. A code works once and for 10 minutes."),
+            )
+        return render(request, page, "code.html", {"form": form}, status=400)
+    return render(request, page, "code.html", {"form": form})
+
+
+def take_link(request, page, token):
+    """A link from an SMS, e-mail or chat, or a scanned QR code: the first browser to open it keeps it."""
+    action = handover.action_for_link(token)
+    if action is None or action.session.site_id != page.get_site().pk:
+        return invalid_link(request, page)
+    if not handover.claim(action, request):
+        return render(request, page, "link_used.html", status=410)
+    response = _continue(request, page, action)
+    response["Referrer-Policy"] = "no-referrer"
+    return response

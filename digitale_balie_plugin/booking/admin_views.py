@@ -1,0 +1,67 @@
+"""Clerk screens in the Wagtail admin: book on behalf of a citizen who phoned or came to the desk."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from digitale_balie_plugin.booking import service as booking
+from digitale_balie_plugin.booking.availability import free_slots
+from digitale_balie_plugin.booking.forms import ClerkBookingForm
+from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.exceptions import SlotUnavailable
+from digitale_balie_plugin.models import Service
+
+PERMISSION = "digitale_balie.book_on_behalf"
+
+
+def book_on_behalf(request):
+    if not request.user.has_perm(PERMISSION):
+        raise PermissionDenied
+    services = Service.objects.active().select_related("site").order_by("site__site_name", "sort_order", "name")
+    service_id = request.POST.get("service") or request.GET.get("service")
+    if not service_id or not str(service_id).isdigit():
+        return TemplateResponse(request, "digitale_balie/admin/book_choose_service.html", {"services": services})
+    service = get_object_or_404(services, pk=service_id)
+    slots = _upcoming_slots(service)
+    form = ClerkBookingForm(
+        request.POST or None, service=service, slots=slots, initial={"language": "nl", "booked_via": "phone"}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = _book(request, service, form)
+        except SlotUnavailable as exc:
+            form.add_error("slot", exc.message)
+        else:
+            messages.success(
+                request,
+                _("Appointment %(reference)s is booked. The citizen gets an e-mail to confirm the address.")
+                % {"reference": result.appointment.reference},
+            )
+            return redirect("digitale_balie_book_on_behalf")
+    return TemplateResponse(
+        request, "digitale_balie/admin/book_on_behalf.html", {"service": service, "form": form, "services": services}
+    )
+
+
+def _upcoming_slots(service):
+    today = timezone.localdate(timezone=app_settings.TIME_ZONE)
+    return free_slots(service, first_day=today, last_day=today + timedelta(days=min(service.horizon_days, 21)))
+
+
+def _book(request, service, form):
+    data = form.cleaned_data
+    return booking.book_appointment(
+        service,
+        data["slot"],
+        form.citizen(),
+        channel=data["channel"],
+        booked_via=data["booked_via"],
+        booked_by=request.user,
+    )

@@ -1,0 +1,139 @@
+"""Citizen-facing forms. Every message is translated; nothing here talks to the database
+except through the service layer's results."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from digitale_balie_plugin.booking.service import CitizenDetails
+from digitale_balie_plugin.booking.slots import parse_slot_key
+from digitale_balie_plugin.form_errors import AccessibleErrorsMixin
+from digitale_balie_plugin.integrations.sms.base import normalize_phone_number
+from digitale_balie_plugin.models.choices import LANGUAGE_CHOICES
+
+
+class SlotField(forms.CharField):
+    """A slot key (``20261203T0830Z``) turned into an aware UTC datetime."""
+
+    default_error_messages = {"invalid": _("Choose a time from the list.")}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return parse_slot_key(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class SlotChoiceForm(forms.Form):
+    slot = SlotField(label=_("Time"), error_messages={"required": _("Choose a time.")})
+
+
+class CitizenDetailsForm(AccessibleErrorsMixin, forms.Form):
+    """The details step. The chosen slot travels along as a hidden field."""
+
+    slot = SlotField(widget=forms.HiddenInput, error_messages={"required": _("Choose a time.")})
+    channel = forms.ChoiceField(
+        label=_("How do you want to talk to us?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how you want to talk to us.")},
+    )
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        error_messages={"required": _("Fill in your name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_("We send the confirmation and the link to this address."),
+        error_messages={
+            "required": _("Fill in your e-mail address."),
+            "invalid": _("Fill in a valid e-mail address, like name@example.be."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Your mobile phone number (optional)"),
+        max_length=30,
+        required=False,
+        help_text=_("For example 0470 12 34 56."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    sms_consent = forms.BooleanField(label=_("Send me a reminder by SMS the day before."), required=False)
+    language = forms.ChoiceField(label=_("Language for our messages"), choices=LANGUAGE_CHOICES)
+    question = forms.CharField(
+        label=_("What is your question about? (optional)"),
+        required=False,
+        max_length=2000,
+        help_text=_("So we can prepare. Do not write your national register number."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, service, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = service.channel_choices
+        if len(service.channels) == 1:
+            self.fields["channel"].initial = service.channels[0]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Fill in your name."))
+        return name
+
+    def clean_phone(self):
+        raw = self.cleaned_data.get("phone", "").strip()
+        if not raw:
+            return ""
+        try:
+            return normalize_phone_number(raw)
+        except ValueError:
+            raise forms.ValidationError(_("Fill in a valid phone number, like 0470 12 34 56.")) from None
+
+    def citizen(self):
+        """The validated details as the service layer's ``CitizenDetails``."""
+
+        data = self.cleaned_data
+        return CitizenDetails(
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            language=data["language"],
+            sms_consent=data["sms_consent"],
+            question=data["question"],
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("sms_consent") and not cleaned.get("phone"):
+            self.add_error("phone", _("Fill in your mobile number to get an SMS."))
+        return cleaned
+
+
+class ClerkBookingForm(CitizenDetailsForm):
+    """A clerk books for a citizen who phoned or came to the desk."""
+
+    booked_via = forms.ChoiceField(
+        label=_("The citizen contacted us"),
+        widget=forms.RadioSelect,
+        choices=[("phone", _("By phone")), ("desk", _("At the desk"))],
+    )
+    slot = forms.ChoiceField(label=_("Time"), error_messages={"required": _("Choose a time.")})
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [("", "---------")] + [
+            (slot.key, f"{slot.start:%a %d/%m/%Y %H:%M} ({slot.capacity})") for slot in slots
+        ]
+        self.fields["slot"].widget = forms.Select(choices=self.fields["slot"].choices)
+
+    def clean_slot(self):
+        try:
+            return parse_slot_key(self.cleaned_data["slot"])
+        except ValueError:
+            raise forms.ValidationError(_("Choose a time from the list.")) from None

@@ -1,0 +1,392 @@
+"""The clerk's counter seat in the Wagtail admin: one page all day, live queue, call, actions.
+
+Every POST works as a plain form (redirect back to the console); the console's JavaScript only
+adds live updates and the embedded video room.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from digitale_balie_plugin.actions import handover
+from digitale_balie_plugin.actions.registry import action_type, action_types, detail_relations
+from digitale_balie_plugin.actions.service import ActionNotAllowed, cancel, create_action
+from digitale_balie_plugin.applications import service as applications
+from digitale_balie_plugin.booking import service as booking
+from digitale_balie_plugin.booking.availability import free_slots
+from digitale_balie_plugin.booking.notifications import reading_note
+from digitale_balie_plugin.calls import console, sessions
+from digitale_balie_plugin.calls.forms import ContactForm, EndCallForm, GuestForm, MessageForm
+from digitale_balie_plugin.calls.video import video_provider_for
+from digitale_balie_plugin.documents import service as documents
+from digitale_balie_plugin.exceptions import CounterError
+from digitale_balie_plugin.links import citizen_url
+from digitale_balie_plugin.live import etag_matches, json_with_etag, not_modified
+from digitale_balie_plugin.models import (
+    ApplicationSubmission,
+    CallSession,
+    CounterSeat,
+    Document,
+    InCallAction,
+    Notification,
+    Outcome,
+    Payment,
+)
+from digitale_balie_plugin.models.choices import BookedVia
+from digitale_balie_plugin.payments import service as payments
+from digitale_balie_plugin.payments.forms import RefundForm
+from digitale_balie_plugin.payments.presentation import euro
+from digitale_balie_plugin.security import allow_frames
+
+
+def _seat(request, seat_id) -> CounterSeat:
+    """Only clerks of this seat get past here; everyone else gets a 404 (the seat's queue is not theirs)."""
+    if seat_id not in console.clerk_seat_ids(request.user):
+        raise Http404
+    return get_object_or_404(CounterSeat.objects.select_related("site"), pk=seat_id)
+
+
+def _session(seat, session_id) -> CallSession:
+    return get_object_or_404(
+        CallSession.objects.select_related("site", "appointment", "service"), pk=session_id, seat=seat
+    )
+
+
+def choose_seat(request):
+    seat_ids = console.clerk_seat_ids(request.user)
+    if not seat_ids:
+        raise PermissionDenied
+    seats = CounterSeat.objects.filter(pk__in=seat_ids).select_related("site")
+    if len(seats) == 1:
+        return HttpResponseRedirect(reverse("digitale_balie_console", args=[seats[0].pk]))
+    return TemplateResponse(request, "digitale_balie/console/choose_seat.html", {"seats": seats})
+
+
+@require_GET
+def counter(request, seat_id):
+    seat = _seat(request, seat_id)
+    console.ensure_sessions(seat)
+    provider = video_provider_for(seat.site)
+    state = console.state(seat, request.user)
+    _attach_panels(request, seat, state)
+    _attach_reading_notes(state)
+    current = CallSession.objects.filter(pk=state["current"]).select_related("service").first()
+    context = {
+        "seat": seat,
+        "state": state,
+        "message_form": MessageForm(),
+        "guest_form": GuestForm(),
+        "contact_form": ContactForm(seat=seat),
+        "end_form": EndCallForm(slots=_follow_up_slots(current) if current else ()),
+        "state_url": reverse("digitale_balie:seat_state", args=[seat.pk]),
+        "video_notices": _notices(provider),
+    }
+    response = TemplateResponse(request, "digitale_balie/console/counter.html", context)
+    return allow_frames(response, provider.frame_origins(), keep_self=True)  # Wagtail's own previews
+
+
+def _attach_panels(request, seat, state) -> None:
+    """Render each action's clerk panel (its kind's template): status, hand-over, outcome."""
+    ids = [action["id"] for item in state["sessions"] for action in item["actions"]]
+    objects = {
+        action.pk: action
+        for action in InCallAction.objects.filter(pk__in=ids).select_related(
+            *detail_relations(), "session", "session__site", "created_by"
+        )
+    }
+    sessions_by_id = CallSession.objects.select_related("service").in_bulk([item["id"] for item in state["sessions"]])
+    for item in state["sessions"]:
+        # One form per row, with ids of its own (the same form twice on a page would repeat ids).
+        item["action_forms"] = [
+            (kind, kind.clerk_form(sessions_by_id[item["id"]], auto_id=f"id_{item['id']}_{kind.identifier}_%s"))
+            for kind in action_types().values()
+        ]
+        for entry in item["actions"]:
+            action = objects.get(entry["id"])
+            kind = action_type(entry["kind"])
+            if action is None or kind is None:
+                continue
+            context = {"seat": seat, "item": item, "action": action, "entry": entry, "kind": kind}
+            context.update(kind.clerk_context(action))
+            entry["panel"] = render_to_string(kind.clerk_template, context, request=request)
+
+
+def _attach_reading_notes(state) -> None:
+    """Under a booked citizen's name: how the e-mails and SMS about the appointment fared (one query)."""
+    by_session = defaultdict(list)
+    found = Notification.objects.filter(appointment__session__in=[item["id"] for item in state["sessions"]])
+    for notification in found.annotate(session_pk=F("appointment__session")):
+        by_session[notification.session_pk].append(notification)
+    for item in state["sessions"]:
+        item["reading_note"] = reading_note(by_session[item["id"]])
+
+
+def _notices(provider):
+    return [str(notice) for notice in provider.notices()]
+
+
+@require_GET
+def counter_state(request, seat_id):
+    """Polled every 3 s. Unchanged: the user lookup only, then a 304 from cached versions and presence."""
+    etag = console.console_etag(request.user, seat_id) if request.user.is_authenticated else None
+    if etag is None:
+        raise Http404
+    if etag_matches(request, etag):
+        return not_modified(etag)
+    seat = _seat(request, seat_id)
+    token = console.poll_token(seat.pk, request.session.session_key or "")
+    return json_with_etag({**console.state(seat, request.user), "poll_token": token}, etag)
+
+
+@require_POST
+def session_command(request, seat_id, session_id, command):
+    seat = _seat(request, seat_id)
+    session = _session(seat, session_id)
+    handler = command_for(command)
+    if handler is None:
+        raise Http404
+    failed = False
+    try:
+        handler(request, seat, session)
+    except CounterError as exc:
+        messages.error(request, exc.message)
+        failed = True
+    if _wants_json(request):
+        return _json_messages(request, status=400 if failed else 200)
+    return HttpResponseRedirect(reverse("digitale_balie_console", args=[seat.pk]) + f"#session-{session.pk}")
+
+
+def _wants_json(request) -> bool:
+    """The console's script submits commands in the background (the video call must not reload)."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _json_messages(request, status=200):
+    items = [{"level": message.level_tag, "text": str(message)} for message in messages.get_messages(request)]
+    return JsonResponse({"messages": items}, status=status)
+
+
+@require_POST
+def open_contact(request, seat_id):
+    seat = _seat(request, seat_id)
+    form = ContactForm(request.POST, seat=seat)
+    if form.is_valid():
+        data = form.cleaned_data
+        sessions.open_contact(
+            seat,
+            channel=data["channel"],
+            clerk=request.user,
+            citizen_name=data["citizen_name"],
+            service=data["service"],
+        )
+        messages.success(request, _("The conversation is open. You can now use the actions."))
+    else:
+        messages.error(request, _("Check the form to open a conversation."))
+    if _wants_json(request):
+        return _json_messages(request, status=200 if form.is_valid() else 400)
+    return HttpResponseRedirect(reverse("digitale_balie_console", args=[seat.pk]))
+
+
+def _start(request, seat, session):
+    sessions.start_call(session, request.user)
+
+
+def _message(request, seat, session):
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        raise CounterError(_("Write a message first."))
+    sessions.send_message(session, form.cleaned_data["text"], by_user=request.user)
+    messages.success(request, _("Message sent."))
+
+
+def _no_show(request, seat, session):
+    sessions.mark_no_show(session, request.user)
+
+
+def _guest(request, seat, session):
+    form = GuestForm(request.POST)
+    if not form.is_valid():
+        raise CounterError(_("Fill in the guest's name."))
+    raw = sessions.invite_guest(session, form.cleaned_data["name"], by_user=request.user)
+    url = _guest_url(session, raw)
+    messages.success(request, _("Guest link (send it to the guest): %(url)s") % {"url": url})
+
+
+def _guest_url(session, raw):
+    return citizen_url(session.site, "guest", raw)
+
+
+def _revoke(request, seat, session):
+    sessions.revoke_guest(session, int(request.POST.get("access", "0") or 0), by_user=request.user)
+
+
+def _end(request, seat, session):
+    slots = _follow_up_slots(session)
+    form = EndCallForm(request.POST, slots=slots)
+    if not form.is_valid():
+        raise CounterError(_("Choose an outcome to end the conversation."))
+    data = form.cleaned_data
+    follow_up = _book_follow_up(session, data["follow_up_slot"], request.user) if data["follow_up_slot"] else None
+    sessions.end_call(
+        session, request.user, outcome=data["outcome"] or Outcome.RESOLVED, notes=data["notes"], follow_up=follow_up
+    )
+    messages.success(request, _("The conversation has ended."))
+
+
+def _follow_up_slots(session):
+    if not session.service_id:
+        return []
+    today = console.today()
+    return free_slots(session.service, first_day=today, last_day=today + timedelta(days=14))[:40]
+
+
+def _book_follow_up(session, start, clerk):
+    appointment = session.appointment
+    if appointment is None:
+        raise CounterError(_("A follow-up needs an appointment with contact details."))
+    citizen = booking.CitizenDetails(
+        name=appointment.citizen_name,
+        email=appointment.email,
+        phone=appointment.phone,
+        language=appointment.language,
+        sms_consent=appointment.sms_consent,
+    )
+    return booking.book_appointment(
+        session.service,
+        start,
+        citizen,
+        channel=appointment.channel,
+        booked_via=BookedVia.PHONE if session.channel == "phone" else BookedVia.DESK,
+        booked_by=clerk,
+        email_confirmed=appointment.email_confirmed,
+    ).appointment
+
+
+def _action(kind):
+    def handler(request, seat, session):
+        form = action_types()[kind].clerk_form(session, request.POST)
+        if not form.is_valid():
+            problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
+            raise CounterError(_("Check the form of the action.") + (f" {problems}" if problems else ""))
+        try:
+            create_action(session, kind, form.cleaned_data, by_user=request.user)
+        except ActionNotAllowed as exc:
+            raise CounterError(_("This action is not possible now.")) from exc
+
+    return handler
+
+
+def _open_action(request, session) -> InCallAction:
+    action = get_object_or_404(InCallAction, pk=_int(request.POST.get("action")), session=session)
+    if not action.is_open:
+        raise CounterError(_("This request is closed."))
+    return action
+
+
+def _int(value) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _new_code(request, seat, session):
+    """A fresh short code to read out (the previous one stops working)."""
+    action = _open_action(request, session)
+    kind = action_type(action.kind)
+    if kind is None or not kind.handover:
+        raise CounterError(_("This action cannot be handed over with a code."))
+    code = handover.issue_code(action, by_user=request.user)
+    messages.success(request, _("Code for the citizen: %(code)s") % {"code": handover.format_code(code)})
+
+
+def _send_link(request, seat, session):
+    """Send the action's link by SMS or e-mail (phone and chat channels)."""
+
+    action = _open_action(request, session)
+    kind = action_type(action.kind)
+    if kind is None or not kind.handover:
+        raise CounterError(_("This action cannot be handed over with a link."))
+    to = request.POST.get("to", "")
+    if not to.strip():
+        raise CounterError(_("Fill in a mobile number or an e-mail address."))
+    link = citizen_url(session.site, "take", handover.link_token(action))
+    channel = handover.send_link(action, to, by_user=request.user, link=link)
+    messages.success(request, _("The link was sent by SMS.") if channel == "sms" else _("The link was sent by e-mail."))
+
+
+def _withdraw(request, seat, session):
+    action = _open_action(request, session)
+    if cancel(action, by_user=request.user):
+        messages.success(request, _("The request was withdrawn. Its link and code no longer work."))
+
+
+def _refund(request, seat, session):
+    """Return money of a paid request (users with the refund permission only)."""
+
+    if not request.user.has_perm("digitale_balie.refund_payment"):
+        raise PermissionDenied
+    payment = get_object_or_404(
+        Payment.objects.select_related("action__session__site"),
+        action_id=_int(request.POST.get("action")),
+        action__session=session,
+    )
+    form = RefundForm(request.POST, payment=payment)
+    if not form.is_valid():
+        problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        raise CounterError(_("Check the refund.") + f" {problems}")
+    refund = payments.refund(payment, form.cleaned_data["amount"], form.cleaned_data["reason"], by_user=request.user)
+    messages.success(request, _("Refund of %(amount)s sent to the payment service.") % {"amount": euro(refund.amount)})
+
+
+def _delete_document(request, seat, session):
+    document = get_object_or_404(Document.objects.present(), pk=_int(request.POST.get("document")), session=session)
+    if documents.delete(document, user=request.user):
+        messages.success(request, _("The document was deleted."))
+
+
+def _form_pdf(request, seat, session):
+    """Turn a sent form into a PDF document of the conversation (then it can be signed)."""
+
+    submission = get_object_or_404(
+        ApplicationSubmission.objects.select_related("action__session__site", "form_page"),
+        action_id=_int(request.POST.get("action")),
+        action__session=session,
+    )
+    document = applications.make_pdf(submission, user=request.user)
+    messages.success(request, _("The PDF is among the documents: %(name)s") % {"name": document.name})
+
+
+COMMANDS = {
+    "start": _start,
+    "message": _message,
+    "no-show": _no_show,
+    "guest": _guest,
+    "revoke": _revoke,
+    "end": _end,
+    "code": _new_code,
+    "send-link": _send_link,
+    "withdraw": _withdraw,
+    "refund": _refund,
+    "delete-document": _delete_document,
+    "form-pdf": _form_pdf,
+}
+
+
+def command_for(name):
+    if name.startswith("action-"):
+        kind = name.removeprefix("action-")
+        return _action(kind) if kind in action_types() else None
+    return COMMANDS.get(name)

@@ -1,0 +1,243 @@
+"""Citizen side of the conversation: join link → cookie → waiting room → call → ended.
+
+The join link's token is exchanged on first visit for an HttpOnly, SameSite cookie scoped to the
+room's path, then the browser moves to a URL without the token, so it never sits in the address
+bar, the history or a Referer header.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from digitale_balie_plugin.actions.registry import action_type, detail_relations
+from digitale_balie_plugin.booking.notifications import note_opened
+from digitale_balie_plugin.calls import sessions
+from digitale_balie_plugin.calls.access import access_or_404, cookie_name
+from digitale_balie_plugin.calls.forms import GuestForm, WalkInForm
+from digitale_balie_plugin.calls.video import video_provider_for
+from digitale_balie_plugin.calls.walk_in import CounterClosed, position, take_ticket
+from digitale_balie_plugin.documents.presentation import document_list
+from digitale_balie_plugin.documents.service import limits
+from digitale_balie_plugin.exceptions import InvalidToken
+from digitale_balie_plugin.feedback.service import may_answer
+from digitale_balie_plugin.integrations.video.base import Participant, ParticipantRole, VideoError
+from digitale_balie_plugin.links import route_url
+from digitale_balie_plugin.models import ActionStatus, ParticipantAccess, SessionStatus
+from digitale_balie_plugin.ratelimit import hit
+from digitale_balie_plugin.responses import invalid_link, render
+from digitale_balie_plugin.security import allow_frames
+
+
+def _room_path(request, page, session_id) -> str:
+    return route_url(request, page, "room", session_id)
+
+
+def _enter(request, page, joined) -> HttpResponse:
+    path = _room_path(request, page, joined.session.pk)
+    response = HttpResponseRedirect(path)
+    response.set_cookie(
+        cookie_name(joined.session.pk),
+        joined.cookie_token,
+        path="/",
+        expires=joined.access.expires_at,
+        httponly=True,
+        secure=request.is_secure(),
+        samesite="Lax",
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def join(request, page, token):
+    try:
+        joined = sessions.join_with_link(token, page.get_site())
+    except sessions.SessionClosed:
+        return render(request, page, "room_ended.html", status=410)
+    except InvalidToken:
+        return invalid_link(request, page)
+    note_opened(request, joined.session.appointment_id, page.get_site())
+    return _enter(request, page, joined)
+
+
+def join_guest(request, page, token):
+    try:
+        joined = sessions.join_as_guest(token, page.get_site())
+    except InvalidToken:
+        return invalid_link(request, page)
+    return _enter(request, page, joined)
+
+
+def walk_in(request, page):
+    """Take a virtual ticket (POST from the walk-in block) and enter the waiting room."""
+    services = page.get_bookable_services().filter(offers_video=True)
+    if request.method != "POST":
+        return HttpResponseRedirect(page.get_url(request))
+    form = WalkInForm(request.POST, services=services)
+    if not form.is_valid():
+        return render(request, page, "walk_in.html", {"form": form}, status=400)
+    try:
+        joined = take_ticket(
+            form.cleaned_data["service"], name=form.cleaned_data["name"], contact=form.cleaned_data["contact"]
+        )
+    except CounterClosed as exc:
+        return render(request, page, "walk_in.html", {"form": form, "closed": exc.message}, status=409)
+    return _enter(request, page, joined)
+
+
+def invite_guest(request, page, session_id):
+    """The citizen invites an interpreter or carer: the guest link is shown once, on the citizen's page."""
+    try:
+        access = _access(request, page, session_id)
+    except Http404:
+        return invalid_link(request, page)
+    form = GuestForm(request.POST or None)
+    context = {"session": access.session, "form": form, "room_url": _room_path(request, page, session_id)}
+    if request.method == "POST" and form.is_valid() and access.role == ParticipantAccess.Role.CITIZEN:
+        try:
+            raw = sessions.invite_guest(access.session, form.cleaned_data["name"])
+        except sessions.SessionClosed:
+            return render(request, page, "room_ended.html", status=410)
+        context["guest_url"] = request.build_absolute_uri(route_url(request, page, "guest", raw))
+    return render(request, page, "invite_guest.html", context, status=400 if form.errors else 200)
+
+
+def _access(request, page, session_id):
+    return access_or_404(request, session_id, page.get_site().pk)
+
+
+def room(request, page, session_id):
+    """The waiting room and, once the clerk starts, the call itself."""
+    try:
+        access = _access(request, page, session_id)
+    except Http404:
+        return invalid_link(request, page)
+    session = access.session
+    if not session.is_open and session.ended_at and session.links_valid_until < timezone.now():
+        return render(request, page, "room_ended.html", status=410)
+    provider = video_provider_for(session.site)
+    response = render(
+        request,
+        page,
+        "room.html",
+        {
+            "session": session,
+            "access": access,
+            "state": citizen_state(access),
+            "state_url": reverse("digitale_balie:room_state", args=[session.pk]),
+            "heartbeat_url": reverse("digitale_balie:room_heartbeat", args=[session.pk]),
+            "action_url": reverse("digitale_balie:room_action", args=[session.pk, 0]).replace("/0/", "/{id}/"),
+            "device_test_url": route_url(request, page, "device_test"),
+            "feedback_url": route_url(request, page, "feedback", session.pk),
+            **_upload_context(session),
+        },
+    )
+    response["Referrer-Policy"] = "same-origin"
+    return allow_frames(response, provider.frame_origins())
+
+
+def _upload_context(session) -> dict:
+    allowed, max_bytes = limits(session.site)
+    return {
+        "upload_url": reverse("digitale_balie:document_upload", args=[session.pk]),
+        "accept": ",".join(f".{ext}" for ext in sorted(allowed)),
+        "kinds": ", ".join(sorted(allowed)).upper(),
+        "max_mb": max_bytes // (1024 * 1024),
+    }
+
+
+def citizen_state(access) -> dict:
+    """Everything the citizen's page shows, as JSON-safe data."""
+
+    session = access.session
+    data = {
+        "status": session.status,
+        "status_label": str(SessionStatus(session.status).label),
+        "headline": str(_headline(session)),
+        "messages": [
+            {"text": m.text, "time": timezone.localtime(m.created_at).strftime("%H:%M")} for m in session.messages.all()
+        ],
+        "actions": _actions(session),
+        "documents": document_list(session.documents.present(), viewer="citizen") if access.role == "citizen" else [],
+        "call": None,
+        "ended": not session.is_open,
+        "feedback": access.role == "citizen" and may_answer(session),
+    }
+    if session.status == SessionStatus.IN_CALL and session.channel == "video":
+        try:
+            data["call"] = _room_access(session, access).to_json()
+        except VideoError:
+            data["headline"] = str(VideoError.default_message)
+    return data
+
+
+def _headline(session):
+    if session.is_walk_in and session.status == SessionStatus.WAITING:
+        place, minutes = position(session)
+        if place == 1:
+            return _("You are number 1 in the queue: you are next.")
+        return _("You are number %(place)s in the queue. Expected wait: about %(minutes)s minutes.") % {
+            "place": place,
+            "minutes": minutes,
+        }
+    if session.status == SessionStatus.IN_CALL:
+        return _("Your conversation has started.")
+    if session.status in (SessionStatus.ENDED, SessionStatus.NO_SHOW):
+        return _("The conversation has ended. Thank you.")
+    return _("Please wait. The clerk will let you in soon.")
+
+
+def _actions(session) -> list[dict]:
+    items = []
+    for action in session.actions.select_related(*detail_relations()):
+        kind = action_type(action.kind)
+        if kind is None:
+            continue
+        items.append(
+            {
+                "id": action.pk,
+                "kind": action.kind,
+                "label": str(kind.label),
+                "status": action.status,
+                "status_label": str(ActionStatus(action.status).label),
+                "final": action.is_final,
+                "can_complete": kind.completed_by_citizen,
+                "summary": kind.citizen_summary(action) if action.session.is_open else {},
+            }
+        )
+    return items
+
+
+def _room_access(session, access):
+    role = ParticipantRole.CITIZEN if access.role == "citizen" else ParticipantRole.GUEST
+    participant = Participant(
+        display_name=access.display_name or _("Citizen"), role=role, participant_id=f"{access.role}-{access.pk}"
+    )
+    return video_provider_for(session.site).room_access(
+        session.room_name, participant, not_after=session.links_valid_until
+    )
+
+
+TEST_ROOM_MINUTES = 15
+
+
+def test_room(request, page):
+    """A personal test room, alone, before the real conversation: nothing stored, the token dies in 15 minutes."""
+    from datetime import timedelta
+
+    if not hit(request, "test-room", 5, 3600):
+        return render(request, page, "too_many_requests.html", status=429)
+    provider = video_provider_for(page.get_site())
+    participant = Participant(display_name=_("Test"), role=ParticipantRole.CITIZEN, participant_id="test")
+    access = provider.room_access(
+        provider.new_room_name(), participant, not_after=timezone.now() + timedelta(minutes=TEST_ROOM_MINUTES)
+    )
+    response = render(
+        request,
+        page,
+        "test_room.html",
+        {"call": access.to_json(), "device_test_url": route_url(request, page, "device_test")},
+    )
+    return allow_frames(response, provider.frame_origins())

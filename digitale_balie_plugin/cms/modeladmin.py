@@ -1,0 +1,190 @@
+"""Admin data screens (wagtail-modeladmin) for services, seats, closures and appointments."""
+
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.views import CreateView, EditView, InspectView
+
+from digitale_balie_plugin.booking.notifications import delivery_label
+from digitale_balie_plugin.models import (
+    Appointment,
+    AuditEvent,
+    CaseRecord,
+    CaseStatus,
+    ChannelCount,
+    Closure,
+    CounterSeat,
+    Notification,
+    Service,
+)
+
+
+class ReadOnlyPermissionHelper(PermissionHelper):
+    """Nobody, superusers included, may add, edit or delete through the admin."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class ServiceAdmin(ModelAdmin):
+    model = Service
+    menu_icon = "list-ul"
+    list_display = ("name", "site", "duration_minutes", "active")
+    list_filter = ("site", "active", "offers_video", "offers_phone", "offers_desk")
+    search_fields = ("name", "description")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class CounterSeatAdmin(ModelAdmin):
+    model = CounterSeat
+    menu_icon = "user"
+    list_display = ("name", "site", "location", "active")
+    list_filter = ("site", "active", "services")
+    search_fields = ("name", "location")
+
+
+class ClosureAdmin(ModelAdmin):
+    model = Closure
+    menu_icon = "warning"
+    list_display = ("reason", "site", "seat", "kind", "start", "end")
+    list_filter = ("site", "kind", "start")
+    search_fields = ("reason",)
+
+
+class AppointmentInspectView(InspectView):
+    """The appointment's fields, then every e-mail and SMS sent about it: status, delivery, opened."""
+
+    def get_context_data(self, **kwargs):
+        notifications = list(self.instance.notifications.order_by("created_at"))
+        for notification in notifications:
+            notification.delivery_label = delivery_label(notification.delivery_status)
+        return super().get_context_data(notifications=notifications, **kwargs)
+
+
+class AppointmentAdmin(ModelAdmin):
+    model = Appointment
+    menu_icon = "date"
+    list_display = ("reference", "start", "service", "seat", "channel", "status", "citizen_name", "booked_via")
+    list_filter = ("start", "service", "status", "channel", "booked_via", "site")
+    search_fields = ("reference", "citizen_name", "email", "question")
+    list_export = (
+        "reference",
+        "start",
+        "end",
+        "service",
+        "seat",
+        "channel",
+        "status",
+        "booked_via",
+        "citizen_name",
+        "email",
+        "phone",
+        "language",
+        "question",
+        "created_at",
+    )
+    export_filename = "appointments"
+    inspect_view_enabled = True
+    inspect_view_class = AppointmentInspectView
+    inspect_template_name = "digitale_balie/admin/appointment_inspect.html"
+    ordering = ("-start",)
+
+
+class NotificationAdmin(ModelAdmin):
+    model = Notification
+    menu_icon = "mail"
+    list_display = (
+        "appointment",
+        "kind",
+        "channel",
+        "status",
+        "delivery_status",
+        "opened_at",
+        "attempts",
+        "created_at",
+    )
+    list_filter = ("kind", "channel", "status", "delivery_status")
+    inspect_view_enabled = True
+    permission_helper_class = ReadOnlyPermissionHelper
+
+
+class AuditEventAdmin(ModelAdmin):
+    """Read-only: audit events are append-only."""
+
+    model = AuditEvent
+    permission_helper_class = ReadOnlyPermissionHelper
+    menu_icon = "history"
+    list_display = ("timestamp", "action", "actor_label", "object_type", "object_id")
+    list_filter = ("action", "timestamp")
+    search_fields = ("action", "object_id")
+    inspect_view_enabled = True
+
+
+class CaseRecordAdmin(ModelAdmin):
+    """Case records sent to the CRM: failures stay visible here, with "retry now"."""
+
+    model = CaseRecord
+    permission_helper_class = ReadOnlyPermissionHelper
+    menu_icon = "upload"
+    list_display = ("session", "status", "attempts", "last_error", "next_attempt_at", "reference", "retry")
+    list_filter = ("status",)
+    inspect_view_enabled = True
+
+    def retry(self, obj):
+        if obj.status not in (CaseStatus.PENDING, CaseStatus.FAILED):
+            return ""
+        url = reverse("digitale_balie_case_retry", args=[obj.pk])
+        return format_html('<a class="button button-small" href="{}">{}</a>', url, _("Retry now"))
+
+    retry.short_description = _("Retry")
+
+
+class EnteredByMixin:
+    """Remember who typed the counts (a manager may have to explain a figure later)."""
+
+    def form_valid(self, form):
+        form.instance.entered_by = self.request.user
+        return super().form_valid(form)
+
+
+class ChannelCountCreateView(EnteredByMixin, CreateView):
+    pass
+
+
+class ChannelCountEditView(EnteredByMixin, EditView):
+    pass
+
+
+class ChannelCountAdmin(ModelAdmin):
+    """Desk visits and phone calls counted elsewhere, per period: the dashboard shows the counter's share."""
+
+    model = ChannelCount
+    menu_icon = "list-ol"
+    list_display = ("__str__", "site", "service", "desk_visits", "phone_calls", "entered_by")
+    list_filter = ("site", "service", "period_start")
+    create_view_class = ChannelCountCreateView
+    edit_view_class = ChannelCountEditView
+
+
+class DigitalCounterAdminGroup(ModelAdminGroup):
+    menu_label = _("Digital counter")
+    menu_icon = "calendar"
+    menu_order = 250
+    items = (
+        AppointmentAdmin,
+        ServiceAdmin,
+        CounterSeatAdmin,
+        ClosureAdmin,
+        NotificationAdmin,
+        CaseRecordAdmin,
+        ChannelCountAdmin,
+        AuditEventAdmin,
+    )

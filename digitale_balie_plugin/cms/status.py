@@ -1,0 +1,63 @@
+"""The admin's "Integrations status" page: which provider each kind uses, and whether it answers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from digitale_balie_plugin.exceptions import ConfigurationError
+from digitale_balie_plugin.integrations import all_registries
+from digitale_balie_plugin.integrations.identity import identity_backends
+from digitale_balie_plugin.integrations.identity.status import check_backend
+
+
+def integrations_status(request):
+    """Superusers only: the page shows configuration details and calls the providers."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    return TemplateResponse(
+        request,
+        "digitale_balie/admin/integrations_status.html",
+        {"kinds": [_describe(registry) for registry in all_registries()] + _identity(request)},
+    )
+
+
+def _identity(request) -> list[dict]:
+    """Identity providers: several can be active at once (the citizen chooses)."""
+
+    return [
+        {
+            "kind": _("IDENTITY"),
+            "provider": backend.display_name(),
+            "problems": [],
+            "lines": check_backend(backend, request),
+            "demo_warning": _("A demo provider is active on a production site.")
+            if backend.is_demo and not settings.DEBUG
+            else "",
+        }
+        for backend in identity_backends()
+    ]
+
+
+def _describe(registry) -> dict:
+    try:
+        provider = registry.get_provider()
+    except ConfigurationError as exc:
+        return {
+            "kind": registry.kind,
+            "provider": registry.configured_backend(),
+            "problems": [str(exc)],
+            "lines": [],
+            "demo_warning": "",
+        }
+    lines = provider.check_status() if hasattr(provider, "check_status") else []
+    demo = provider.is_demo and not settings.DEBUG
+    return {
+        "kind": registry.kind,
+        "provider": provider.verbose_name or provider.identifier,
+        "problems": [str(problem) for problem in provider.check_config()],
+        "lines": lines,
+        "demo_warning": _("A demo provider is active on a production site.") if demo else "",
+    }

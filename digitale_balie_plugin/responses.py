@@ -1,0 +1,40 @@
+"""What every citizen view answers with: a template inside the site's counter page, the invalid-link page.
+
+Citizen views of every capability render through :func:`render`, so their pages extend the city's own
+base template (the counter page's context carries it) and share one set of error pages.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.template.response import TemplateResponse
+
+TEMPLATES = "digitale_balie/citizen/"
+
+
+def render(request, page, template: str, context: dict | None = None, status: int = 200) -> TemplateResponse:
+    full_context = page.get_context(request)
+    full_context.update(context or {})
+    return TemplateResponse(request, TEMPLATES + template, full_context, status=status)
+
+
+def invalid_link(request, page):
+    return render(request, page, "invalid_link.html", {"home_url": page.get_url(request)}, status=404)
+
+
+def too_many_requests(request, page):
+    return render(request, page, "too_many_requests.html", status=429)
+
+
+def guarded(view):
+    """Turn an unknown/expired link into the explanatory 404 page instead of a bare error."""
+
+    def wrapper(request, page, *args, **kwargs):
+        try:
+            return view(request, page, *args, **kwargs)
+        except Http404:
+            return invalid_link(request, page)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper

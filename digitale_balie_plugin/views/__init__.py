@@ -1,1 +1,0 @@
-"""What people see: citizen routes, clerk screens, webhooks."""
