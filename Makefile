@@ -32,9 +32,11 @@ test: $(INSTALLED)
 test-sqlite: $(INSTALLED)
 	$(PY) -m pytest -m "not postgres and not browser and not slow"
 
+# ruff, then the import contracts of setup.cfg ([importlinter]): layers, screens, tasks, vendors.
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 messages: $(INSTALLED)
 	cd digitale_balie_plugin && $(DEV) ../$(PY) ../manage.py makemessages -l nl -l fr -l en --no-obsolete --no-location

@@ -6,6 +6,7 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import ReportView
+from wagtail.models import Site
 
 
 class PermissionReportView(ReportView):
@@ -28,3 +29,8 @@ def site_filter(field_name: str = "site") -> django_filters.ModelChoiceFilter:
         return Site.objects.all()
 
     return django_filters.ModelChoiceFilter(label=_("Site"), field_name=field_name, queryset=sites)
+
+
+def default_site(request):
+    """The site a report opens on: the request's own, else the default one."""
+    return Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first() or Site.objects.first()

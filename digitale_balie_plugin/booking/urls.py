@@ -1,4 +1,4 @@
-"""Booking's URLs outside the page tree: the SMS gateway's delivery reports (assembled by ``digitale_balie_plugin.urls``)."""
+"""Booking's URLs outside the page tree: the SMS gateway's delivery reports (assembled in ``urls.py``)."""
 
 from django.urls import path
 

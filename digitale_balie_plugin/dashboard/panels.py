@@ -8,7 +8,7 @@ from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
 from digitale_balie_plugin.dashboard import metrics, presentation
-from digitale_balie_plugin.dashboard.views import default_site
+from digitale_balie_plugin.reports import default_site
 
 DAYS = 30
 

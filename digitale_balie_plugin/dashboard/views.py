@@ -9,17 +9,13 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from wagtail.models import Site
 
 from digitale_balie_plugin.dashboard import metrics, presentation
 from digitale_balie_plugin.dashboard.period import PeriodForm
 from digitale_balie_plugin.models import StaffSurveyAnswer
+from digitale_balie_plugin.reports import default_site
 
 PERMISSION = "digitale_balie.view_counter_dashboard"
-
-
-def default_site(request):
-    return Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first() or Site.objects.first()
 
 
 def dashboard(request):

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from digitale_balie_plugin.dashboard.views import default_site
 from digitale_balie_plugin.feedback.forms import SATISFACTION_CHOICES
 from digitale_balie_plugin.models import StaffSurveyAnswer
+from digitale_balie_plugin.reports import default_site
 
 PERMISSION = "digitale_balie.work_at_counter"
 TOOLS_CHOICES = [

@@ -33,5 +33,7 @@ class Migration(migrations.Migration):
             schedule_type="I",
             minutes=10,
         ),
-        schedule("digitale_balie.apply_retention", "digitale_balie_plugin.tasks.apply_retention_task", schedule_type="D"),
+        schedule(
+            "digitale_balie.apply_retention", "digitale_balie_plugin.tasks.apply_retention_task", schedule_type="D"
+        ),
     ]

@@ -11,55 +11,215 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApplicationFormPage',
+            name="ApplicationFormPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="introduction")),
             ],
             options={
-                'verbose_name': 'application form',
-                'verbose_name_plural': 'application forms',
+                "verbose_name": "application form",
+                "verbose_name_plural": "application forms",
             },
-            bases=(wagtail.contrib.forms.models.FormMixin, 'wagtailcore.page'),
+            bases=(wagtail.contrib.forms.models.FormMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='DigitalCounterPage',
+            name="DigitalCounterPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
-                ('body', wagtail.fields.StreamField([('appointment_booking', 3), ('video_room', 6), ('device_test', 8), ('identity_verification', 10), ('payment', 12), ('feedback', 14), ('text', 15)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'default': 'Make an appointment', 'label': 'Heading', 'required': False}), 1: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link'], 'label': 'Introduction', 'required': False}), 2: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': digitale_balie_plugin.cms.blocks.booking.service_choices, 'help_text': 'Leave empty to show every bookable service of this site.', 'label': 'Services', 'required': False}), 3: ('wagtail.blocks.StructBlock', [[('heading', 0), ('intro', 1), ('services', 2)]], {}), 4: ('wagtail.blocks.CharBlock', (), {'default': 'Talk to us now', 'label': 'Heading', 'required': False}), 5: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': digitale_balie_plugin.cms.blocks.booking.service_choices, 'help_text': 'Leave empty for every video service of this site.', 'label': 'Services', 'required': False}), 6: ('wagtail.blocks.StructBlock', [[('heading', 4), ('intro', 1), ('services', 5)]], {}), 7: ('wagtail.blocks.CharBlock', (), {'default': 'Test camera and microphone', 'label': 'Heading', 'required': False}), 8: ('wagtail.blocks.StructBlock', [[('heading', 7), ('intro', 1)]], {}), 9: ('wagtail.blocks.CharBlock', (), {'default': 'Show who you are', 'label': 'Heading', 'required': False}), 10: ('wagtail.blocks.StructBlock', [[('heading', 9), ('intro', 1)]], {}), 11: ('wagtail.blocks.CharBlock', (), {'default': 'Pay with a code', 'label': 'Heading', 'required': False}), 12: ('wagtail.blocks.StructBlock', [[('heading', 11), ('intro', 1)]], {}), 13: ('wagtail.blocks.CharBlock', (), {'default': 'What do you think of our digital counter?', 'label': 'Heading', 'required': False}), 14: ('wagtail.blocks.StructBlock', [[('heading', 13), ('intro', 1)]], {}), 15: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'bold', 'italic', 'link', 'ol', 'ul']})}, verbose_name='content')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="introduction")),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("appointment_booking", 3),
+                            ("video_room", 6),
+                            ("device_test", 8),
+                            ("identity_verification", 10),
+                            ("payment", 12),
+                            ("feedback", 14),
+                            ("text", 15),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Make an appointment", "label": "Heading", "required": False},
+                            ),
+                            1: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "link"], "label": "Introduction", "required": False},
+                            ),
+                            2: (
+                                "wagtail.blocks.MultipleChoiceBlock",
+                                [],
+                                {
+                                    "choices": digitale_balie_plugin.cms.blocks.booking.service_choices,
+                                    "help_text": "Leave empty to show every bookable service of this site.",
+                                    "label": "Services",
+                                    "required": False,
+                                },
+                            ),
+                            3: ("wagtail.blocks.StructBlock", [[("heading", 0), ("intro", 1), ("services", 2)]], {}),
+                            4: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Talk to us now", "label": "Heading", "required": False},
+                            ),
+                            5: (
+                                "wagtail.blocks.MultipleChoiceBlock",
+                                [],
+                                {
+                                    "choices": digitale_balie_plugin.cms.blocks.booking.service_choices,
+                                    "help_text": "Leave empty for every video service of this site.",
+                                    "label": "Services",
+                                    "required": False,
+                                },
+                            ),
+                            6: ("wagtail.blocks.StructBlock", [[("heading", 4), ("intro", 1), ("services", 5)]], {}),
+                            7: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Test camera and microphone", "label": "Heading", "required": False},
+                            ),
+                            8: ("wagtail.blocks.StructBlock", [[("heading", 7), ("intro", 1)]], {}),
+                            9: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Show who you are", "label": "Heading", "required": False},
+                            ),
+                            10: ("wagtail.blocks.StructBlock", [[("heading", 9), ("intro", 1)]], {}),
+                            11: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Pay with a code", "label": "Heading", "required": False},
+                            ),
+                            12: ("wagtail.blocks.StructBlock", [[("heading", 11), ("intro", 1)]], {}),
+                            13: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "default": "What do you think of our digital counter?",
+                                    "label": "Heading",
+                                    "required": False,
+                                },
+                            ),
+                            14: ("wagtail.blocks.StructBlock", [[("heading", 13), ("intro", 1)]], {}),
+                            15: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["h2", "h3", "bold", "italic", "link", "ol", "ul"]},
+                            ),
+                        },
+                        verbose_name="content",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'digital counter page',
+                "verbose_name": "digital counter page",
             },
-            bases=(digitale_balie_plugin.cms.models.DigitalCounterPageMixin, 'wagtailcore.page'),
+            bases=(digitale_balie_plugin.cms.models.DigitalCounterPageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='ApplicationFormField',
+            name="ApplicationFormField",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('clean_name', models.CharField(blank=True, default='', help_text='Safe name of the form field, the label converted to ascii_snake_case', max_length=255, verbose_name='name')),
-                ('label', models.CharField(help_text='The label of the form field', max_length=255, verbose_name='label')),
-                ('field_type', models.CharField(choices=[('singleline', 'Single line text'), ('multiline', 'Multi-line text'), ('email', 'Email'), ('number', 'Number'), ('url', 'URL'), ('checkbox', 'Checkbox'), ('checkboxes', 'Checkboxes'), ('dropdown', 'Drop down'), ('multiselect', 'Multiple select'), ('radio', 'Radio buttons'), ('date', 'Date'), ('datetime', 'Date/time'), ('hidden', 'Hidden field')], max_length=16, verbose_name='field type')),
-                ('required', models.BooleanField(default=True, verbose_name='required')),
-                ('choices', models.TextField(blank=True, help_text='Comma or new line separated list of choices. Only applicable in checkboxes, radio and dropdown.', verbose_name='choices')),
-                ('default_value', models.TextField(blank=True, help_text='Default value. Comma or new line separated values supported for checkboxes.', verbose_name='default value')),
-                ('help_text', models.CharField(blank=True, max_length=255, verbose_name='help text')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='form_fields', to='digitale_balie_cms.applicationformpage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "clean_name",
+                    models.CharField(
+                        blank=True,
+                        default="",
+                        help_text="Safe name of the form field, the label converted to ascii_snake_case",
+                        max_length=255,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(help_text="The label of the form field", max_length=255, verbose_name="label"),
+                ),
+                (
+                    "field_type",
+                    models.CharField(
+                        choices=[
+                            ("singleline", "Single line text"),
+                            ("multiline", "Multi-line text"),
+                            ("email", "Email"),
+                            ("number", "Number"),
+                            ("url", "URL"),
+                            ("checkbox", "Checkbox"),
+                            ("checkboxes", "Checkboxes"),
+                            ("dropdown", "Drop down"),
+                            ("multiselect", "Multiple select"),
+                            ("radio", "Radio buttons"),
+                            ("date", "Date"),
+                            ("datetime", "Date/time"),
+                            ("hidden", "Hidden field"),
+                        ],
+                        max_length=16,
+                        verbose_name="field type",
+                    ),
+                ),
+                ("required", models.BooleanField(default=True, verbose_name="required")),
+                (
+                    "choices",
+                    models.TextField(
+                        blank=True,
+                        help_text="Comma or new line separated list of choices. Only applicable in checkboxes, radio and dropdown.",
+                        verbose_name="choices",
+                    ),
+                ),
+                (
+                    "default_value",
+                    models.TextField(
+                        blank=True,
+                        help_text="Default value. Comma or new line separated values supported for checkboxes.",
+                        verbose_name="default value",
+                    ),
+                ),
+                ("help_text", models.CharField(blank=True, max_length=255, verbose_name="help text")),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="form_fields",
+                        to="digitale_balie_cms.applicationformpage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
     ]

@@ -8,34 +8,225 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ContentPage',
+            name="ContentPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('body', wagtail.fields.StreamField([('text', 0), ('appointment_booking', 4), ('video_room', 7), ('device_test', 9), ('identity_verification', 11), ('payment', 13), ('feedback', 15)], blank=True, block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'bold', 'italic', 'link', 'ol', 'ul']}), 1: ('wagtail.blocks.CharBlock', (), {'default': 'Make an appointment', 'label': 'Heading', 'required': False}), 2: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link'], 'label': 'Introduction', 'required': False}), 3: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': digitale_balie_plugin.cms.blocks.booking.service_choices, 'help_text': 'Leave empty to show every bookable service of this site.', 'label': 'Services', 'required': False}), 4: ('wagtail.blocks.StructBlock', [[('heading', 1), ('intro', 2), ('services', 3)]], {}), 5: ('wagtail.blocks.CharBlock', (), {'default': 'Talk to us now', 'label': 'Heading', 'required': False}), 6: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': digitale_balie_plugin.cms.blocks.booking.service_choices, 'help_text': 'Leave empty for every video service of this site.', 'label': 'Services', 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('heading', 5), ('intro', 2), ('services', 6)]], {}), 8: ('wagtail.blocks.CharBlock', (), {'default': 'Test camera and microphone', 'label': 'Heading', 'required': False}), 9: ('wagtail.blocks.StructBlock', [[('heading', 8), ('intro', 2)]], {}), 10: ('wagtail.blocks.CharBlock', (), {'default': 'Show who you are', 'label': 'Heading', 'required': False}), 11: ('wagtail.blocks.StructBlock', [[('heading', 10), ('intro', 2)]], {}), 12: ('wagtail.blocks.CharBlock', (), {'default': 'Pay with a code', 'label': 'Heading', 'required': False}), 13: ('wagtail.blocks.StructBlock', [[('heading', 12), ('intro', 2)]], {}), 14: ('wagtail.blocks.CharBlock', (), {'default': 'What do you think of our digital counter?', 'label': 'Heading', 'required': False}), 15: ('wagtail.blocks.StructBlock', [[('heading', 14), ('intro', 2)]], {})})),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("text", 0),
+                            ("appointment_booking", 4),
+                            ("video_room", 7),
+                            ("device_test", 9),
+                            ("identity_verification", 11),
+                            ("payment", 13),
+                            ("feedback", 15),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["h2", "h3", "bold", "italic", "link", "ol", "ul"]},
+                            ),
+                            1: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Make an appointment", "label": "Heading", "required": False},
+                            ),
+                            2: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "link"], "label": "Introduction", "required": False},
+                            ),
+                            3: (
+                                "wagtail.blocks.MultipleChoiceBlock",
+                                [],
+                                {
+                                    "choices": digitale_balie_plugin.cms.blocks.booking.service_choices,
+                                    "help_text": "Leave empty to show every bookable service of this site.",
+                                    "label": "Services",
+                                    "required": False,
+                                },
+                            ),
+                            4: ("wagtail.blocks.StructBlock", [[("heading", 1), ("intro", 2), ("services", 3)]], {}),
+                            5: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Talk to us now", "label": "Heading", "required": False},
+                            ),
+                            6: (
+                                "wagtail.blocks.MultipleChoiceBlock",
+                                [],
+                                {
+                                    "choices": digitale_balie_plugin.cms.blocks.booking.service_choices,
+                                    "help_text": "Leave empty for every video service of this site.",
+                                    "label": "Services",
+                                    "required": False,
+                                },
+                            ),
+                            7: ("wagtail.blocks.StructBlock", [[("heading", 5), ("intro", 2), ("services", 6)]], {}),
+                            8: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Test camera and microphone", "label": "Heading", "required": False},
+                            ),
+                            9: ("wagtail.blocks.StructBlock", [[("heading", 8), ("intro", 2)]], {}),
+                            10: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Show who you are", "label": "Heading", "required": False},
+                            ),
+                            11: ("wagtail.blocks.StructBlock", [[("heading", 10), ("intro", 2)]], {}),
+                            12: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Pay with a code", "label": "Heading", "required": False},
+                            ),
+                            13: ("wagtail.blocks.StructBlock", [[("heading", 12), ("intro", 2)]], {}),
+                            14: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "default": "What do you think of our digital counter?",
+                                    "label": "Heading",
+                                    "required": False,
+                                },
+                            ),
+                            15: ("wagtail.blocks.StructBlock", [[("heading", 14), ("intro", 2)]], {}),
+                        },
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('body', wagtail.fields.StreamField([('text', 0), ('appointment_booking', 4), ('video_room', 7), ('device_test', 9), ('identity_verification', 11), ('payment', 13), ('feedback', 15)], blank=True, block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['h2', 'h3', 'bold', 'italic', 'link', 'ol', 'ul']}), 1: ('wagtail.blocks.CharBlock', (), {'default': 'Make an appointment', 'label': 'Heading', 'required': False}), 2: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link'], 'label': 'Introduction', 'required': False}), 3: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': digitale_balie_plugin.cms.blocks.booking.service_choices, 'help_text': 'Leave empty to show every bookable service of this site.', 'label': 'Services', 'required': False}), 4: ('wagtail.blocks.StructBlock', [[('heading', 1), ('intro', 2), ('services', 3)]], {}), 5: ('wagtail.blocks.CharBlock', (), {'default': 'Talk to us now', 'label': 'Heading', 'required': False}), 6: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': digitale_balie_plugin.cms.blocks.booking.service_choices, 'help_text': 'Leave empty for every video service of this site.', 'label': 'Services', 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('heading', 5), ('intro', 2), ('services', 6)]], {}), 8: ('wagtail.blocks.CharBlock', (), {'default': 'Test camera and microphone', 'label': 'Heading', 'required': False}), 9: ('wagtail.blocks.StructBlock', [[('heading', 8), ('intro', 2)]], {}), 10: ('wagtail.blocks.CharBlock', (), {'default': 'Show who you are', 'label': 'Heading', 'required': False}), 11: ('wagtail.blocks.StructBlock', [[('heading', 10), ('intro', 2)]], {}), 12: ('wagtail.blocks.CharBlock', (), {'default': 'Pay with a code', 'label': 'Heading', 'required': False}), 13: ('wagtail.blocks.StructBlock', [[('heading', 12), ('intro', 2)]], {}), 14: ('wagtail.blocks.CharBlock', (), {'default': 'What do you think of our digital counter?', 'label': 'Heading', 'required': False}), 15: ('wagtail.blocks.StructBlock', [[('heading', 14), ('intro', 2)]], {})})),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("text", 0),
+                            ("appointment_booking", 4),
+                            ("video_room", 7),
+                            ("device_test", 9),
+                            ("identity_verification", 11),
+                            ("payment", 13),
+                            ("feedback", 15),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["h2", "h3", "bold", "italic", "link", "ol", "ul"]},
+                            ),
+                            1: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Make an appointment", "label": "Heading", "required": False},
+                            ),
+                            2: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "link"], "label": "Introduction", "required": False},
+                            ),
+                            3: (
+                                "wagtail.blocks.MultipleChoiceBlock",
+                                [],
+                                {
+                                    "choices": digitale_balie_plugin.cms.blocks.booking.service_choices,
+                                    "help_text": "Leave empty to show every bookable service of this site.",
+                                    "label": "Services",
+                                    "required": False,
+                                },
+                            ),
+                            4: ("wagtail.blocks.StructBlock", [[("heading", 1), ("intro", 2), ("services", 3)]], {}),
+                            5: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Talk to us now", "label": "Heading", "required": False},
+                            ),
+                            6: (
+                                "wagtail.blocks.MultipleChoiceBlock",
+                                [],
+                                {
+                                    "choices": digitale_balie_plugin.cms.blocks.booking.service_choices,
+                                    "help_text": "Leave empty for every video service of this site.",
+                                    "label": "Services",
+                                    "required": False,
+                                },
+                            ),
+                            7: ("wagtail.blocks.StructBlock", [[("heading", 5), ("intro", 2), ("services", 6)]], {}),
+                            8: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Test camera and microphone", "label": "Heading", "required": False},
+                            ),
+                            9: ("wagtail.blocks.StructBlock", [[("heading", 8), ("intro", 2)]], {}),
+                            10: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Show who you are", "label": "Heading", "required": False},
+                            ),
+                            11: ("wagtail.blocks.StructBlock", [[("heading", 10), ("intro", 2)]], {}),
+                            12: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Pay with a code", "label": "Heading", "required": False},
+                            ),
+                            13: ("wagtail.blocks.StructBlock", [[("heading", 12), ("intro", 2)]], {}),
+                            14: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {
+                                    "default": "What do you think of our digital counter?",
+                                    "label": "Heading",
+                                    "required": False,
+                                },
+                            ),
+                            15: ("wagtail.blocks.StructBlock", [[("heading", 14), ("intro", 2)]], {}),
+                        },
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
     ]

@@ -1,0 +1,98 @@
+"""What the citizen's call page shows, as JSON-safe data: the first render and every live poll share it."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from digitale_balie_plugin.actions.registry import action_type, detail_relations
+from digitale_balie_plugin.calls.video import video_provider_for
+from digitale_balie_plugin.calls.walk_in import position
+from digitale_balie_plugin.documents.presentation import document_list
+from digitale_balie_plugin.documents.service import limits
+from digitale_balie_plugin.feedback.service import may_answer
+from digitale_balie_plugin.integrations.video.base import Participant, ParticipantRole, VideoError
+from digitale_balie_plugin.models import ActionStatus, SessionStatus
+
+
+def upload_context(session) -> dict:
+    allowed, max_bytes = limits(session.site)
+    return {
+        "upload_url": reverse("digitale_balie:document_upload", args=[session.pk]),
+        "accept": ",".join(f".{ext}" for ext in sorted(allowed)),
+        "kinds": ", ".join(sorted(allowed)).upper(),
+        "max_mb": max_bytes // (1024 * 1024),
+    }
+
+
+def citizen_state(access) -> dict:
+    """Everything the citizen's page shows, as JSON-safe data."""
+
+    session = access.session
+    data = {
+        "status": session.status,
+        "status_label": str(SessionStatus(session.status).label),
+        "headline": str(_headline(session)),
+        "messages": [
+            {"text": m.text, "time": timezone.localtime(m.created_at).strftime("%H:%M")} for m in session.messages.all()
+        ],
+        "actions": _actions(session),
+        "documents": document_list(session.documents.present(), viewer="citizen") if access.role == "citizen" else [],
+        "call": None,
+        "ended": not session.is_open,
+        "feedback": access.role == "citizen" and may_answer(session),
+    }
+    if session.status == SessionStatus.IN_CALL and session.channel == "video":
+        try:
+            data["call"] = _room_access(session, access).to_json()
+        except VideoError:
+            data["headline"] = str(VideoError.default_message)
+    return data
+
+
+def _headline(session):
+    if session.is_walk_in and session.status == SessionStatus.WAITING:
+        place, minutes = position(session)
+        if place == 1:
+            return _("You are number 1 in the queue: you are next.")
+        return _("You are number %(place)s in the queue. Expected wait: about %(minutes)s minutes.") % {
+            "place": place,
+            "minutes": minutes,
+        }
+    if session.status == SessionStatus.IN_CALL:
+        return _("Your conversation has started.")
+    if session.status in (SessionStatus.ENDED, SessionStatus.NO_SHOW):
+        return _("The conversation has ended. Thank you.")
+    return _("Please wait. The clerk will let you in soon.")
+
+
+def _actions(session) -> list[dict]:
+    items = []
+    for action in session.actions.select_related(*detail_relations()):
+        kind = action_type(action.kind)
+        if kind is None:
+            continue
+        items.append(
+            {
+                "id": action.pk,
+                "kind": action.kind,
+                "label": str(kind.label),
+                "status": action.status,
+                "status_label": str(ActionStatus(action.status).label),
+                "final": action.is_final,
+                "can_complete": kind.completed_by_citizen,
+                "summary": kind.citizen_summary(action) if action.session.is_open else {},
+            }
+        )
+    return items
+
+
+def _room_access(session, access):
+    role = ParticipantRole.CITIZEN if access.role == "citizen" else ParticipantRole.GUEST
+    participant = Participant(
+        display_name=access.display_name or _("Citizen"), role=role, participant_id=f"{access.role}-{access.pk}"
+    )
+    return video_provider_for(session.site).room_access(
+        session.room_name, participant, not_after=session.links_valid_until
+    )
