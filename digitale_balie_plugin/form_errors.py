@@ -6,6 +6,11 @@ Shared by the citizen forms of every capability and by editors' application form
 from __future__ import annotations
 
 
+def error_text(form) -> str:
+    """Every error of ``form`` in one line, for a message on a screen with many forms (the console)."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 class AccessibleErrorsMixin:
     """Point each invalid field at its error text (``aria-describedby``), so screen readers read it."""
 

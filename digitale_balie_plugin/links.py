@@ -104,7 +104,7 @@ def appointment_links(appointment, *, join: bool = True, marker: int | None = No
         "device_test_url": citizen_url(appointment.site, "device_test", page=page),
         "ics_url": "",
     }
-    if join and appointment.channel == "video":
+    if join and appointment.is_video:
         join_token = appointment.issue_token(AccessToken.Purpose.JOIN)
         links["join_url"] = with_marker(citizen_url(appointment.site, "join", join_token, page=page), marker)
     return links

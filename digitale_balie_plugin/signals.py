@@ -15,6 +15,8 @@ appointment_rescheduled = Signal()
 call_started = Signal()
 #: sender=CallSession, session=..., clerk=User, outcome=str — the seam for the CRM case record
 call_ended = Signal()
+#: sender=InCallAction, action=..., previous=str, status=str (an ActionStatus value) — every status change
+action_status_changed = Signal()
 #: sender=IdentityVerification, verification=..., action=InCallAction — no identifiers in clear
 identity_verified = Signal()
 #: sender=IdentityVerification, verification=..., action=InCallAction, reason=str (a FailureReason)

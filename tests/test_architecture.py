@@ -79,9 +79,9 @@ class ImportCollector(ast.NodeVisitor):
     def visit_Call(self, node):
         name = ast.unparse(node.func)
         is_dynamic = name.endswith(("import_module", "__import__", "import_string"))
-        if is_dynamic and node.args and isinstance(node.args[0], ast.Constant):
-            if str(node.args[0].value).startswith(NAME):
-                self.dynamic.append((self._functions[-1] if self._functions else "<module>", node.lineno))
+        first = node.args[0] if node.args else None
+        if is_dynamic and isinstance(first, ast.Constant) and str(first.value).startswith(NAME):
+            self.dynamic.append((self._functions[-1] if self._functions else "<module>", node.lineno))
         self.generic_visit(node)
 
 
@@ -155,7 +155,7 @@ def test_the_cycle_finder_finds_a_cycle():
 
 
 def allowed(module: str, function: str) -> bool:
-    return function == "ready" and module.endswith("apps") or ".management." in module
+    return (function == "ready" and module.endswith("apps")) or ".management." in module
 
 
 def test_no_imports_of_our_own_code_inside_functions(collected):

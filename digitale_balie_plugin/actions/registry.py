@@ -47,6 +47,12 @@ class ActionType:
     citizen_template = ""
     #: Rendered in the clerk's side panel, with ``action`` in the context.
     clerk_template = "digitale_balie/actions/clerk_default.html"
+    #: Console commands this kind adds, by URL slug (``"refund"``) -> the name of a method of this class
+    #: taking ``(request, session)``. The console routes ``.../sessions/<id>/<slug>/`` to it after checking
+    #: that the clerk works at the conversation's seat; the method acts through the kind's own service,
+    #: tells the clerk with ``django.contrib.messages`` and raises ``CounterError`` (shown as is) when it
+    #: cannot. Slugs are unique over all kinds (``register_action_type`` refuses a clash).
+    clerk_commands: dict[str, str] = {}
 
     def build_payload(self, cleaned_data: dict) -> dict:
         """Override this: what to store from the clerk's form."""
@@ -89,6 +95,20 @@ class ActionType:
         """Override this: JSON-safe data the citizen's widget may show (never more than they may see)."""
         return {}
 
+    def clerk_command(self, slug: str):
+        """The bound method behind console command ``slug`` (``None`` when this kind has none)."""
+        method = self.clerk_commands.get(slug)
+        return getattr(self, method) if method else None
+
+
+def posted_id(request, field: str) -> int:
+    """A primary key from the clerk's form; ``0`` (matches nothing) for anything that is not a sane id."""
+    try:
+        value = int(request.POST.get(field) or 0)
+    except (TypeError, ValueError):
+        return 0
+    return value if 0 < value < 2**63 else 0
+
 
 _types: dict[str, ActionType] = {}
 
@@ -100,6 +120,12 @@ def register_action_type(cls: type[ActionType]) -> type[ActionType]:
     existing = _types.get(cls.identifier)
     if existing is not None and type(existing) is not cls:
         raise ValueError(f"An action type {cls.identifier!r} is already registered.")
+    for other in _types.values():
+        clash = set(cls.clerk_commands) & set(other.clerk_commands) if type(other) is not cls else set()
+        if clash:
+            raise ValueError(
+                f"{cls.__name__}: console command(s) {sorted(clash)} already belong to {other.identifier!r}."
+            )
     _types[cls.identifier] = cls()
     return cls
 
@@ -110,6 +136,11 @@ def action_types() -> dict[str, ActionType]:
 
 def action_type(identifier: str) -> ActionType | None:
     return _types.get(identifier)
+
+
+def clerk_command(slug: str):
+    """The console command ``slug`` that one of the registered kinds adds (``None`` when no kind does)."""
+    return next((command for kind in _types.values() if (command := kind.clerk_command(slug))), None)
 
 
 def detail_relations() -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,9 +14,7 @@ from digitale_balie_plugin.exceptions import CounterError
 from digitale_balie_plugin.models import ActionStatus, CallSession, InCallAction
 from digitale_balie_plugin.models.actions import TRANSITIONS
 from digitale_balie_plugin.models.audit import record
-
-#: sender=InCallAction, action=..., previous=str, status=str
-action_status_changed = Signal()
+from digitale_balie_plugin.signals import action_status_changed
 
 
 class ActionNotAllowed(CounterError):

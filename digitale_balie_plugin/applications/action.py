@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.actions.presentation import handover_view
-from digitale_balie_plugin.actions.registry import ActionType, SessionForm, register_action_type
+from digitale_balie_plugin.actions.registry import ActionType, SessionForm, posted_id, register_action_type
+from digitale_balie_plugin.applications.service import make_pdf
 from digitale_balie_plugin.links import citizen_url
-from digitale_balie_plugin.models import ApplicationFormPage, ApplicationSubmission
+from digitale_balie_plugin.models import ApplicationSubmission
+
+
+def form_pages():
+    """Live application form pages. The page model is the submission's foreign key target: page models
+    live in the Wagtail layer above this capability, which therefore never imports them."""
+    return ApplicationSubmission._meta.get_field("form_page").related_model.objects.live()
 
 
 class SendFormForm(SessionForm):
     form_page = forms.ModelChoiceField(
         label=_("Form"),
-        queryset=ApplicationFormPage.objects.live(),
+        queryset=None,
         empty_label=None,
         help_text=_("Application forms are made by the web editors (page type 'application form')."),
     )
 
+    def __init__(self, *args, session=None, **kwargs):
+        super().__init__(*args, session=session, **kwargs)
+        if session is None:
+            self.fields["form_page"].queryset = form_pages()
+
     def limit_to(self, session):
-        self.fields["form_page"].queryset = ApplicationFormPage.objects.live().in_site(session.site)
+        self.fields["form_page"].queryset = form_pages().in_site(session.site)
 
 
 @register_action_type
@@ -33,6 +47,7 @@ class SendForm(ActionType):
     citizen_roles = ("citizen",)
     clerk_template = "digitale_balie/actions/send_form_clerk.html"
     detail_relation = "submission"
+    clerk_commands = {"form-pdf": "form_pdf"}
 
     def build_payload(self, cleaned_data: dict) -> dict:
         return {"form_page": cleaned_data["form_page"].pk}
@@ -62,3 +77,13 @@ class SendForm(ActionType):
             "answers": submission.answers() if submission and submission.submitted_at else [],
             "handover": handover_view(action) if submission and not submission.submitted_at else {},
         }
+
+    def form_pdf(self, request, session) -> None:
+        """Turn a sent form into a PDF document of the conversation (then it can be signed)."""
+        submission = get_object_or_404(
+            ApplicationSubmission.objects.select_related("action__session__site", "form_page"),
+            action_id=posted_id(request, "action"),
+            action__session=session,
+        )
+        document = make_pdf(submission, user=request.user)
+        messages.success(request, _("The PDF is among the documents: %(name)s") % {"name": document.name})

@@ -17,6 +17,7 @@ from digitale_balie_plugin.booking.forms import ClerkBookingForm
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.exceptions import SlotUnavailable
 from digitale_balie_plugin.models import Service
+from digitale_balie_plugin.models.choices import BookedVia
 
 PERMISSION = "digitale_balie.book_on_behalf"
 
@@ -31,7 +32,7 @@ def book_on_behalf(request):
     service = get_object_or_404(services, pk=service_id)
     slots = _upcoming_slots(service)
     form = ClerkBookingForm(
-        request.POST or None, service=service, slots=slots, initial={"language": "nl", "booked_via": "phone"}
+        request.POST or None, service=service, slots=slots, initial={"language": "nl", "booked_via": BookedVia.PHONE}
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,7 +10,7 @@ from digitale_balie_plugin.booking.service import CitizenDetails
 from digitale_balie_plugin.booking.slots import parse_slot_key
 from digitale_balie_plugin.form_errors import AccessibleErrorsMixin
 from digitale_balie_plugin.integrations.sms.base import normalize_phone_number
-from digitale_balie_plugin.models.choices import LANGUAGE_CHOICES
+from digitale_balie_plugin.models.choices import LANGUAGE_CHOICES, BookedVia
 
 
 class SlotField(forms.CharField):
@@ -121,7 +121,7 @@ class ClerkBookingForm(CitizenDetailsForm):
     booked_via = forms.ChoiceField(
         label=_("The citizen contacted us"),
         widget=forms.RadioSelect,
-        choices=[("phone", _("By phone")), ("desk", _("At the desk"))],
+        choices=[(BookedVia.PHONE, _("By phone")), (BookedVia.DESK, _("At the desk"))],
     )
     slot = forms.ChoiceField(label=_("Time"), error_messages={"required": _("Choose a time.")})
 

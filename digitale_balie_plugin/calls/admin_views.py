@@ -21,33 +21,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from digitale_balie_plugin.actions import handover
-from digitale_balie_plugin.actions.registry import action_type, action_types, detail_relations
+from digitale_balie_plugin.actions.registry import action_type, action_types, clerk_command, detail_relations, posted_id
 from digitale_balie_plugin.actions.service import ActionNotAllowed, cancel, create_action
-from digitale_balie_plugin.applications import service as applications
 from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.booking.availability import free_slots
 from digitale_balie_plugin.booking.notifications import reading_note
 from digitale_balie_plugin.calls import console, sessions
 from digitale_balie_plugin.calls.forms import ContactForm, EndCallForm, GuestForm, MessageForm
 from digitale_balie_plugin.calls.video import video_provider_for
-from digitale_balie_plugin.documents import service as documents
 from digitale_balie_plugin.exceptions import CounterError
+from digitale_balie_plugin.form_errors import error_text
 from digitale_balie_plugin.links import citizen_url
 from digitale_balie_plugin.live import etag_matches, json_with_etag, not_modified
 from digitale_balie_plugin.models import (
-    ApplicationSubmission,
     CallSession,
     CounterSeat,
-    Document,
     InCallAction,
     Notification,
     Outcome,
-    Payment,
 )
-from digitale_balie_plugin.models.choices import BookedVia
-from digitale_balie_plugin.payments import service as payments
-from digitale_balie_plugin.payments.forms import RefundForm
-from digitale_balie_plugin.payments.presentation import euro
+from digitale_balie_plugin.models.choices import BookedVia, Channel
 from digitale_balie_plugin.security import allow_frames
 
 
@@ -229,7 +222,7 @@ def _guest_url(session, raw):
 
 
 def _revoke(request, seat, session):
-    sessions.revoke_guest(session, int(request.POST.get("access", "0") or 0), by_user=request.user)
+    sessions.revoke_guest(session, posted_id(request, "access"), by_user=request.user)
 
 
 def _end(request, seat, session):
@@ -268,7 +261,7 @@ def _book_follow_up(session, start, clerk):
         start,
         citizen,
         channel=appointment.channel,
-        booked_via=BookedVia.PHONE if session.channel == "phone" else BookedVia.DESK,
+        booked_via=BookedVia.PHONE if session.channel == Channel.PHONE else BookedVia.DESK,
         booked_by=clerk,
         email_confirmed=appointment.email_confirmed,
     ).appointment
@@ -278,7 +271,7 @@ def _action(kind):
     def handler(request, seat, session):
         form = action_types()[kind].clerk_form(session, request.POST)
         if not form.is_valid():
-            problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
+            problems = error_text(form)
             raise CounterError(_("Check the form of the action.") + (f" {problems}" if problems else ""))
         try:
             create_action(session, kind, form.cleaned_data, by_user=request.user)
@@ -289,17 +282,10 @@ def _action(kind):
 
 
 def _open_action(request, session) -> InCallAction:
-    action = get_object_or_404(InCallAction, pk=_int(request.POST.get("action")), session=session)
+    action = get_object_or_404(InCallAction, pk=posted_id(request, "action"), session=session)
     if not action.is_open:
         raise CounterError(_("This request is closed."))
     return action
-
-
-def _int(value) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _new_code(request, seat, session):
@@ -333,42 +319,6 @@ def _withdraw(request, seat, session):
         messages.success(request, _("The request was withdrawn. Its link and code no longer work."))
 
 
-def _refund(request, seat, session):
-    """Return money of a paid request (users with the refund permission only)."""
-
-    if not request.user.has_perm("digitale_balie.refund_payment"):
-        raise PermissionDenied
-    payment = get_object_or_404(
-        Payment.objects.select_related("action__session__site"),
-        action_id=_int(request.POST.get("action")),
-        action__session=session,
-    )
-    form = RefundForm(request.POST, payment=payment)
-    if not form.is_valid():
-        problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
-        raise CounterError(_("Check the refund.") + f" {problems}")
-    refund = payments.refund(payment, form.cleaned_data["amount"], form.cleaned_data["reason"], by_user=request.user)
-    messages.success(request, _("Refund of %(amount)s sent to the payment service.") % {"amount": euro(refund.amount)})
-
-
-def _delete_document(request, seat, session):
-    document = get_object_or_404(Document.objects.present(), pk=_int(request.POST.get("document")), session=session)
-    if documents.delete(document, user=request.user):
-        messages.success(request, _("The document was deleted."))
-
-
-def _form_pdf(request, seat, session):
-    """Turn a sent form into a PDF document of the conversation (then it can be signed)."""
-
-    submission = get_object_or_404(
-        ApplicationSubmission.objects.select_related("action__session__site", "form_page"),
-        action_id=_int(request.POST.get("action")),
-        action__session=session,
-    )
-    document = applications.make_pdf(submission, user=request.user)
-    messages.success(request, _("The PDF is among the documents: %(name)s") % {"name": document.name})
-
-
 COMMANDS = {
     "start": _start,
     "message": _message,
@@ -379,14 +329,15 @@ COMMANDS = {
     "code": _new_code,
     "send-link": _send_link,
     "withdraw": _withdraw,
-    "refund": _refund,
-    "delete-document": _delete_document,
-    "form-pdf": _form_pdf,
 }
 
 
 def command_for(name):
+    """The console's own commands, "create an action of kind X", then the commands action types bring."""
     if name.startswith("action-"):
         kind = name.removeprefix("action-")
         return _action(kind) if kind in action_types() else None
-    return COMMANDS.get(name)
+    if name in COMMANDS:
+        return COMMANDS[name]
+    command = clerk_command(name)
+    return (lambda request, seat, session: command(request, session)) if command else None

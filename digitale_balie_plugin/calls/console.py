@@ -132,7 +132,7 @@ def state(seat, user) -> dict:
     sessions = queue(seat)
     here = live.present([session.pk for session in sessions])
     items = [_item(session, session.pk in here) for session in sessions]
-    current = next((s for s in sessions if s.status == SessionStatus.IN_CALL and s.channel == "video"), None)
+    current = next((s for s in sessions if s.status == SessionStatus.IN_CALL and s.is_video), None)
     return {
         "sessions": items,
         "call": _moderator_access(current, user) if current else None,
@@ -185,6 +185,7 @@ def _item(session, present: bool) -> dict:
         "service": session.service.name if session.service else "",
         "planned": local.strftime("%H:%M"),
         "channel": session.channel,
+        "is_video": session.is_video,
         "status": session.status,
         "status_label": str(SessionStatus(session.status).label),
         "present": present,

@@ -43,7 +43,7 @@ def citizen_state(access) -> dict:
         "ended": not session.is_open,
         "feedback": access.role == "citizen" and may_answer(session),
     }
-    if session.status == SessionStatus.IN_CALL and session.channel == "video":
+    if session.status == SessionStatus.IN_CALL and session.is_video:
         try:
             data["call"] = _room_access(session, access).to_json()
         except VideoError:

@@ -5,11 +5,15 @@ documents and adds their own."""
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.actions.presentation import handover_view
-from digitale_balie_plugin.actions.registry import ActionType, register_action_type
+from digitale_balie_plugin.actions.registry import ActionType, posted_id, register_action_type
+from digitale_balie_plugin.documents.service import delete
 from digitale_balie_plugin.links import citizen_url
+from digitale_balie_plugin.models import Document
 
 
 class ExchangeDocumentsForm(forms.Form):
@@ -29,6 +33,7 @@ class ExchangeDocuments(ActionType):
     clerk_form_class = ExchangeDocumentsForm
     handover = True
     citizen_roles = ("citizen",)
+    clerk_commands = {"delete-document": "delete_document"}
 
     def build_payload(self, cleaned_data: dict) -> dict:
         return {"what": cleaned_data.get("what", "")}
@@ -47,3 +52,9 @@ class ExchangeDocuments(ActionType):
 
     def clerk_context(self, action) -> dict:
         return {"handover": handover_view(action)}
+
+    def delete_document(self, request, session) -> None:
+        """Remove a document of the conversation (the clerk's own mistake, or one the citizen should not have sent)."""
+        document = get_object_or_404(Document.objects.present(), pk=posted_id(request, "document"), session=session)
+        if delete(document, user=request.user):
+            messages.success(request, _("The document was deleted."))

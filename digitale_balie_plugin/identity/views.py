@@ -37,8 +37,8 @@ from digitale_balie_plugin.identity.pipeline import VerificationFailed, result_u
 from digitale_balie_plugin.integrations.identity import identity_backend, identity_backends
 from digitale_balie_plugin.integrations.identity.base import PENDING_KEY
 from digitale_balie_plugin.links import counter_page_for
-from digitale_balie_plugin.models import ActionStatus, AuditEvent, FailureReason, SessionStatus
-from digitale_balie_plugin.models.audit import record
+from digitale_balie_plugin.models import ActionStatus, FailureReason, SessionStatus
+from digitale_balie_plugin.models.audit import record, record_about
 from digitale_balie_plugin.models.choices import current_language
 from digitale_balie_plugin.models.settings import CounterSettings
 from digitale_balie_plugin.responses import invalid_link, render
@@ -163,7 +163,7 @@ def result(request, page, action_id):
             "failed": action.status in (ActionStatus.FAILED, ActionStatus.EXPIRED, ActionStatus.CANCELLED),
             "reason": FailureReason(verification.failure_reason).label if verification.failure_reason else "",
             "retry_url": request.path.removesuffix("result/"),
-            "in_video_call": action.session.channel == "video",
+            "in_video_call": action.session.is_video,
             # A signature that waited for this verification (``views.signatures``): back to it.
             "continue_url": request.session.get("digitale_balie_then", "")
             if action.status == ActionStatus.COMPLETED
@@ -226,12 +226,13 @@ def _context_from_state(backend, state) -> dict:
 
 def _refused(request, backend, reason, detail):
     """A callback that belongs to no request of this browser: a foreign or replayed state."""
-    AuditEvent.objects.create(
-        action="identity.callback_refused",
+    record_about(
+        "identity.callback_refused",
+        "digitale_balie.identityverification",
         actor_label="citizen",
-        object_type="digitale_balie.identityverification",
-        object_id="",
-        data={"provider": backend, "reason": reason, "detail": detail[:200]},
+        provider=backend,
+        reason=reason,
+        detail=detail[:200],
     )
     site = Site.find_for_request(request)
     page = counter_page_for(site) if site else None

@@ -80,6 +80,11 @@ class Appointment(models.Model):
         return f"{self.reference} · {self.service} · {local:%d/%m/%Y %H:%M}"
 
     @property
+    def is_video(self) -> bool:
+        """A video call (join link, waiting room, device test); phone, chat and desk have none."""
+        return self.channel == Channel.VIDEO
+
+    @property
     def local_start(self):
         return timezone.localtime(self.start, app_settings.TIME_ZONE)
 

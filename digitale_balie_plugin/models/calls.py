@@ -116,6 +116,11 @@ class CallSession(models.Model):
         return f"{self.citizen_name or _('Citizen')} · {self.get_channel_display()} · {self.get_status_display()}"
 
     @property
+    def is_video(self) -> bool:
+        """A video call (join link, waiting room, device test); phone, chat and desk have none."""
+        return self.channel == Channel.VIDEO
+
+    @property
     def is_open(self) -> bool:
         return self.status not in (SessionStatus.ENDED, SessionStatus.NO_SHOW)
 

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from digitale_balie_plugin.actions.registry import ActionType, register_action_type
+from digitale_balie_plugin.actions.registry import ActionType, posted_id, register_action_type
 from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.exceptions import CounterError
+from digitale_balie_plugin.form_errors import error_text
 from digitale_balie_plugin.links import citizen_url
-from digitale_balie_plugin.payments.forms import RequestPaymentForm
-from digitale_balie_plugin.payments.presentation import clerk_view, euro
+from digitale_balie_plugin.models import Payment
+from digitale_balie_plugin.payments.forms import RefundForm, RequestPaymentForm
+from digitale_balie_plugin.payments.money import amount_input, euro
+from digitale_balie_plugin.payments.presentation import clerk_view
 from digitale_balie_plugin.payments.service import create_request, is_busy, refresh_if_stale
+from digitale_balie_plugin.payments.service import refund as refund_payment
+
+#: Who may return money (``Meta.permissions`` of ``models.Payment``).
+REFUND_PERMISSION = "digitale_balie.refund_payment"
 
 
 @register_action_type
@@ -21,6 +32,7 @@ class RequestPayment(ActionType):
     citizen_roles = ("citizen",)  # an interpreter or carer must not pay in the citizen's place by mistake
     clerk_template = "digitale_balie/actions/request_payment_clerk.html"
     detail_relation = "payment"
+    clerk_commands = {"refund": "refund"}
 
     @property
     def expires_minutes(self) -> int:
@@ -34,7 +46,7 @@ class RequestPayment(ActionType):
         if service is None or service.payment_amount is None:
             return {}
         return {
-            "amount": f"{service.payment_amount:.2f}".replace(".", ","),
+            "amount": amount_input(service.payment_amount),
             "description": service.payment_description or service.name,
         }
 
@@ -69,3 +81,20 @@ class RequestPayment(ActionType):
 
     def clerk_context(self, action) -> dict:
         return clerk_view(action)
+
+    def refund(self, request, session) -> None:
+        """Return money of a paid request (users with the refund permission only)."""
+        if not request.user.has_perm(REFUND_PERMISSION):
+            raise PermissionDenied
+        payment = get_object_or_404(
+            Payment.objects.select_related("action__session__site"),
+            action_id=posted_id(request, "action"),
+            action__session=session,
+        )
+        form = RefundForm(request.POST, payment=payment)
+        if not form.is_valid():
+            raise CounterError(_("Check the refund.") + f" {error_text(form)}")
+        refund = refund_payment(payment, form.cleaned_data["amount"], form.cleaned_data["reason"], by_user=request.user)
+        messages.success(
+            request, _("Refund of %(amount)s sent to the payment service.") % {"amount": euro(refund.amount)}
+        )

@@ -16,6 +16,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 
 from digitale_balie_plugin.models import Payment, PaymentStatus, Service
+from digitale_balie_plugin.payments.money import euro
 from digitale_balie_plugin.reports import PermissionReportView, site_filter
 
 PERMISSION = "digitale_balie.view_finance_report"
@@ -46,7 +47,7 @@ def _methods():
 class AmountColumn(Column):
     def get_value(self, instance):
         value = super().get_value(instance)
-        return f"€ {value:.2f}" if value is not None else ""
+        return euro(value) if value is not None else ""
 
 
 class FinanceReportView(PermissionReportView):
@@ -126,8 +127,8 @@ class FinanceReportView(PermissionReportView):
         )
         paid, refunded = totals["paid"] or 0, totals["refunded"] or 0
         context["totals"] = {
-            "paid": f"€ {paid:.2f}",
-            "refunded": f"€ {refunded:.2f}",
-            "net": f"€ {paid - refunded:.2f}",
+            "paid": euro(paid),
+            "refunded": euro(refunded),
+            "net": euro(paid - refunded),
         }
         return context

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.integrations.payments import get_payment_provider
+from digitale_balie_plugin.payments.money import amount_input, euro
 
 #: " (DB-XXXXXXXX)": our reference is appended to the description the provider shows on bank statements.
 REFERENCE_SUFFIX_LENGTH = 14
@@ -65,7 +66,7 @@ class RequestPaymentForm(forms.Form):
         maximum = app_settings.PAYMENT_MAX_AMOUNT
         if amount is not None and amount > maximum:
             raise forms.ValidationError(
-                _("The amount can be at most %(maximum)s euro.") % {"maximum": f"{maximum:.2f}".replace(".", ",")},
+                _("The amount can be at most %(maximum)s.") % {"maximum": euro(maximum)},
                 code="max_value",
             )
         return amount
@@ -97,14 +98,13 @@ class RefundForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.payment = payment
         if payment is not None and not self.is_bound:
-            self.initial["amount"] = f"{payment.refundable:.2f}".replace(".", ",")
+            self.initial["amount"] = amount_input(payment.refundable)
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
         if self.payment is not None and amount is not None and amount > self.payment.refundable:
             raise forms.ValidationError(
-                _("You can refund at most %(left)s euro.")
-                % {"left": f"{self.payment.refundable:.2f}".replace(".", ",")},
+                _("You can refund at most %(left)s.") % {"left": euro(self.payment.refundable)},
                 code="max_value",
             )
         return amount

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.actions.presentation import handover_view
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.models import PaymentStatus
+from digitale_balie_plugin.payments.money import euro
 
 #: What the citizen reads on the return page, per status.
 CITIZEN_TEXT = {
@@ -25,11 +23,6 @@ CITIZEN_TEXT = {
     PaymentStatus.CANCELLED: _("You stopped the payment. No money was taken. You can try again."),
     PaymentStatus.EXPIRED: _("The payment took too long and was stopped. No money was taken. You can try again."),
 }
-
-
-def euro(amount: Decimal) -> str:
-    """``€ 12,50`` in Dutch and French, ``€ 12.50`` in English (the active language's format)."""
-    return f"€ {number_format(amount, 2, use_l10n=True, force_grouping=True)}"
 
 
 def local_time(value) -> str:

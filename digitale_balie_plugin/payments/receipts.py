@@ -15,7 +15,7 @@ from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.models import Payment, PaymentStatus
 from digitale_balie_plugin.models.audit import record
 from digitale_balie_plugin.models.settings import CounterSettings
-from digitale_balie_plugin.payments.presentation import euro
+from digitale_balie_plugin.payments.money import euro
 
 
 def receipt_address(payment: Payment) -> str:

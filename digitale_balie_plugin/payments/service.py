@@ -39,6 +39,7 @@ from digitale_balie_plugin.jobs import enqueue_on_commit
 from digitale_balie_plugin.models import ActionStatus, Payment, PaymentAttempt, PaymentStatus, Refund
 from digitale_balie_plugin.models.audit import record
 from digitale_balie_plugin.models.payments import RefundStatus
+from digitale_balie_plugin.payments.money import euro
 from digitale_balie_plugin.signals import payment_refunded, payment_status_changed
 
 logger = logging.getLogger("digitale_balie.payments")
@@ -412,14 +413,12 @@ def _prepare_refund(payment: Payment, amount: Decimal, reason: str, by_user) -> 
         if unanswered is not None:
             if unanswered.amount != amount:
                 raise CounterError(
-                    _("An earlier refund of %(amount)s euro was not confirmed. Try that amount again first.")
-                    % {"amount": f"{unanswered.amount:.2f}".replace(".", ",")}
+                    _("An earlier refund of %(amount)s was not confirmed. Try that amount again first.")
+                    % {"amount": euro(unanswered.amount)}
                 )
             return unanswered  # same idempotency key: the provider refunds once
         if amount <= 0 or amount > locked.refundable:
-            raise CounterError(
-                _("You can refund at most %(left)s euro.") % {"left": f"{locked.refundable:.2f}".replace(".", ",")}
-            )
+            raise CounterError(_("You can refund at most %(left)s.") % {"left": euro(locked.refundable)})
         pending = Refund.objects.create(payment=locked, amount=amount, reason=reason[:200], created_by=by_user)
         record(
             "payment.refund_requested",

@@ -22,7 +22,8 @@ from digitale_balie_plugin.models.choices import current_language
 from digitale_balie_plugin.models.settings import CounterSettings
 from digitale_balie_plugin.payments import service
 from digitale_balie_plugin.payments.forms import ReceiptForm
-from digitale_balie_plugin.payments.presentation import citizen_status, euro
+from digitale_balie_plugin.payments.money import euro
+from digitale_balie_plugin.payments.presentation import citizen_status
 from digitale_balie_plugin.payments.receipts import receipt_address
 from digitale_balie_plugin.ratelimit import hit
 from digitale_balie_plugin.responses import invalid_link, render

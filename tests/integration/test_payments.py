@@ -56,7 +56,7 @@ def pay_at_demo_checkout(client, counter_page, action, outcome="paid", email="")
     [
         ("0", "meer dan 0"),
         ("-5", "meer dan 0"),
-        ("1000,01", "hoogstens 1000,00 euro"),
+        ("1000,01", "hoogstens € 1.000,00 zijn"),
         ("12,505", "twee cijfers na de komma"),
         ("1.250", "zoals 12,50"),
         ("twaalf", "zoals 12,50"),
@@ -263,7 +263,7 @@ def test_partial_and_full_refunds(paid, phone_session, clerk):
     client = clerk_client(phone_session, clerk, "refund_payment")
     assert refund_command(client, phone_session, paid, "5,00").status_code == 200
     response = refund_command(client, phone_session, paid, "8,00")
-    assert response.status_code == 400 and "hoogstens 7,50 euro" in response.content.decode()
+    assert response.status_code == 400 and "hoogstens € 7,50 terugbetalen" in str(response.json())
     assert refund_command(client, phone_session, paid, "7,50").status_code == 200
     paid.refresh_from_db()
     assert paid.amount_refunded == Decimal("12.50") and paid.refunds.count() == 2
@@ -310,7 +310,7 @@ def test_finance_report_filters_and_exports(paid, django_user_model):
     client.force_login(finance)
     url = reverse("digitale_balie_finance_report")
     page = client.get(url, {"status": "paid"}).content.decode()
-    assert paid.reference in page and paid.provider_payment_id in page and "€ 12.50" in page
+    assert paid.reference in page and paid.provider_payment_id in page and "€ 12,50" in page
     assert paid.reference not in client.get(url, {"status": "failed"}).content.decode()
     csv = client.get(url, {"export": "csv"})
     body = b"".join(csv.streaming_content).decode()
