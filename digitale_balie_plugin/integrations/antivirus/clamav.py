@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ...conf import SETTING_NAME
 from ..registry import StatusLine
-from . import registry
 from .base import AntivirusProvider, ScannerUnavailable, ScanResult
+from .registry import registry
 
 logger = logging.getLogger("digitale_balie.antivirus")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from . import registry
 from .base import CrmProvider, CrmResult
+from .registry import registry
 
 
 @registry.register("demo")

@@ -19,8 +19,8 @@ import requests
 from django.core.serializers.json import DjangoJSONEncoder
 
 from ...conf import SETTING_NAME
-from . import registry
 from .base import CrmError, CrmProvider, CrmRejected, CrmResult
+from .registry import registry
 
 logger = logging.getLogger("digitale_balie.crm")
 

@@ -29,31 +29,31 @@ from mollie.api.objects.payment import Payment
 from ...conf import SETTING_NAME
 from ...exceptions import ConfigurationError
 from ..registry import ConfigWarning
-from . import registry
 from .base import (
     CheckoutRequest,
     InvalidCallback,
     PaymentError,
     PaymentProvider,
     PaymentRejected,
-    PaymentStatus,
     ProviderPayment,
     ProviderRefund,
+    ProviderStatus,
     RefundStatus,
     WebhookNotice,
     format_amount,
 )
+from .registry import registry
 
 logger = logging.getLogger("digitale_balie.payments")
 
 STATUSES = {
-    "open": PaymentStatus.OPEN,
-    "pending": PaymentStatus.PENDING,
-    "authorized": PaymentStatus.AUTHORIZED,
-    "paid": PaymentStatus.PAID,
-    "canceled": PaymentStatus.CANCELLED,
-    "expired": PaymentStatus.EXPIRED,
-    "failed": PaymentStatus.FAILED,
+    "open": ProviderStatus.OPEN,
+    "pending": ProviderStatus.PENDING,
+    "authorized": ProviderStatus.AUTHORIZED,
+    "paid": ProviderStatus.PAID,
+    "canceled": ProviderStatus.CANCELLED,
+    "expired": ProviderStatus.EXPIRED,
+    "failed": ProviderStatus.FAILED,
 }
 REFUND_STATUSES = {
     "queued": RefundStatus.QUEUED,

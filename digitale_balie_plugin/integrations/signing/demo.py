@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ...exceptions import ConfigurationError
 from ..registry import ConfigWarning
-from . import registry
 from .pyhanko_provider import PyHankoProvider
+from .registry import registry
 
 DEMO_PASSPHRASE = "demo"  # noqa: S105 - the demo certificate protects nothing
 

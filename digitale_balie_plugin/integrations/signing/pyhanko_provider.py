@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ...conf import SETTING_NAME
 from ...exceptions import ConfigurationError
-from . import registry
 from .base import DocumentNotSignable, SignatureDetails, SignedDocument, SigningError, SigningProvider
+from .registry import registry
 
 logger = logging.getLogger("digitale_balie.signing")
 

@@ -18,7 +18,6 @@ from typing import ClassVar
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from . import registry
 from .base import (
     DeliveryReport,
     DeliveryStatus,
@@ -28,6 +27,7 @@ from .base import (
     SmsRejected,
     SmsResult,
 )
+from .registry import registry
 
 logger = logging.getLogger("digitale_balie.sms")
 

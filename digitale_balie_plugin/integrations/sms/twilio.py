@@ -38,7 +38,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ...conf import SETTING_NAME
 from ...exceptions import ConfigurationError
-from . import registry
 from .base import (
     DeliveryReport,
     DeliveryStatus,
@@ -49,6 +48,7 @@ from .base import (
     SmsRejected,
     SmsResult,
 )
+from .registry import registry
 
 logger = logging.getLogger("digitale_balie.sms")
 

@@ -13,7 +13,6 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import registry
 from .base import (
     Participant,
     RoomAccess,
@@ -22,6 +21,7 @@ from .base import (
     check_not_after,
     check_room_name,
 )
+from .registry import registry
 
 NOTICE = _("The video server is not configured. This demo shows your own camera only.")
 

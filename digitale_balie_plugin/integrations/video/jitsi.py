@@ -72,7 +72,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ...conf import SETTING_NAME
 from ...exceptions import ConfigurationError
-from . import registry
 from .base import (
     ConfigWarning,
     Participant,
@@ -83,6 +82,7 @@ from .base import (
     check_not_after,
     check_room_name,
 )
+from .registry import registry
 
 logger = logging.getLogger("digitale_balie.video")
 

@@ -33,7 +33,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from digitale_balie_plugin.exceptions import ConfigurationError, IntegrationError
-from digitale_balie_plugin.integrations.video import get_video_provider, jitsi, registry
+from digitale_balie_plugin.integrations.video import jitsi
 from digitale_balie_plugin.integrations.video.base import (
     ROOM_NAME_PATTERN,
     ConfigWarning,
@@ -46,6 +46,7 @@ from digitale_balie_plugin.integrations.video.base import (
 )
 from digitale_balie_plugin.integrations.video.demo import DemoVideoProvider
 from digitale_balie_plugin.integrations.video.jitsi import JitsiProvider, asap_key_file_name
+from digitale_balie_plugin.integrations.video.registry import get_video_provider, registry
 
 NOW = datetime(2026, 12, 3, 9, 0, 0, tzinfo=UTC)
 END = NOW + timedelta(minutes=50)  # the appointment's end plus the grace period
