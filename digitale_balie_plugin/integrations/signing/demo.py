@@ -4,6 +4,8 @@ Signatures are real PAdES signatures, trusted by nobody: a system check warns in
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -16,8 +18,6 @@ DEMO_PASSPHRASE = "demo"  # noqa: S105 - the demo certificate protects nothing
 
 
 def demo_certificate_path():
-    from pathlib import Path
-
     return Path(getattr(settings, "BASE_DIR", ".")) / "var" / "signing" / "demo-seal.p12"
 
 
