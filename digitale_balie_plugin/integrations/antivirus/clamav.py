@@ -13,10 +13,10 @@ import struct
 
 from django.utils.translation import gettext_lazy as _
 
-from digitale_balie_plugin.conf import SETTING_NAME
-from digitale_balie_plugin.integrations.antivirus import registry
-from digitale_balie_plugin.integrations.antivirus.base import AntivirusProvider, ScannerUnavailable, ScanResult
-from digitale_balie_plugin.integrations.registry import StatusLine
+from ...conf import SETTING_NAME
+from ..registry import StatusLine
+from .base import AntivirusProvider, ScannerUnavailable, ScanResult
+from .registry import registry
 
 logger = logging.getLogger("digitale_balie.antivirus")
 

@@ -10,8 +10,8 @@ from typing import ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
-from digitale_balie_plugin.integrations.antivirus import registry
-from digitale_balie_plugin.integrations.antivirus.base import EICAR, AntivirusProvider, ScanResult
+from .base import EICAR, AntivirusProvider, ScanResult
+from .registry import registry
 
 logger = logging.getLogger("digitale_balie.antivirus")
 

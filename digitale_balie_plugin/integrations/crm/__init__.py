@@ -1,16 +1,5 @@
-"""Case registration (CRM): the registry of this kind and the one function callers use.
+"""Case registration (CRM): ``base`` (the contract), ``registry`` (``get_crm_provider()``,
+``crm_provider_for(id)``), ``demo`` and one module per vendor (webhook).
 
-DIGITALE_BALIE = {"CRM": {"BACKEND": "webhook", "OPTIONS": {"URL": "https://crm.stad.be/hooks/balie", "SECRET": "..."}}}
+Nothing is imported here, so importing the contract never loads a vendor (nor its SDK).
 """
-
-from digitale_balie_plugin.integrations.crm.base import CrmProvider
-from digitale_balie_plugin.integrations.registry import Registry
-
-registry: Registry[CrmProvider] = Registry("CRM", CrmProvider, default="demo")
-
-
-def get_crm_provider() -> CrmProvider:
-    return registry.get_provider()
-
-
-from digitale_balie_plugin.integrations.crm import demo, webhook  # noqa: E402, F401

@@ -21,8 +21,8 @@ from typing import ClassVar
 from django.utils.translation import gettext_lazy as _
 from social_core.exceptions import AuthConfigurationError
 
-from digitale_balie_plugin.integrations.identity.base import VerificationBackend
-from digitale_balie_plugin.models.choices import AssuranceLevel
+from .base import AssuranceLevel
+from .oidc import OIDCVerificationBackend
 
 FAS_ENDPOINTS = {
     "int": "https://idp.iamfas.int.belgium.be/fas/oauth2",
@@ -31,7 +31,7 @@ FAS_ENDPOINTS = {
 FAS_LEVEL = "urn:be:fedict:iam:fas:"
 
 
-class FasBackend(VerificationBackend):
+class FasBackend(OIDCVerificationBackend):
     name = "balie-fas"
     title = _("eID or digital key (CSAM)")
     TOKEN_ENDPOINT_AUTH_METHOD = "client_secret_basic"  # noqa: S105 - a method name, not a secret

@@ -21,8 +21,8 @@ from typing import ClassVar
 from django.utils.translation import gettext_lazy as _
 from social_core.exceptions import AuthConfigurationError
 
-from digitale_balie_plugin.integrations.identity.base import VerificationBackend
-from digitale_balie_plugin.models.choices import AssuranceLevel
+from .base import AssuranceLevel
+from .oidc import OIDCVerificationBackend
 
 ITSME_ENDPOINTS = {
     "e2e": "https://idp.e2e.itsme.services/v2",
@@ -32,7 +32,7 @@ ITSME_CLAIM = "http://itsme.services/v2/claim/"
 NATIONAL_NUMBER_CLAIM = ITSME_CLAIM + "BENationalNumber"
 
 
-class ItsmeBackend(VerificationBackend):
+class ItsmeBackend(OIDCVerificationBackend):
     name = "balie-itsme"
     title = _("itsme")
     TOKEN_ENDPOINT_AUTH_METHOD = "private_key_jwt"  # noqa: S105 - a method name, not a secret

@@ -23,9 +23,9 @@ __all__ = [
     "PaymentError",
     "PaymentProvider",
     "PaymentRejected",
-    "PaymentStatus",
     "ProviderPayment",
     "ProviderRefund",
+    "ProviderStatus",
     "RefundStatus",
     "format_amount",
 ]
@@ -53,8 +53,11 @@ class PaymentRejected(PaymentError):
         super().__init__(message)
 
 
-class PaymentStatus(StrEnum):
+class ProviderStatus(StrEnum):
     """Where a payment is at the provider, in the words every provider can be mapped onto.
+
+    Called ``ProviderStatus``, not ``PaymentStatus``: that is the domain's status of a payment request
+    (``models.PaymentStatus``, which adds ``requested``); this is only what the provider reports.
 
     Statuses only move forward (``rank``): a late or replayed callback must never take a payment
     from ``paid`` back to ``open``. ``paid``, ``failed``, ``cancelled`` and ``expired`` are final.
@@ -70,15 +73,17 @@ class PaymentStatus(StrEnum):
 
     @property
     def is_final(self) -> bool:
-        return self in (PaymentStatus.PAID, PaymentStatus.FAILED, PaymentStatus.CANCELLED, PaymentStatus.EXPIRED)
+        return self in (ProviderStatus.PAID, ProviderStatus.FAILED, ProviderStatus.CANCELLED, ProviderStatus.EXPIRED)
 
     @property
     def rank(self) -> int:
         return (
-            3 if self.is_final else (0, 1, 2)[(PaymentStatus.OPEN, PaymentStatus.PENDING, self.AUTHORIZED).index(self)]
+            3
+            if self.is_final
+            else (0, 1, 2)[(ProviderStatus.OPEN, ProviderStatus.PENDING, self.AUTHORIZED).index(self)]
         )
 
-    def may_become(self, other: PaymentStatus) -> bool:
+    def may_become(self, other: ProviderStatus) -> bool:
         """Whether a report of ``other`` may replace this status (forward only; final is final)."""
         return not self.is_final and other.rank > self.rank
 
@@ -119,7 +124,7 @@ class ProviderPayment:
     """A payment as the provider knows it now."""
 
     provider_payment_id: str
-    status: PaymentStatus
+    status: ProviderStatus
     amount: Decimal
     currency: str = "EUR"
     checkout_url: str = ""

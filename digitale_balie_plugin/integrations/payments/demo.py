@@ -20,18 +20,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from digitale_balie_plugin.integrations.payments import registry
-from digitale_balie_plugin.integrations.payments.base import (
+from .base import (
     CheckoutRequest,
     InvalidCallback,
     PaymentProvider,
     PaymentRejected,
-    PaymentStatus,
     ProviderPayment,
     ProviderRefund,
+    ProviderStatus,
     RefundStatus,
     WebhookNotice,
 )
+from .registry import registry
 
 STATE_TTL = 7 * 24 * 3600  # longer than a payment request lives (PAYMENT_REQUEST_HOURS)
 #: What the tester can choose on the demo checkout page.
@@ -56,7 +56,7 @@ class DemoPaymentProvider(PaymentProvider):
         if not cache.add(key, payment_id, STATE_TTL):  # atomic: a simultaneous retry gets the first payment
             return self._with_checkout(self.fetch(cache.get(key)), request)
         state = {
-            "status": PaymentStatus.OPEN.value,
+            "status": ProviderStatus.OPEN.value,
             "amount": str(request.amount),
             "currency": request.currency,
             "description": request.description,
@@ -81,10 +81,10 @@ class DemoPaymentProvider(PaymentProvider):
         if state is None:
             raise PaymentRejected(detail="unknown demo payment")
         if state["settle_at"] and timezone.now().timestamp() >= state["settle_at"]:
-            state = self._save(provider_payment_id, state, status=PaymentStatus.PAID.value, settle_at=None)
+            state = self._save(provider_payment_id, state, status=ProviderStatus.PAID.value, settle_at=None)
         return ProviderPayment(
             provider_payment_id=provider_payment_id,
-            status=PaymentStatus(state["status"]),
+            status=ProviderStatus(state["status"]),
             amount=Decimal(state["amount"]),
             currency=state["currency"],
             method=state["method"],
@@ -102,7 +102,7 @@ class DemoPaymentProvider(PaymentProvider):
 
     def refund(self, provider_payment_id, amount, currency, description, idempotency_key) -> ProviderRefund:
         state = self.state(provider_payment_id)
-        if state is None or state["status"] != PaymentStatus.PAID.value:
+        if state is None or state["status"] != ProviderStatus.PAID.value:
             raise PaymentRejected(detail="only paid demo payments can be refunded")
         left = Decimal(state["amount"]) - Decimal(state["refunded"])
         if amount <= 0 or amount > left:
@@ -120,14 +120,14 @@ class DemoPaymentProvider(PaymentProvider):
     def settle(self, provider_payment_id: str, outcome: str, method: str = "bancontact") -> dict:
         """What the tester chose on the checkout page; returns the state (with the URL to go back to)."""
         state = self.state(provider_payment_id)
-        if state is None or outcome not in OUTCOMES or state["status"] != PaymentStatus.OPEN.value:
+        if state is None or outcome not in OUTCOMES or state["status"] != ProviderStatus.OPEN.value:
             raise PaymentRejected(detail="this demo payment cannot change any more")
         now = timezone.now()
         if outcome == "pending":
             return self._save(
                 provider_payment_id,
                 state,
-                status=PaymentStatus.PENDING.value,
+                status=ProviderStatus.PENDING.value,
                 method=method,
                 settle_at=(now + timedelta(seconds=PENDING_SECONDS)).timestamp(),
                 paid_at=(now + timedelta(seconds=PENDING_SECONDS)).timestamp(),

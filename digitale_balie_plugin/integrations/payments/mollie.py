@@ -26,34 +26,34 @@ from mollie.api.error import Error as MollieError
 from mollie.api.error import RequestError, RequestSetupError, ResponseError
 from mollie.api.objects.payment import Payment
 
-from digitale_balie_plugin.conf import SETTING_NAME
-from digitale_balie_plugin.exceptions import ConfigurationError
-from digitale_balie_plugin.integrations.payments import registry
-from digitale_balie_plugin.integrations.payments.base import (
+from ...conf import SETTING_NAME
+from ...exceptions import ConfigurationError
+from ..registry import ConfigWarning
+from .base import (
     CheckoutRequest,
     InvalidCallback,
     PaymentError,
     PaymentProvider,
     PaymentRejected,
-    PaymentStatus,
     ProviderPayment,
     ProviderRefund,
+    ProviderStatus,
     RefundStatus,
     WebhookNotice,
     format_amount,
 )
-from digitale_balie_plugin.integrations.registry import ConfigWarning
+from .registry import registry
 
 logger = logging.getLogger("digitale_balie.payments")
 
 STATUSES = {
-    "open": PaymentStatus.OPEN,
-    "pending": PaymentStatus.PENDING,
-    "authorized": PaymentStatus.AUTHORIZED,
-    "paid": PaymentStatus.PAID,
-    "canceled": PaymentStatus.CANCELLED,
-    "expired": PaymentStatus.EXPIRED,
-    "failed": PaymentStatus.FAILED,
+    "open": ProviderStatus.OPEN,
+    "pending": ProviderStatus.PENDING,
+    "authorized": ProviderStatus.AUTHORIZED,
+    "paid": ProviderStatus.PAID,
+    "canceled": ProviderStatus.CANCELLED,
+    "expired": ProviderStatus.EXPIRED,
+    "failed": ProviderStatus.FAILED,
 }
 REFUND_STATUSES = {
     "queued": RefundStatus.QUEUED,

@@ -1,16 +1,6 @@
-"""Document signing: the registry of this kind and the one function callers use.
+"""Document signing: ``base`` (the contract), ``registry`` (``get_signing_provider()``,
+``signing_provider_for(id)``), ``demo`` and one module per vendor
+(pyhanko_provider; ``certificates`` makes the demo certificate chain).
 
-DIGITALE_BALIE = {"SIGNING": {"BACKEND": "pyhanko", "OPTIONS": {"PKCS12_PATH": "...", "PKCS12_PASSPHRASE": "..."}}}
+Nothing is imported here, so importing the contract never loads a vendor (nor its SDK).
 """
-
-from digitale_balie_plugin.integrations.registry import Registry
-from digitale_balie_plugin.integrations.signing.base import SigningProvider
-
-registry: Registry[SigningProvider] = Registry("SIGNING", SigningProvider, default="demo")
-
-
-def get_signing_provider() -> SigningProvider:
-    return registry.get_provider()
-
-
-from digitale_balie_plugin.integrations.signing import demo, pyhanko_provider  # noqa: E402, F401

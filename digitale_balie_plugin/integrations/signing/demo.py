@@ -4,20 +4,20 @@ Signatures are real PAdES signatures, trusted by nobody: a system check warns in
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from digitale_balie_plugin.exceptions import ConfigurationError
-from digitale_balie_plugin.integrations.registry import ConfigWarning
-from digitale_balie_plugin.integrations.signing import registry
-from digitale_balie_plugin.integrations.signing.pyhanko_provider import PyHankoProvider
+from ...exceptions import ConfigurationError
+from ..registry import ConfigWarning
+from .pyhanko_provider import PyHankoProvider
+from .registry import registry
 
 DEMO_PASSPHRASE = "demo"  # noqa: S105 - the demo certificate protects nothing
 
 
 def demo_certificate_path():
-    from pathlib import Path
-
     return Path(getattr(settings, "BASE_DIR", ".")) / "var" / "signing" / "demo-seal.p12"
 
 

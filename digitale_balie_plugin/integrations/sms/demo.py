@@ -18,8 +18,7 @@ from typing import ClassVar
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from digitale_balie_plugin.integrations.sms import registry
-from digitale_balie_plugin.integrations.sms.base import (
+from .base import (
     DeliveryReport,
     DeliveryStatus,
     InvalidCallback,
@@ -28,6 +27,7 @@ from digitale_balie_plugin.integrations.sms.base import (
     SmsRejected,
     SmsResult,
 )
+from .registry import registry
 
 logger = logging.getLogger("digitale_balie.sms")
 

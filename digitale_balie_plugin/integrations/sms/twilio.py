@@ -36,10 +36,9 @@ from urllib.parse import quote, urlsplit
 import requests
 from django.utils.translation import gettext_lazy as _
 
-from digitale_balie_plugin.conf import SETTING_NAME
-from digitale_balie_plugin.exceptions import ConfigurationError
-from digitale_balie_plugin.integrations.sms import registry
-from digitale_balie_plugin.integrations.sms.base import (
+from ...conf import SETTING_NAME
+from ...exceptions import ConfigurationError
+from .base import (
     DeliveryReport,
     DeliveryStatus,
     InvalidCallback,
@@ -49,6 +48,7 @@ from digitale_balie_plugin.integrations.sms.base import (
     SmsRejected,
     SmsResult,
 )
+from .registry import registry
 
 logger = logging.getLogger("digitale_balie.sms")
 

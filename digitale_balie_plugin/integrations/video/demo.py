@@ -13,8 +13,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from digitale_balie_plugin.integrations.video import registry
-from digitale_balie_plugin.integrations.video.base import (
+from .base import (
     Participant,
     RoomAccess,
     StatusLine,
@@ -22,6 +21,7 @@ from digitale_balie_plugin.integrations.video.base import (
     check_not_after,
     check_room_name,
 )
+from .registry import registry
 
 NOTICE = _("The video server is not configured. This demo shows your own camera only.")
 

@@ -1,106 +1,61 @@
-"""Jitsi Meet, embedded with the IFrame API, in three deployments (option ``DEPLOYMENT``).
+"""Jitsi Meet, embedded with the IFrame API, in three deployments (option ``DEPLOYMENT``):
+``"self_hosted"`` (prosody token authentication), ``"jaas"`` (8x8 Jitsi as a Service) and
+``"public"`` (meet.jit.si without tokens, for trying things out only).
 
-``"self_hosted"`` (default): the municipality's own Jitsi Meet with prosody token authentication
-(``authentication = "token"`` on the main VirtualHost, ``token_verification`` on the conference
-MUC). Tokens are HS256 with prosody's ``app_secret``, or RS256 with a private key whose public
-half prosody fetches from ``asap_key_server`` as ``<sha256 hex of KEY_ID>.pem``
-(:func:`asap_key_file_name`). Claims: ``iss`` = ``APP_ID`` (prosody's default
-``asap_accepted_issuers``), ``aud`` = ``AUDIENCE`` (default ``APP_ID``; match
-``asap_accepted_audiences``, often ``"jitsi"``), ``sub`` = ``SUBJECT`` (default ``DOMAIN``),
-``room`` = the bare room name, ``context.user`` = ``{id, name, email, affiliation}`` with
-``affiliation`` ``"owner"`` for the clerk and ``"member"`` for everyone else.
-**The affiliation only takes effect with the ``token_affiliation`` prosody module**
-(jitsi-contrib/prosody-plugins) on the conference MUC and Jicofo's auto-owner off
-(``jicofo.conference.enable-auto-owner = false``; docker: ``ENABLE_AUTO_OWNER=0``). Without it,
-Jicofo makes every token holder moderator (or the first to join), so a citizen could admit
-people or end the call.
-
-``"jaas"``: 8x8 Jitsi as a Service. RS256 only, header ``kid`` = ``<AppID>/<key id>`` (the key
-uploaded in the JaaS console), ``aud`` ``"jitsi"``, ``iss`` ``"chat"``, ``sub`` = AppID, ``room``
-= the bare room name; ``context.user.moderator`` ``"true"``/``"false"`` (strings, as 8x8
-documents) and every paid feature off in ``context.features``. The embed's ``roomName`` is
-``<AppID>/<room>`` on ``8x8.vc``. Names and e-mail addresses in tokens reach 8x8: a processor
-agreement is needed.
-
-``"public"``: meet.jit.si without a token, for trying things out only. meet.jit.si ends
-embedded calls after 5 minutes and makes the moderator log in, and anyone who learns a room
-name can join; :meth:`JitsiProvider.check_config` warns when ``DEBUG`` is off.
-
-Tokens are checked when a participant joins (and when their connection re-joins), so ``exp``
-bounds joining, not the length of a call. Prosody allows no clock skew, hence ``nbf`` backdated
-by ``NBF_LEEWAY_SECONDS``.
-
-Options (``DIGITALE_BALIE["VIDEO"]["OPTIONS"]``): ``DEPLOYMENT``, ``DOMAIN`` (self-hosted, a host
-name like ``meet.stad.be``), ``APP_ID``, ``APP_SECRET`` (HS256, at least 32 characters: citizens
-receive tokens and could guess a short secret offline), ``ALGORITHM`` (``HS256`` default,
-``RS256``), ``PRIVATE_KEY`` (PEM; ``\\n`` escapes from an environment variable are accepted),
-``KEY_ID``, ``ISSUER``, ``AUDIENCE``, ``SUBJECT``, ``MAX_TOKEN_HOURS`` (default 12),
-``NBF_LEEWAY_SECONDS`` (default 10), ``TIMEOUT`` (status checks, default 5 s), ``ROOM_SIZE_URL``
-(prosody ``muc_size``, checked on the status page).
-
-**Lobby.** Every room gets the lobby, but the IFrame API cannot switch it on through
-``configOverwrite``: the clerk's page sends :data:`LOBBY_COMMAND` (``toggleLobby``, ``true``)
-once Jitsi reports the clerk as moderator (:data:`LOBBY_ENABLE_AFTER_EVENT`
-``participantRoleChanged`` with ``role == "moderator"``, as Jitsi's handbook does; at
-``videoConferenceJoined`` the role may not be granted yet). Waiting participants raise
-:data:`KNOCKING_EVENT` (``{participant: {id, name}}``) on the clerk's page, which answers with
-:data:`ANSWER_KNOCKING_COMMAND` (``id``, ``approved``). Participants who join before the clerk
-are not held back by the lobby; on a self-hosted server, ``muc_wait_for_host`` closes that gap.
+This module is the provider: options, room access, configuration checks. Tokens are minted in
+``jitsi_tokens`` and the status page's HTTP probes live in ``jitsi_status``. The operator's manual
+(options, prosody modules, JaaS, the lobby) is in ``docs/operator.md`` (Video: Jitsi), not here:
+operators read docs, not source.
 """
 
 from __future__ import annotations
 
 import copy
-import functools
-import hashlib
-import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import jwt
-import requests
-from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from django.conf import settings as django_settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from digitale_balie_plugin.conf import SETTING_NAME
-from digitale_balie_plugin.exceptions import ConfigurationError
-from digitale_balie_plugin.integrations.video import registry
-from digitale_balie_plugin.integrations.video.base import (
+from ...conf import SETTING_NAME
+from ...exceptions import ConfigurationError
+from . import jitsi_status
+from .base import (
     ConfigWarning,
     Participant,
-    ParticipantRole,
     RoomAccess,
     StatusLine,
     VideoProvider,
     check_not_after,
     check_room_name,
 )
+from .jitsi_tokens import (
+    ALGORITHMS,
+    DEFAULT_MAX_TOKEN_HOURS,
+    DEFAULT_NBF_LEEWAY_SECONDS,
+    DEPLOYMENTS,
+    JAAS,
+    MIN_SECRET_LENGTH,
+    PUBLIC,
+    SELF_HOSTED,
+    TokenSettings,
+    load_private_key,
+    mint_token,
+)
+from .registry import registry
 
-logger = logging.getLogger("digitale_balie.video")
-
-SELF_HOSTED, JAAS, PUBLIC = "self_hosted", "jaas", "public"
-DEPLOYMENTS = (SELF_HOSTED, JAAS, PUBLIC)
 JAAS_DOMAIN = "8x8.vc"
 JAAS_APP_ID_PREFIX = "vpaas-magic-cookie-"
 PUBLIC_DOMAIN = "meet.jit.si"
-ALGORITHMS = ("HS256", "RS256")
-MIN_SECRET_LENGTH = 32
-MIN_RSA_KEY_BITS = 2048
-DEFAULT_MAX_TOKEN_HOURS = 12
-DEFAULT_NBF_LEEWAY_SECONDS = 10
 DEFAULT_TIMEOUT = 5
-#: What ``external_api.js`` defines; a login page or a proxy's error page does not contain it.
-EXTERNAL_API_MARKER = "JitsiMeetExternalAPI"
 
-# -- IFrame API names the console's JavaScript uses (see the module docstring) ------------------
+# -- IFrame API names the console's JavaScript uses (docs/operator.md, "Lobby") ----------------
 #: ``api.executeCommand(LOBBY_COMMAND, true)``: moderator only.
 LOBBY_COMMAND = "toggleLobby"
 #: Send :data:`LOBBY_COMMAND` on this event when ``event.role === "moderator"``.
@@ -150,110 +105,10 @@ INTERFACE_CONFIG_OVERWRITE: dict[str, Any] = {
     "SHOW_CHROME_EXTENSION_BANNER": False,
 }
 
-#: JaaS ``context.features``: all off (8x8 bills them; we neither record nor dial out).
-JAAS_FEATURES = {
-    "livestreaming": "false",
-    "recording": "false",
-    "transcription": "false",
-    "outbound-call": "false",
-    "sip-outbound-call": "false",
-}
-
 PUBLIC_NOTICE = _(
     "This call runs on the public meet.jit.si server, which ends embedded calls after 5 minutes and "
     "asks the moderator to log in. It is meant for trying the digital counter out only."
 )
-
-
-@dataclass(frozen=True)
-class TokenSettings:
-    """Everything :func:`mint_token` needs besides the room and the participant, resolved from
-    the options once (``JitsiProvider.token_settings()``) so minting itself reads no setting.
-
-    ``key`` is the HS256 secret (``str``) or an RSA private key object; ``key_id`` is the header
-    ``kid`` exactly as sent (JaaS: ``<AppID>/<key id>``), empty for none.
-    """
-
-    deployment: str
-    algorithm: str
-    key: Any
-    issuer: str
-    audience: str
-    subject: str
-    key_id: str = ""
-    max_lifetime: timedelta = timedelta(hours=DEFAULT_MAX_TOKEN_HOURS)
-    nbf_leeway: timedelta = timedelta(seconds=DEFAULT_NBF_LEEWAY_SECONDS)
-
-    def __repr__(self) -> str:  # never print the key (tracebacks, logs)
-        return f"TokenSettings({self.deployment!r}, {self.algorithm!r}, kid={self.key_id!r})"
-
-
-def mint_token(
-    token_settings: TokenSettings,
-    room_name: str,
-    participant: Participant,
-    not_after: datetime,
-    now: datetime | None = None,
-) -> str:
-    """The only place tokens are minted: a JWT admitting ``participant`` to ``room_name`` only.
-
-    ``exp`` = the earlier of ``not_after`` and ``now`` + the maximum lifetime, rounded down to
-    the second so it never exceeds ``not_after``; ``nbf`` is backdated by the leeway because
-    prosody allows no clock skew. Raises ``VideoError`` when ``not_after`` is not in the future,
-    ``ValueError`` for a room name we cannot have made (above all ``*``, "every room").
-    """
-    now = now or timezone.now()
-    check_room_name(room_name)
-    check_not_after(not_after, now)
-    expires = min(not_after, now + token_settings.max_lifetime)
-    claims = {
-        "iss": token_settings.issuer,
-        "aud": token_settings.audience,
-        "sub": token_settings.subject,
-        "room": room_name,
-        "iat": int(now.timestamp()),
-        "nbf": int((now - token_settings.nbf_leeway).timestamp()),
-        "exp": int(expires.timestamp()),
-        "context": _context(token_settings.deployment, participant),
-    }
-    headers = {"kid": token_settings.key_id} if token_settings.key_id else None
-    return jwt.encode(claims, token_settings.key, algorithm=token_settings.algorithm, headers=headers)
-
-
-def _context(deployment: str, participant: Participant) -> dict[str, Any]:
-    """``context`` claim; every user value a string (prosody and 8x8 compare strings)."""
-    moderator = participant.role is ParticipantRole.MODERATOR
-    user = {"id": participant.participant_id, "name": participant.display_name, "email": participant.email}
-    if deployment == JAAS:
-        user.update(avatar="", moderator="true" if moderator else "false")
-        return {"user": user, "features": dict(JAAS_FEATURES)}
-    user["affiliation"] = "owner" if moderator else "member"
-    return {"user": user}
-
-
-def asap_key_file_name(key_id: str) -> str:
-    """The file prosody fetches from ``asap_key_server`` for ``kid`` = ``key_id`` (RS256 self-hosted)."""
-    return hashlib.sha256(key_id.encode()).hexdigest() + ".pem"
-
-
-@functools.lru_cache(maxsize=8)
-def load_private_key(pem: str) -> rsa.RSAPrivateKey:
-    """Parse an unencrypted PEM RSA private key of at least 2048 bits, or raise ``ValueError``.
-
-    Literal ``\\n`` sequences (a PEM squeezed into one environment variable) become newlines.
-    Cached: parsing an RSA key costs milliseconds, and the console mints tokens on every poll.
-    """
-    if "\\n" in pem and "\n" not in pem.strip():
-        pem = pem.replace("\\n", "\n")
-    try:
-        key = load_pem_private_key(pem.strip().encode(), password=None)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        raise ValueError(f"not an unencrypted PEM private key ({type(exc).__name__})") from None
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise ValueError("RS256 needs an RSA key")
-    if key.key_size < MIN_RSA_KEY_BITS:
-        raise ValueError(f"the RSA key has {key.key_size} bits; use at least {MIN_RSA_KEY_BITS}")
-    return key
 
 
 _HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?")
@@ -437,7 +292,8 @@ class JitsiProvider(VideoProvider):
             )
         return timedelta(seconds=seconds)
 
-    def _timeout(self) -> float:
+    def status_timeout(self) -> float:
+        """Seconds the status checks wait for an answer (option ``TIMEOUT``)."""
         timeout = self._number("TIMEOUT", DEFAULT_TIMEOUT)
         if timeout <= 0:
             raise ConfigurationError(
@@ -475,7 +331,7 @@ class JitsiProvider(VideoProvider):
         missing = [name for name in self._required_options(deployment) if not self.options.get(name)]
         for name in missing:
             yield str(_("Set %(setting)s.") % {"setting": self._setting(name)})
-        checks = [self._max_lifetime, self._nbf_leeway, self._timeout]
+        checks = [self._max_lifetime, self._nbf_leeway, self.status_timeout]
         if not missing:  # a missing option is named once, above, not again by every accessor
             checks += [self.frame_origins, self.external_api_url]
             checks += [self.token_settings] if deployment != PUBLIC else []
@@ -533,128 +389,5 @@ class JitsiProvider(VideoProvider):
 
     def check_status(self) -> list[StatusLine]:
         """Deployment, token signing, the IFrame API script, and prosody's room-size endpoint
-        when ``ROOM_SIZE_URL`` is set. Never raises: every failure is a readable line."""
-        try:
-            deployment = self.deployment()
-        except ConfigurationError as exc:
-            return [StatusLine(_("Video deployment"), False, str(exc))]
-        lines = [self._deployment_line(deployment), self._token_line(deployment), self._script_line()]
-        if self.options.get("ROOM_SIZE_URL"):
-            lines.append(self._room_size_line(str(self.options["ROOM_SIZE_URL"])))
-        return lines
-
-    def _deployment_line(self, deployment: str) -> StatusLine:
-        names = {SELF_HOSTED: _("Self-hosted Jitsi Meet"), JAAS: _("8x8 Jitsi as a Service"), PUBLIC: "meet.jit.si"}
-        try:
-            where = self.domain()
-        except ConfigurationError as exc:
-            return StatusLine(_("Video deployment"), False, str(exc))
-        return StatusLine(_("Video deployment"), None, f"{names[deployment]} ({where})")
-
-    def _token_line(self, deployment: str) -> StatusLine:
-        label = _("Video tokens")
-        if deployment == PUBLIC:
-            return StatusLine(label, None, _("None: anyone who knows a room name can join."))
-        try:
-            token_settings = self.token_settings()
-            mint_token(
-                token_settings,
-                self.new_room_name(),
-                Participant("status check", ParticipantRole.GUEST, "status-check"),
-                timezone.now() + timedelta(minutes=1),
-            )
-        except ConfigurationError as exc:
-            return StatusLine(label, False, str(exc))
-        return StatusLine(label, True, self._token_summary(token_settings))
-
-    def _token_summary(self, token_settings: TokenSettings) -> str:
-        summary = _("%(algorithm)s, issuer %(issuer)s, audience %(audience)s, valid at most %(hours)s h.") % {
-            "algorithm": token_settings.algorithm,
-            "issuer": token_settings.issuer,
-            "audience": token_settings.audience,
-            "hours": f"{token_settings.max_lifetime.total_seconds() / 3600:g}",
-        }
-        if token_settings.deployment == SELF_HOSTED and token_settings.algorithm == "RS256":
-            summary += " " + _("Prosody fetches the public key as %(file)s from its asap_key_server.") % {
-                "file": asap_key_file_name(token_settings.key_id)
-            }
-        return summary
-
-    def _script_line(self) -> StatusLine:
-        label = _("Jitsi IFrame API")
-        try:
-            url, timeout = self.external_api_url(), self._timeout()
-        except ConfigurationError as exc:
-            return StatusLine(label, False, str(exc))
-        response, failure = _get(url, timeout)
-        if response is None:
-            return StatusLine(label, False, f"{url}: {failure}")
-        if response.status_code != 200:
-            return StatusLine(label, False, _("%(url)s answered HTTP %(status)s.") % _answer(url, response))
-        if EXTERNAL_API_MARKER not in response.text:
-            return StatusLine(
-                label,
-                False,
-                _("%(url)s answered, but not with Jitsi's external_api.js (a login page?).") % {"url": url},
-            )
-        return StatusLine(label, True, _("%(url)s is reachable.") % {"url": url})
-
-    def _room_size_line(self, url: str) -> StatusLine:
-        """prosody ``muc_size``: 200 ``{"participants": n}`` for an open room, 404 with an empty
-        (or JSON) body for a room that does not exist; a web server's HTML 404 means a wrong path."""
-        label = _("Prosody room-size endpoint")
-        try:
-            timeout = self._timeout()
-        except ConfigurationError as exc:
-            return StatusLine(label, False, str(exc))
-        response, failure = _get(url, timeout)
-        if response is None:
-            return StatusLine(label, False, f"{url}: {failure}")
-        body = _json_or_none(response)
-        if response.status_code == 200 and isinstance(body, dict) and "participants" in body:
-            return StatusLine(
-                label, True, _("Reachable; the room has %(count)s participants.") % {"count": body["participants"]}
-            )
-        if response.status_code == 404 and (not response.content.strip() or body is not None):
-            return StatusLine(label, True, _("Reachable; the room is not open now (HTTP 404)."))
-        if response.status_code == 403:
-            return StatusLine(
-                label,
-                False,
-                _("%(url)s refused the request (HTTP 403): token verification is on for it.") % {"url": url},
-            )
-        return StatusLine(
-            label, False, _("%(url)s answered HTTP %(status)s, not prosody's room size.") % _answer(url, response)
-        )
-
-
-def _get(url: str, timeout: float) -> tuple[requests.Response | None, str]:
-    """GET ``url``; the response, or ``None`` and a readable reason. Catches every ``requests``
-    failure (social-core's lesson: ``ConnectionError`` is not the only one)."""
-    try:
-        return requests.get(url, timeout=timeout), ""
-    except requests.RequestException as exc:
-        logger.warning("Video status check of %s failed: %r", url, exc)
-        return None, _describe(exc, timeout)
-
-
-def _describe(exc: requests.RequestException, timeout: float) -> str:
-    reason = str(exc)[:200]
-    if isinstance(exc, requests.exceptions.SSLError):
-        return str(_("The TLS certificate was refused (%(reason)s).") % {"reason": reason})
-    if isinstance(exc, requests.Timeout):
-        return str(_("No answer within %(seconds)s seconds.") % {"seconds": f"{timeout:g}"})
-    if isinstance(exc, requests.ConnectionError):
-        return str(_("No connection: check the host name, DNS and firewall (%(reason)s).") % {"reason": reason})
-    return str(_("The request failed: %(error)s (%(reason)s).") % {"error": type(exc).__name__, "reason": reason})
-
-
-def _answer(url: str, response: requests.Response) -> dict[str, Any]:
-    return {"url": url, "status": response.status_code}
-
-
-def _json_or_none(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
+        when ``ROOM_SIZE_URL`` is set (``jitsi_status``). Never raises."""
+        return jitsi_status.status_lines(self)

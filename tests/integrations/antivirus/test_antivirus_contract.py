@@ -11,10 +11,10 @@ import threading
 import pytest
 from django.test import override_settings
 
-from digitale_balie_plugin.integrations.antivirus import get_antivirus, registry
 from digitale_balie_plugin.integrations.antivirus.base import EICAR, ScannerUnavailable
 from digitale_balie_plugin.integrations.antivirus.clamav import ClamAVProvider
 from digitale_balie_plugin.integrations.antivirus.demo import DemoAntivirus
+from digitale_balie_plugin.integrations.antivirus.registry import get_antivirus_provider, registry
 from tests.conftest import require
 
 CLAMD = os.environ.get("BALIE_TEST_CLAMD", "127.0.0.1:3310")
@@ -123,4 +123,4 @@ def test_an_unreachable_clamd_refuses_instead_of_waving_through():
 
 def test_clamav_options_are_checked_without_a_connection():
     with override_settings(DIGITALE_BALIE={"ANTIVIRUS": {"BACKEND": "clamav", "OPTIONS": {}}}):
-        assert get_antivirus().check_config()
+        assert get_antivirus_provider().check_config()

@@ -16,20 +16,20 @@ import responses
 from django.test import RequestFactory, override_settings
 
 from digitale_balie_plugin.exceptions import ConfigurationError
-from digitale_balie_plugin.integrations.payments import get_payment_provider, registry
 from digitale_balie_plugin.integrations.payments.base import (
     CheckoutRequest,
     InvalidCallback,
     PaymentError,
     PaymentProvider,
     PaymentRejected,
-    PaymentStatus,
     ProviderPayment,
+    ProviderStatus,
     RefundStatus,
     format_amount,
 )
 from digitale_balie_plugin.integrations.payments.demo import DemoPaymentProvider
 from digitale_balie_plugin.integrations.payments.mollie import MollieProvider
+from digitale_balie_plugin.integrations.payments.registry import get_payments_provider, registry
 
 REQUEST = CheckoutRequest(
     amount=Decimal("12.50"),
@@ -57,7 +57,7 @@ class PaymentProviderContract:
 
     def provider(self) -> PaymentProvider:
         with override_settings(DIGITALE_BALIE={"PAYMENTS": {"BACKEND": self.identifier, "OPTIONS": self.options}}):
-            return get_payment_provider()
+            return get_payments_provider()
 
     def created(self) -> ProviderPayment:
         """Override this: ``create(REQUEST)`` with the provider's answer for an open payment arranged."""
@@ -68,7 +68,7 @@ class PaymentProviderContract:
 
     def test_create_returns_an_open_payment_with_a_checkout_url(self):
         payment = self.created()
-        assert payment.status == PaymentStatus.OPEN
+        assert payment.status == ProviderStatus.OPEN
         assert payment.checkout_url.startswith(("https://", "http://"))
         assert payment.amount == Decimal("12.50") and payment.currency == "EUR"
 
@@ -81,12 +81,12 @@ class PaymentProviderContract:
 
 
 def test_statuses_only_move_forward():
-    assert PaymentStatus.OPEN.may_become(PaymentStatus.PAID)
-    assert PaymentStatus.OPEN.may_become(PaymentStatus.PENDING)
-    assert not PaymentStatus.PENDING.may_become(PaymentStatus.OPEN)
-    assert not PaymentStatus.PAID.may_become(PaymentStatus.OPEN)
-    assert not PaymentStatus.PAID.may_become(PaymentStatus.FAILED)  # final is final
-    assert not PaymentStatus.OPEN.may_become(PaymentStatus.OPEN)
+    assert ProviderStatus.OPEN.may_become(ProviderStatus.PAID)
+    assert ProviderStatus.OPEN.may_become(ProviderStatus.PENDING)
+    assert not ProviderStatus.PENDING.may_become(ProviderStatus.OPEN)
+    assert not ProviderStatus.PAID.may_become(ProviderStatus.OPEN)
+    assert not ProviderStatus.PAID.may_become(ProviderStatus.FAILED)  # final is final
+    assert not ProviderStatus.OPEN.may_become(ProviderStatus.OPEN)
     assert format_amount(Decimal("12.5")) == "12.50" and format_amount(Decimal("1000")) == "1000.00"
 
 
@@ -106,7 +106,7 @@ class TestDemoProvider(PaymentProviderContract):
         assert "/digitale-balie/demo-checkout/" in payment.checkout_url
         provider.settle(payment.provider_payment_id, "paid", "kbc")
         fetched = provider.fetch(payment.provider_payment_id)
-        assert fetched.status == PaymentStatus.PAID and fetched.method == "kbc" and fetched.paid_at
+        assert fetched.status == ProviderStatus.PAID and fetched.method == "kbc" and fetched.paid_at
         with pytest.raises(PaymentRejected):
             provider.settle(payment.provider_payment_id, "failed")  # a paid payment stays paid
 
@@ -214,7 +214,7 @@ class TestMollie(PaymentProviderContract):
                 "PAYMENTS": {"BACKEND": "mollie", "OPTIONS": {**self.options, "METHODS": "ideal", "COUNTRY": "NL"}}
             }
         ):
-            get_payment_provider().create(REQUEST)
+            get_payments_provider().create(REQUEST)
         body = json.loads(responses.calls[0].request.body)
         assert body["method"] == ["ideal"] and body["locale"] == "fr_FR"
 
@@ -222,13 +222,13 @@ class TestMollie(PaymentProviderContract):
     @pytest.mark.parametrize(
         ("mollie_status", "ours"),
         [
-            ("open", PaymentStatus.OPEN),
-            ("pending", PaymentStatus.PENDING),
-            ("authorized", PaymentStatus.AUTHORIZED),
-            ("paid", PaymentStatus.PAID),
-            ("canceled", PaymentStatus.CANCELLED),
-            ("expired", PaymentStatus.EXPIRED),
-            ("failed", PaymentStatus.FAILED),
+            ("open", ProviderStatus.OPEN),
+            ("pending", ProviderStatus.PENDING),
+            ("authorized", ProviderStatus.AUTHORIZED),
+            ("paid", ProviderStatus.PAID),
+            ("canceled", ProviderStatus.CANCELLED),
+            ("expired", ProviderStatus.EXPIRED),
+            ("failed", ProviderStatus.FAILED),
         ],
     )
     def test_fetch_maps_every_documented_status(self, mollie_status, ours):
@@ -314,7 +314,7 @@ class TestMollie(PaymentProviderContract):
 
     def test_a_bad_key_names_the_setting(self):
         with override_settings(DIGITALE_BALIE={"PAYMENTS": {"BACKEND": "mollie", "OPTIONS": {"API_KEY": "sk_x"}}}):
-            provider = get_payment_provider()
+            provider = get_payments_provider()
             with pytest.raises(ConfigurationError, match=r'\["PAYMENTS"\]\["OPTIONS"\]\["API_KEY"\]'):
                 provider.create(REQUEST)
             assert provider.check_config()

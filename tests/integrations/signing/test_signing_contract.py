@@ -14,11 +14,11 @@ from pypdf import PdfWriter
 
 from digitale_balie_plugin.exceptions import ConfigurationError
 from digitale_balie_plugin.integrations.registry import ConfigWarning
-from digitale_balie_plugin.integrations.signing import registry
 from digitale_balie_plugin.integrations.signing.base import DocumentNotSignable, SignatureDetails
 from digitale_balie_plugin.integrations.signing.certificates import make_demo_chain
 from digitale_balie_plugin.integrations.signing.demo import DemoSigningProvider
 from digitale_balie_plugin.integrations.signing.pyhanko_provider import PyHankoProvider, run_sync
+from digitale_balie_plugin.integrations.signing.registry import registry
 
 DETAILS = SignatureDetails(
     "Jan Peeters", "DB-S1", "Aanvraag bouwvergunning", "Gent", datetime(2026, 12, 7, 9, 30, tzinfo=UTC)

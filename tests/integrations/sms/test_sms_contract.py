@@ -21,7 +21,6 @@ from django.test import RequestFactory, override_settings
 from django.utils.functional import Promise
 
 from digitale_balie_plugin.exceptions import ConfigurationError, IntegrationError
-from digitale_balie_plugin.integrations.sms import get_sms_provider, registry
 from digitale_balie_plugin.integrations.sms.base import (
     DeliveryReport,
     DeliveryStatus,
@@ -34,6 +33,7 @@ from digitale_balie_plugin.integrations.sms.base import (
     normalize_phone_number,
 )
 from digitale_balie_plugin.integrations.sms.demo import DemoSmsProvider, sign_demo_report
+from digitale_balie_plugin.integrations.sms.registry import get_sms_provider, registry
 from digitale_balie_plugin.integrations.sms.twilio import TwilioProvider, compute_signature
 
 MESSAGE = SmsMessage(

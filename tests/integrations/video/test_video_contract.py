@@ -33,7 +33,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from digitale_balie_plugin.exceptions import ConfigurationError, IntegrationError
-from digitale_balie_plugin.integrations.video import get_video_provider, jitsi, registry
+from digitale_balie_plugin.integrations.video import jitsi, jitsi_tokens
 from digitale_balie_plugin.integrations.video.base import (
     ROOM_NAME_PATTERN,
     ConfigWarning,
@@ -45,7 +45,9 @@ from digitale_balie_plugin.integrations.video.base import (
     VideoProvider,
 )
 from digitale_balie_plugin.integrations.video.demo import DemoVideoProvider
-from digitale_balie_plugin.integrations.video.jitsi import JitsiProvider, asap_key_file_name
+from digitale_balie_plugin.integrations.video.jitsi import JitsiProvider
+from digitale_balie_plugin.integrations.video.jitsi_tokens import asap_key_file_name
+from digitale_balie_plugin.integrations.video.registry import get_video_provider, registry
 
 NOW = datetime(2026, 12, 3, 9, 0, 0, tzinfo=UTC)
 END = NOW + timedelta(minutes=50)  # the appointment's end plus the grace period
@@ -839,8 +841,8 @@ class TestPublicMeetJitSi(JitsiContract):
 
 
 def test_tokens_are_minted_in_one_place_only():
-    """``jwt.encode`` appears once, in jitsi.py, outside other integration kinds (identity may sign its own)."""
-    package = Path(jitsi.__file__).resolve().parents[2]
+    """``jwt.encode`` appears once, in jitsi_tokens.py, outside other integration kinds (identity may sign its own)."""
+    package = Path(jitsi_tokens.__file__).resolve().parents[2]
     others = package / "integrations"
     minting = [
         path
@@ -848,16 +850,16 @@ def test_tokens_are_minted_in_one_place_only():
         if "jwt.encode(" in path.read_text()
         and (not path.is_relative_to(others) or path.is_relative_to(others / "video"))
     ]
-    assert minting == [Path(jitsi.__file__).resolve()]
-    assert Path(jitsi.__file__).read_text().count("jwt.encode(") == 1
+    assert minting == [Path(jitsi_tokens.__file__).resolve()]
+    assert Path(jitsi_tokens.__file__).read_text().count("jwt.encode(") == 1
 
 
 def test_mint_token_refuses_an_ended_call_and_the_wildcard_room():
     settings = JitsiProvider(TestSelfHostedHS256.options).token_settings()
     with pytest.raises(VideoError):
-        jitsi.mint_token(settings, ROOM, CITIZEN, NOW - timedelta(seconds=1), now=NOW)
+        jitsi_tokens.mint_token(settings, ROOM, CITIZEN, NOW - timedelta(seconds=1), now=NOW)
     with pytest.raises(ValueError):
-        jitsi.mint_token(settings, "*", CLERK, END, now=NOW)
+        jitsi_tokens.mint_token(settings, "*", CLERK, END, now=NOW)
     assert APP_SECRET not in repr(settings)
 
 
