@@ -9,13 +9,20 @@ class DigitaleBalieConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from digitale_balie_plugin import checks  # noqa: F401  (registers system checks)
-        from digitale_balie_plugin.actions import message  # noqa: F401  (registers the built-in action type)
-        from digitale_balie_plugin.applications import action as form_action  # noqa: F401  (registers "Send a form")
-        from digitale_balie_plugin.documents import action as documents_action  # noqa: F401  (registers "Exchange documents")
-        from digitale_balie_plugin.identity import action  # noqa: F401  (registers "Verify identity")
-        from digitale_balie_plugin.payments import action as payment_action  # noqa: F401  (registers "Request payment")
+        """Register what the app brings, once the models are loaded: imports here run their registrations
+        (system checks, the built-in action types, the built-in providers of every integration kind)."""
+        from digitale_balie_plugin import checks  # noqa: F401  (system checks)
+        from digitale_balie_plugin.actions import message  # noqa: F401  ("Send a message")
+        from digitale_balie_plugin.applications import action as form_action  # noqa: F401  ("Send a form")
+        from digitale_balie_plugin.documents import action as documents_action  # noqa: F401  ("Exchange documents")
+        from digitale_balie_plugin.identity import action  # noqa: F401  ("Verify identity")
+        from digitale_balie_plugin.identity.pipeline import VERIFICATION_PIPELINE
+        from digitale_balie_plugin.integrations.identity.base import VerificationBackend
+        from digitale_balie_plugin.integrations.providers import register_providers
+        from digitale_balie_plugin.payments import action as payment_action  # noqa: F401  ("Request payment")
         from digitale_balie_plugin.signal_handlers import register_signal_handlers
-        from digitale_balie_plugin.signatures import action as signature_action  # noqa: F401  (registers "Request a signature")
+        from digitale_balie_plugin.signatures import action as signature_action  # noqa: F401  ("Request a signature")
 
+        register_providers()
+        VerificationBackend.use_pipeline(VERIFICATION_PIPELINE)
         register_signal_handlers()

@@ -7,8 +7,8 @@ from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.documents.storage import STORAGE_ALIAS
 from digitale_balie_plugin.exceptions import ConfigurationError
 from digitale_balie_plugin.integrations import all_registries
-from digitale_balie_plugin.integrations.identity import identity_backends
 from digitale_balie_plugin.integrations.identity.base import VerificationBackend
+from digitale_balie_plugin.integrations.identity.registry import get_identity_providers
 from digitale_balie_plugin.integrations.registry import ConfigWarning
 
 REQUIRED_APPS = ["wagtail.contrib.settings", "wagtail.contrib.routable_page", "wagtail_modeladmin", "django_q"]
@@ -93,7 +93,7 @@ def check_identity(app_configs, **kwargs):
                     id="digitale_balie.E006",
                 )
             )
-    backends = identity_backends()
+    backends = get_identity_providers()
     if not backends:
         return messages
     if "social_django" not in settings.INSTALLED_APPS:

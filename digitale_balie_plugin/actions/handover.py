@@ -34,8 +34,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from digitale_balie_plugin import live
 from digitale_balie_plugin.actions.service import transition
 from digitale_balie_plugin.exceptions import CounterError, IntegrationError
-from digitale_balie_plugin.integrations.sms import get_sms_provider
 from digitale_balie_plugin.integrations.sms.base import SmsMessage, normalize_phone_number
+from digitale_balie_plugin.integrations.sms.registry import get_sms_provider
 from digitale_balie_plugin.models import ActionStatus, InCallAction
 from digitale_balie_plugin.models.audit import record
 from digitale_balie_plugin.models.settings import CounterSettings

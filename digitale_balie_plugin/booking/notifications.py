@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy
 from digitale_balie_plugin.booking.ics import appointment_calendar
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.exceptions import IntegrationError
-from digitale_balie_plugin.integrations.sms import get_sms_provider
 from digitale_balie_plugin.integrations.sms.base import (
     DeliveryReport,
     DeliveryStatus,
@@ -29,6 +28,7 @@ from digitale_balie_plugin.integrations.sms.base import (
     SmsRejected,
     normalize_phone_number,
 )
+from digitale_balie_plugin.integrations.sms.registry import get_sms_provider
 from digitale_balie_plugin.links import OPENED_PARAMETER, appointment_links, citizen_url, with_marker
 from digitale_balie_plugin.models import AccessToken, Appointment, CounterSettings, Notification
 from digitale_balie_plugin.models.choices import AppointmentStatus

@@ -5,7 +5,7 @@ from __future__ import annotations
 from digitale_balie_plugin.booking.notifications import record_delivery
 from digitale_balie_plugin.exceptions import ConfigurationError
 from digitale_balie_plugin.integrations.registry import InvalidCallback
-from digitale_balie_plugin.integrations.sms import registry as sms_registry
+from digitale_balie_plugin.integrations.sms.registry import registry as sms_registry
 from digitale_balie_plugin.webhooks import BaseWebhookView
 
 

@@ -17,8 +17,8 @@ from digitale_balie_plugin.actions.registry import action_type
 from digitale_balie_plugin.calls.video import video_provider_for
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.documents.presentation import document_list
-from digitale_balie_plugin.integrations.video import get_video_provider
 from digitale_balie_plugin.integrations.video.base import Participant, ParticipantRole
+from digitale_balie_plugin.integrations.video.registry import get_video_provider
 from digitale_balie_plugin.models import ActionStatus, Appointment, CallSession, CounterSeat, Document, SessionStatus
 
 CLERK_SEATS_TTL = 60

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin import live, signals
 from digitale_balie_plugin.exceptions import CounterError, InvalidToken
-from digitale_balie_plugin.integrations.video import get_video_provider
+from digitale_balie_plugin.integrations.video.registry import get_video_provider
 from digitale_balie_plugin.models import (
     AccessToken,
     Appointment,

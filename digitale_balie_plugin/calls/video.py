@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from digitale_balie_plugin.integrations.video import get_video_provider
+from digitale_balie_plugin.integrations.video.registry import get_video_provider
 from digitale_balie_plugin.models import CounterSettings
 
 

@@ -12,7 +12,7 @@ from digitale_balie_plugin.booking.opening import open_seats
 from digitale_balie_plugin.calls.console import today
 from digitale_balie_plugin.calls.sessions import Joined
 from digitale_balie_plugin.exceptions import CounterError
-from digitale_balie_plugin.integrations.video import get_video_provider
+from digitale_balie_plugin.integrations.video.registry import get_video_provider
 from digitale_balie_plugin.models import CallSession, CounterSeat, ParticipantAccess, SessionStatus
 from digitale_balie_plugin.models.audit import record
 

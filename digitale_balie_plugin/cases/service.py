@@ -15,8 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from digitale_balie_plugin.conf import app_settings
-from digitale_balie_plugin.integrations.crm import get_crm_provider
 from digitale_balie_plugin.integrations.crm.base import CrmError, CrmRejected
+from digitale_balie_plugin.integrations.crm.registry import get_crm_provider
 from digitale_balie_plugin.jobs import enqueue_on_commit
 from digitale_balie_plugin.models import ActionStatus, CallSession, CaseRecord, CaseStatus
 from digitale_balie_plugin.models.audit import record

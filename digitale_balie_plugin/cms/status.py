@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from digitale_balie_plugin.exceptions import ConfigurationError
 from digitale_balie_plugin.integrations import all_registries
-from digitale_balie_plugin.integrations.identity import identity_backends
+from digitale_balie_plugin.integrations.identity.registry import get_identity_providers
 from digitale_balie_plugin.integrations.identity.status import check_backend
 
 
@@ -37,7 +37,7 @@ def _identity(request) -> list[dict]:
             if backend.is_demo and not settings.DEBUG
             else "",
         }
-        for backend in identity_backends()
+        for backend in get_identity_providers()
     ]
 
 

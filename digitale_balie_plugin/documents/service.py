@@ -18,7 +18,7 @@ from digitale_balie_plugin import live
 from digitale_balie_plugin.documents.storage import document_storage, new_storage_name
 from digitale_balie_plugin.documents.validation import DocumentRefused, check
 from digitale_balie_plugin.exceptions import CounterError
-from digitale_balie_plugin.integrations.antivirus import get_antivirus
+from digitale_balie_plugin.integrations.antivirus.registry import get_antivirus_provider
 from digitale_balie_plugin.models import CallSession, Document
 from digitale_balie_plugin.models.audit import record
 from digitale_balie_plugin.models.settings import CounterSettings
@@ -48,7 +48,7 @@ def upload(session: CallSession, uploaded, *, source: str, user=None, request=No
                 _("This file is too large. The limit is %(mb)s MB.") % {"mb": max_bytes // (1024 * 1024)}, "size"
             )
         checked = check(name, uploaded.read(), allowed)
-        verdict = get_antivirus().scan(_chunks(checked.content), name=checked.name)
+        verdict = get_antivirus_provider().scan(_chunks(checked.content), name=checked.name)
         if not verdict.clean:
             raise DocumentRefused(_("This file contains a virus or other malware and was not accepted."), "virus")
     except CounterError as exc:

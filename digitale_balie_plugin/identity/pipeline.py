@@ -7,9 +7,12 @@ no social association, no login. Each step receives the backend, which has valid
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.http import HttpResponseRedirect
 
-from digitale_balie_plugin.identity import service
+from digitale_balie_plugin.identity import national_number, service
+from digitale_balie_plugin.integrations.identity.base import MissingClaims
 from digitale_balie_plugin.links import counter_page_for, route_url
 from digitale_balie_plugin.models import FailureReason
 from digitale_balie_plugin.models.choices import level_at_least
@@ -34,9 +37,18 @@ def _verification(backend):
 
 
 def read_identity(backend, response, *args, **kwargs):
-    identity = backend.verified_identity(response)
-    if not (identity.given_name or identity.family_name or identity.national_number):
-        raise VerificationFailed(FailureReason.MISSING_DATA, "no name or number in the answer", identity)
+    """The provider reports claims; the domain checks the national number and fills a missing birth date
+    from it (FAS sends none)."""
+    try:
+        reported = backend.verified_identity(response)
+    except MissingClaims as exc:
+        raise VerificationFailed(FailureReason.MISSING_DATA, "no name or number in the answer") from exc
+    number = national_number.normalise(reported.national_number)
+    if number and not national_number.is_valid(number):
+        raise VerificationFailed(FailureReason.INVALID_RESPONSE, "invalid national number", reported)
+    identity = replace(
+        reported, national_number=number, birth_date=reported.birth_date or national_number.birth_date(number)
+    )
     return {"identity": identity, "verification": _verification(backend)}
 
 
@@ -57,3 +69,7 @@ def result_url(request, verification) -> str:
 
     page = counter_page_for(verification.action.session.site)
     return route_url(request, page, "verify_result", verification.action_id)
+
+
+#: The steps ``AppConfig.ready()`` hands to ``VerificationBackend.use_pipeline``.
+VERIFICATION_PIPELINE = tuple(f"{__name__}.{step.__name__}" for step in (read_identity, check_level, store_result))

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from digitale_balie_plugin.actions.presentation import handover_view
 from digitale_balie_plugin.conf import app_settings
-from digitale_balie_plugin.integrations.identity import identity_backend
+from digitale_balie_plugin.integrations.identity.registry import identity_provider_for
 from digitale_balie_plugin.models import AssuranceLevel, FailureReason, VerificationData
 
 
@@ -40,5 +40,5 @@ def clerk_view(action) -> dict:
 
 
 def _provider_title(name: str) -> str:
-    backend = identity_backend(name) if name else None
+    backend = identity_provider_for(name) if name else None
     return backend.display_name() if backend else name

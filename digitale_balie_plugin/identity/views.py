@@ -34,8 +34,8 @@ from wagtail.models import Site
 from digitale_balie_plugin.actions.access import action_for_browser
 from digitale_balie_plugin.identity import service
 from digitale_balie_plugin.identity.pipeline import VerificationFailed, result_url
-from digitale_balie_plugin.integrations.identity import identity_backend, identity_backends
 from digitale_balie_plugin.integrations.identity.base import PENDING_KEY
+from digitale_balie_plugin.integrations.identity.registry import get_identity_providers, identity_provider_for
 from digitale_balie_plugin.links import counter_page_for
 from digitale_balie_plugin.models import ActionStatus, FailureReason, SessionStatus
 from digitale_balie_plugin.models.audit import record, record_about
@@ -66,7 +66,7 @@ def consent(request, page, action_id):
         return HttpResponseRedirect(result_url(request, verification))
     error = ""
     if request.method == "POST":
-        backend_class = identity_backend(request.POST.get("provider", ""))
+        backend_class = identity_provider_for(request.POST.get("provider", ""))
         if backend_class is None:
             error = _("Choose how you want to prove who you are.")
         else:
@@ -90,7 +90,7 @@ def _provider_origins(request) -> list[str]:
     """Where the login leaves to: the origin of each configured provider's endpoint."""
     strategy = load_strategy(request)
     origins = []
-    for backend_class in identity_backends():
+    for backend_class in get_identity_providers():
         try:
             parts = urlsplit(backend_class(strategy).oidc_endpoint())
         except (SocialAuthBaseException, ValueError):
@@ -112,7 +112,7 @@ def _consent_context(request, verification, error):
         "clerk_name": (clerk.first_name if clerk else "") or _("a clerk"),
         "channel": session.get_channel_display(),
         "in_conversation": session.status in (SessionStatus.IN_CALL, SessionStatus.WAITING),
-        "providers": [(backend.name, backend.display_name()) for backend in identity_backends()],
+        "providers": [(backend.name, backend.display_name()) for backend in get_identity_providers()],
         "error": error,
     }
 
@@ -195,7 +195,7 @@ def _reason_for(exc) -> str:
 @require_GET
 def complete(request, backend):
     """Every outcome ends on the result page, with the request updated and an audit event written."""
-    if identity_backend(backend) is None:
+    if identity_provider_for(backend) is None:
         raise Http404
     strategy = load_strategy(request)
     auth = load_backend(strategy, backend, redirect_uri=_redirect_uri(backend))
@@ -247,7 +247,7 @@ def jwks(request):
     register with itsme and other providers that use ``private_key_jwt`` or encrypt to us."""
     strategy = load_strategy(request)
     keys, seen = [], set()
-    for backend_class in identity_backends():
+    for backend_class in get_identity_providers():
         for key in backend_class(strategy).public_jwks()["keys"]:
             if key.get("kid") not in seen:
                 seen.add(key.get("kid"))

@@ -8,13 +8,13 @@ vendors are registered by :func:`.providers.register_providers`, called from ``A
 
 from __future__ import annotations
 
-from .antivirus.registry import registry as antivirus
-from .crm.registry import registry as crm
-from .payments.registry import registry as payments
-from .registry import Registry
-from .signing.registry import registry as signing
-from .sms.registry import registry as sms
-from .video.registry import registry as video
+from digitale_balie_plugin.integrations.antivirus.registry import registry as antivirus
+from digitale_balie_plugin.integrations.crm.registry import registry as crm
+from digitale_balie_plugin.integrations.payments.registry import registry as payments
+from digitale_balie_plugin.integrations.registry import Registry
+from digitale_balie_plugin.integrations.signing.registry import registry as signing
+from digitale_balie_plugin.integrations.sms.registry import registry as sms
+from digitale_balie_plugin.integrations.video.registry import registry as video
 
 
 def all_registries() -> list[Registry]:

@@ -17,19 +17,19 @@ registered) on first use by ``Registry.get_provider``.
 
 from __future__ import annotations
 
-from . import all_registries
-from .antivirus import clamav as antivirus_clamav
-from .antivirus import demo as antivirus_demo
-from .crm import demo as crm_demo
-from .crm import webhook as crm_webhook
-from .payments import demo as payments_demo
-from .payments import mollie as payments_mollie
-from .signing import demo as signing_demo
-from .signing import pyhanko_provider as signing_pyhanko
-from .sms import demo as sms_demo
-from .sms import twilio as sms_twilio
-from .video import demo as video_demo
-from .video import jitsi as video_jitsi
+from digitale_balie_plugin.integrations import all_registries
+from digitale_balie_plugin.integrations.antivirus import clamav as antivirus_clamav
+from digitale_balie_plugin.integrations.antivirus import demo as antivirus_demo
+from digitale_balie_plugin.integrations.crm import demo as crm_demo
+from digitale_balie_plugin.integrations.crm import webhook as crm_webhook
+from digitale_balie_plugin.integrations.payments import demo as payments_demo
+from digitale_balie_plugin.integrations.payments import mollie as payments_mollie
+from digitale_balie_plugin.integrations.signing import demo as signing_demo
+from digitale_balie_plugin.integrations.signing import pyhanko_provider as signing_pyhanko
+from digitale_balie_plugin.integrations.sms import demo as sms_demo
+from digitale_balie_plugin.integrations.sms import twilio as sms_twilio
+from digitale_balie_plugin.integrations.video import demo as video_demo
+from digitale_balie_plugin.integrations.video import jitsi as video_jitsi
 
 #: The built-in vendor modules, by kind (imported above; listed so the imports are used).
 BUILT_IN = {

@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+#: Defined with the identity providers' contract (a vendor reports a level); re-exported for the domain.
+from digitale_balie_plugin.integrations.identity.base import LEVEL_ORDER, AssuranceLevel, level_at_least  # noqa: F401
+
 
 class Channel(models.TextChoices):
     VIDEO = "video", _("Video call")
@@ -45,22 +48,6 @@ def current_language() -> str:
 
     current = (get_language() or "nl")[:2]
     return current if current in dict(LANGUAGE_CHOICES) else "nl"
-
-
-class AssuranceLevel(models.TextChoices):
-    """eIDAS levels of assurance, the common scale every provider's ``acr`` is mapped onto."""
-
-    LOW = "low", _("Low")
-    SUBSTANTIAL = "substantial", _("Substantial")
-    HIGH = "high", _("High")
-
-
-LEVEL_ORDER = {AssuranceLevel.LOW: 1, AssuranceLevel.SUBSTANTIAL: 2, AssuranceLevel.HIGH: 3}
-
-
-def level_at_least(level: str, required: str) -> bool:
-    """``True`` when ``level`` meets ``required``; an unknown level never does."""
-    return LEVEL_ORDER.get(level, 0) >= LEVEL_ORDER.get(required, 99)
 
 
 class VerificationData(models.TextChoices):

@@ -31,7 +31,7 @@ def new_idempotency_key() -> str:
 
 
 class PaymentStatus(models.TextChoices):
-    """Mirrors ``integrations.payments.base.PaymentStatus``, plus ``requested`` (no checkout yet)."""
+    """Mirrors ``integrations.payments.base.ProviderStatus``, plus ``requested`` (no checkout yet)."""
 
     REQUESTED = "requested", _("Requested")
     OPEN = "open", _("Open")

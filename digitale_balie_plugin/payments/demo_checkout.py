@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from digitale_balie_plugin.exceptions import ConfigurationError
-from digitale_balie_plugin.integrations.payments import get_payment_provider
 from digitale_balie_plugin.integrations.payments.base import PaymentError
 from digitale_balie_plugin.integrations.payments.demo import DEMO_METHODS, OUTCOMES, DemoPaymentProvider
+from digitale_balie_plugin.integrations.payments.registry import get_payments_provider
 from digitale_balie_plugin.payments.service import sync_notified
 
 logger = logging.getLogger("digitale_balie.payments")
@@ -25,7 +25,7 @@ logger = logging.getLogger("digitale_balie.payments")
 
 def _demo_provider() -> DemoPaymentProvider:
     try:
-        provider = get_payment_provider()
+        provider = get_payments_provider()
     except ConfigurationError:
         raise Http404 from None
     if not isinstance(provider, DemoPaymentProvider):

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.conf import app_settings
-from digitale_balie_plugin.integrations.payments import get_payment_provider
+from digitale_balie_plugin.integrations.payments.registry import get_payments_provider
 from digitale_balie_plugin.payments.money import amount_input, euro
 
 #: " (DB-XXXXXXXX)": our reference is appended to the description the provider shows on bank statements.
@@ -74,13 +74,13 @@ class RequestPaymentForm(forms.Form):
     def clean_currency(self):
         currency = (self.cleaned_data.get("currency") or "EUR").strip().upper()
 
-        if currency not in get_payment_provider().currencies:
+        if currency not in get_payments_provider().currencies:
             raise forms.ValidationError(_("Only payments in euro (EUR) are possible."), code="currency")
         return currency
 
     def clean_description(self):
         description = " ".join(self.cleaned_data["description"].split())
-        limit = min(200, get_payment_provider().max_description_length - REFERENCE_SUFFIX_LENGTH)
+        limit = min(200, get_payments_provider().max_description_length - REFERENCE_SUFFIX_LENGTH)
         if len(description) > limit:
             raise forms.ValidationError(
                 _("The description is too long for the payment service: at most %(limit)s characters.")

@@ -27,14 +27,14 @@ from digitale_balie_plugin import live
 from digitale_balie_plugin.actions.service import transition
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.exceptions import CounterError
-from digitale_balie_plugin.integrations.payments import get_payment_provider, payment_provider
 from digitale_balie_plugin.integrations.payments.base import (
     CheckoutRequest,
     PaymentError,
     PaymentRejected,
     ProviderPayment,
 )
-from digitale_balie_plugin.integrations.payments.base import PaymentStatus as RemoteStatus
+from digitale_balie_plugin.integrations.payments.base import ProviderStatus as RemoteStatus
+from digitale_balie_plugin.integrations.payments.registry import get_payments_provider, payments_provider_for
 from digitale_balie_plugin.jobs import enqueue_on_commit
 from digitale_balie_plugin.models import ActionStatus, Payment, PaymentAttempt, PaymentStatus, Refund
 from digitale_balie_plugin.models.audit import record
@@ -91,7 +91,7 @@ def create_request(action, cleaned_data: dict) -> Payment:
         amount=cleaned_data["amount"],
         currency=cleaned_data.get("currency") or "EUR",
         description=cleaned_data["description"],
-        provider=get_payment_provider().identifier,
+        provider=get_payments_provider().identifier,
     )
 
 
@@ -184,7 +184,7 @@ def _create_at_provider(payment: Payment, attempt: PaymentAttempt, language: str
 
 
 def _provider(payment: Payment):
-    provider = payment_provider(payment.provider)
+    provider = payments_provider_for(payment.provider)
     if provider is None:
         logger.error("Payment %s was made with provider %r, which is not configured now.", payment.pk, payment.provider)
         raise PaymentError()

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from digitale_balie_plugin.actions.access import action_for_browser
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.exceptions import ConfigurationError, CounterError
-from digitale_balie_plugin.integrations.payments import get_payment_provider
+from digitale_balie_plugin.integrations.payments.registry import get_payments_provider
 from digitale_balie_plugin.links import citizen_url
 from digitale_balie_plugin.models.choices import current_language
 from digitale_balie_plugin.models.settings import CounterSettings
@@ -82,7 +82,7 @@ def _webhook_url(request, payment) -> str:
 
 def _checkout_origins() -> list[str]:
     try:
-        return get_payment_provider().checkout_origins()
+        return get_payments_provider().checkout_origins()
     except ConfigurationError:
         return []
 

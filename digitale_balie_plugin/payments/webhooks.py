@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from digitale_balie_plugin.exceptions import ConfigurationError
-from digitale_balie_plugin.integrations.payments import payment_provider
 from digitale_balie_plugin.integrations.payments.base import PaymentError
+from digitale_balie_plugin.integrations.payments.registry import payments_provider_for
 from digitale_balie_plugin.integrations.registry import InvalidCallback
 from digitale_balie_plugin.payments.service import sync_notified
 from digitale_balie_plugin.webhooks import BaseWebhookView
@@ -29,7 +29,7 @@ class PaymentWebhookView(BaseWebhookView):
 
     def get_provider(self, provider_id):
         try:
-            return payment_provider(provider_id)
+            return payments_provider_for(provider_id)
         except ConfigurationError:
             return None
 

@@ -14,8 +14,8 @@ from digitale_balie_plugin.actions.service import transition
 from digitale_balie_plugin.documents import service as documents
 from digitale_balie_plugin.documents.storage import document_storage
 from digitale_balie_plugin.exceptions import CounterError
-from digitale_balie_plugin.integrations.signing import get_signing_provider
 from digitale_balie_plugin.integrations.signing.base import DocumentNotSignable, SignatureDetails
+from digitale_balie_plugin.integrations.signing.registry import get_signing_provider
 from digitale_balie_plugin.models import ActionStatus, Document, IdentityVerification, SignatureRequest
 from digitale_balie_plugin.models.audit import record
 from digitale_balie_plugin.models.choices import level_at_least

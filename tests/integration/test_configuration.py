@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.exceptions import ConfigurationError
-from digitale_balie_plugin.integrations.sms import get_sms_provider, registry
+from digitale_balie_plugin.integrations.sms.registry import get_sms_provider, registry
 from tests.conftest import require
 
 

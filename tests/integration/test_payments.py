@@ -11,7 +11,7 @@ from django.urls import reverse
 from digitale_balie_plugin.actions import handover
 from digitale_balie_plugin.actions.service import ActionBusy, cancel, create_action, expire_overdue
 from digitale_balie_plugin.exceptions import CounterError
-from digitale_balie_plugin.integrations.payments import get_payment_provider
+from digitale_balie_plugin.integrations.payments.registry import get_payments_provider
 from digitale_balie_plugin.models import ActionStatus, AuditEvent, Payment, PaymentStatus
 from digitale_balie_plugin.payments import service
 from digitale_balie_plugin.payments.forms import RequestPaymentForm
@@ -207,7 +207,7 @@ def test_an_open_checkout_keeps_the_request_alive_until_it_ends(request_, counte
         cancel(request_, by_user=clerk)
     frozen_now.shift(timedelta(hours=25))
     assert expire_overdue() == 0  # the citizen may be paying right now
-    checkout = get_payment_provider()
+    checkout = get_payments_provider()
     payment = Payment.objects.get()
     checkout.settle(payment.attempts.get().provider_payment_id, "expired")
     frozen_now.shift(timedelta(seconds=10))

@@ -13,10 +13,10 @@ import struct
 
 from django.utils.translation import gettext_lazy as _
 
-from ...conf import SETTING_NAME
-from ..registry import StatusLine
-from .base import AntivirusProvider, ScannerUnavailable, ScanResult
-from .registry import registry
+from digitale_balie_plugin.conf import SETTING_NAME
+from digitale_balie_plugin.integrations.antivirus.base import AntivirusProvider, ScannerUnavailable, ScanResult
+from digitale_balie_plugin.integrations.antivirus.registry import registry
+from digitale_balie_plugin.integrations.registry import StatusLine
 
 logger = logging.getLogger("digitale_balie.antivirus")
 

@@ -10,8 +10,8 @@ from typing import ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
-from .base import EICAR, AntivirusProvider, ScanResult
-from .registry import registry
+from digitale_balie_plugin.integrations.antivirus.base import EICAR, AntivirusProvider, ScanResult
+from digitale_balie_plugin.integrations.antivirus.registry import registry
 
 logger = logging.getLogger("digitale_balie.antivirus")
 

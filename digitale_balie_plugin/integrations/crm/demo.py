@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from .base import CrmProvider, CrmResult
-from .registry import registry
+from digitale_balie_plugin.integrations.crm.base import CrmProvider, CrmResult
+from digitale_balie_plugin.integrations.crm.registry import registry
 
 
 @registry.register("demo")

@@ -18,9 +18,9 @@ import time
 import requests
 from django.core.serializers.json import DjangoJSONEncoder
 
-from ...conf import SETTING_NAME
-from .base import CrmError, CrmProvider, CrmRejected, CrmResult
-from .registry import registry
+from digitale_balie_plugin.conf import SETTING_NAME
+from digitale_balie_plugin.integrations.crm.base import CrmError, CrmProvider, CrmRejected, CrmResult
+from digitale_balie_plugin.integrations.crm.registry import registry
 
 logger = logging.getLogger("digitale_balie.crm")
 

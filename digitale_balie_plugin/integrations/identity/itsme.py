@@ -21,8 +21,8 @@ from typing import ClassVar
 from django.utils.translation import gettext_lazy as _
 from social_core.exceptions import AuthConfigurationError
 
-from .base import AssuranceLevel
-from .oidc import OIDCVerificationBackend
+from digitale_balie_plugin.integrations.identity.base import AssuranceLevel
+from digitale_balie_plugin.integrations.identity.oidc import OIDCVerificationBackend
 
 ITSME_ENDPOINTS = {
     "e2e": "https://idp.e2e.itsme.services/v2",

@@ -39,7 +39,12 @@ from joserfc.jwk import KeySet
 from joserfc.registry import HeaderParameter
 from social_core.exceptions import AuthConfigurationError, AuthResponseError
 
-from .base import AssuranceLevel, MissingClaims, VerificationBackend, VerifiedIdentity
+from digitale_balie_plugin.integrations.identity.base import (
+    AssuranceLevel,
+    MissingClaims,
+    VerificationBackend,
+    VerifiedIdentity,
+)
 
 #: eIDAS level-of-assurance URIs, as sent by brokers that speak eIDAS.
 EIDAS_ACR = {

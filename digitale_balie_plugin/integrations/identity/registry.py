@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .base import VerificationBackend
+from digitale_balie_plugin.integrations.identity.base import VerificationBackend
 
 
 def get_identity_providers() -> list[type[VerificationBackend]]:

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import (
+from digitale_balie_plugin.integrations.payments.base import (
     CheckoutRequest,
     InvalidCallback,
     PaymentProvider,
@@ -31,7 +31,7 @@ from .base import (
     RefundStatus,
     WebhookNotice,
 )
-from .registry import registry
+from digitale_balie_plugin.integrations.payments.registry import registry
 
 STATE_TTL = 7 * 24 * 3600  # longer than a payment request lives (PAYMENT_REQUEST_HOURS)
 #: What the tester can choose on the demo checkout page.

@@ -26,10 +26,9 @@ from mollie.api.error import Error as MollieError
 from mollie.api.error import RequestError, RequestSetupError, ResponseError
 from mollie.api.objects.payment import Payment
 
-from ...conf import SETTING_NAME
-from ...exceptions import ConfigurationError
-from ..registry import ConfigWarning
-from .base import (
+from digitale_balie_plugin.conf import SETTING_NAME
+from digitale_balie_plugin.exceptions import ConfigurationError
+from digitale_balie_plugin.integrations.payments.base import (
     CheckoutRequest,
     InvalidCallback,
     PaymentError,
@@ -42,7 +41,8 @@ from .base import (
     WebhookNotice,
     format_amount,
 )
-from .registry import registry
+from digitale_balie_plugin.integrations.payments.registry import registry
+from digitale_balie_plugin.integrations.registry import ConfigWarning
 
 logger = logging.getLogger("digitale_balie.payments")
 

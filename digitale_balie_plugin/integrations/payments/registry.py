@@ -12,8 +12,8 @@ imports them, or when a dotted ``BACKEND`` path is imported on first use.
 
 from __future__ import annotations
 
-from ..registry import Registry
-from .base import PaymentProvider
+from digitale_balie_plugin.integrations.payments.base import PaymentProvider
+from digitale_balie_plugin.integrations.registry import Registry
 
 registry: Registry[PaymentProvider] = Registry("PAYMENTS", PaymentProvider, default="demo")
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from ...exceptions import ConfigurationError
-from ..registry import ConfigWarning
-from .pyhanko_provider import PyHankoProvider
-from .registry import registry
+from digitale_balie_plugin.exceptions import ConfigurationError
+from digitale_balie_plugin.integrations.registry import ConfigWarning
+from digitale_balie_plugin.integrations.signing.pyhanko_provider import PyHankoProvider
+from digitale_balie_plugin.integrations.signing.registry import registry
 
 DEMO_PASSPHRASE = "demo"  # noqa: S105 - the demo certificate protects nothing
 

@@ -17,10 +17,16 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from ...conf import SETTING_NAME
-from ...exceptions import ConfigurationError
-from .base import DocumentNotSignable, SignatureDetails, SignedDocument, SigningError, SigningProvider
-from .registry import registry
+from digitale_balie_plugin.conf import SETTING_NAME
+from digitale_balie_plugin.exceptions import ConfigurationError
+from digitale_balie_plugin.integrations.signing.base import (
+    DocumentNotSignable,
+    SignatureDetails,
+    SignedDocument,
+    SigningError,
+    SigningProvider,
+)
+from digitale_balie_plugin.integrations.signing.registry import registry
 
 logger = logging.getLogger("digitale_balie.signing")
 

@@ -18,7 +18,7 @@ from typing import ClassVar
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from .base import (
+from digitale_balie_plugin.integrations.sms.base import (
     DeliveryReport,
     DeliveryStatus,
     InvalidCallback,
@@ -27,7 +27,7 @@ from .base import (
     SmsRejected,
     SmsResult,
 )
-from .registry import registry
+from digitale_balie_plugin.integrations.sms.registry import registry
 
 logger = logging.getLogger("digitale_balie.sms")
 

@@ -12,8 +12,8 @@ imports them, or when a dotted ``BACKEND`` path is imported on first use.
 
 from __future__ import annotations
 
-from ..registry import Registry
-from .base import SmsProvider
+from digitale_balie_plugin.integrations.registry import Registry
+from digitale_balie_plugin.integrations.sms.base import SmsProvider
 
 registry: Registry[SmsProvider] = Registry("SMS", SmsProvider, default="demo")
 

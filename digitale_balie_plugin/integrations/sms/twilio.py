@@ -36,9 +36,9 @@ from urllib.parse import quote, urlsplit
 import requests
 from django.utils.translation import gettext_lazy as _
 
-from ...conf import SETTING_NAME
-from ...exceptions import ConfigurationError
-from .base import (
+from digitale_balie_plugin.conf import SETTING_NAME
+from digitale_balie_plugin.exceptions import ConfigurationError
+from digitale_balie_plugin.integrations.sms.base import (
     DeliveryReport,
     DeliveryStatus,
     InvalidCallback,
@@ -48,7 +48,7 @@ from .base import (
     SmsRejected,
     SmsResult,
 )
-from .registry import registry
+from digitale_balie_plugin.integrations.sms.registry import registry
 
 logger = logging.getLogger("digitale_balie.sms")
 

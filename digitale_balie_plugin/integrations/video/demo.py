@@ -13,7 +13,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import (
+from digitale_balie_plugin.integrations.video.base import (
     Participant,
     RoomAccess,
     StatusLine,
@@ -21,7 +21,7 @@ from .base import (
     check_not_after,
     check_room_name,
 )
-from .registry import registry
+from digitale_balie_plugin.integrations.video.registry import registry
 
 NOTICE = _("The video server is not configured. This demo shows your own camera only.")
 

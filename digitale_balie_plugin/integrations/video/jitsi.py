@@ -23,10 +23,10 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ...conf import SETTING_NAME
-from ...exceptions import ConfigurationError
-from . import jitsi_status
-from .base import (
+from digitale_balie_plugin.conf import SETTING_NAME
+from digitale_balie_plugin.exceptions import ConfigurationError
+from digitale_balie_plugin.integrations.video import jitsi_status
+from digitale_balie_plugin.integrations.video.base import (
     ConfigWarning,
     Participant,
     RoomAccess,
@@ -35,7 +35,7 @@ from .base import (
     check_not_after,
     check_room_name,
 )
-from .jitsi_tokens import (
+from digitale_balie_plugin.integrations.video.jitsi_tokens import (
     ALGORITHMS,
     DEFAULT_MAX_TOKEN_HOURS,
     DEFAULT_NBF_LEEWAY_SECONDS,
@@ -48,7 +48,7 @@ from .jitsi_tokens import (
     load_private_key,
     mint_token,
 )
-from .registry import registry
+from digitale_balie_plugin.integrations.video.registry import registry
 
 JAAS_DOMAIN = "8x8.vc"
 JAAS_APP_ID_PREFIX = "vpaas-magic-cookie-"

@@ -15,12 +15,19 @@ import requests
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ...exceptions import ConfigurationError
-from .base import Participant, ParticipantRole, StatusLine
-from .jitsi_tokens import JAAS, PUBLIC, SELF_HOSTED, TokenSettings, asap_key_file_name, mint_token
+from digitale_balie_plugin.exceptions import ConfigurationError
+from digitale_balie_plugin.integrations.video.base import Participant, ParticipantRole, StatusLine
+from digitale_balie_plugin.integrations.video.jitsi_tokens import (
+    JAAS,
+    PUBLIC,
+    SELF_HOSTED,
+    TokenSettings,
+    asap_key_file_name,
+    mint_token,
+)
 
 if TYPE_CHECKING:  # for annotations only: the provider imports this module
-    from .jitsi import JitsiProvider
+    from digitale_balie_plugin.integrations.video.jitsi import JitsiProvider
 
 logger = logging.getLogger("digitale_balie.video")
 

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from django.utils import timezone
 
-from .base import Participant, ParticipantRole, check_not_after, check_room_name
+from digitale_balie_plugin.integrations.video.base import Participant, ParticipantRole, check_not_after, check_room_name
 
 SELF_HOSTED, JAAS, PUBLIC = "self_hosted", "jaas", "public"
 DEPLOYMENTS = (SELF_HOSTED, JAAS, PUBLIC)

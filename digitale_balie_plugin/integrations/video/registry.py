@@ -12,8 +12,8 @@ imports them, or when a dotted ``BACKEND`` path is imported on first use.
 
 from __future__ import annotations
 
-from ..registry import Registry
-from .base import VideoProvider
+from digitale_balie_plugin.integrations.registry import Registry
+from digitale_balie_plugin.integrations.video.base import VideoProvider
 
 registry: Registry[VideoProvider] = Registry("VIDEO", VideoProvider, default="demo")
 
