@@ -6,7 +6,7 @@ a stable ``name`` and a title for the citizen's button; the provider's claims ma
 it); the provider's ``acr`` mapped onto :class:`AssuranceLevel`; an answer that names nobody refused with
 :class:`MissingClaims`; configuration problems and the status page's lines as readable text. Offline:
 the discovery document and key set of the status check are faked with ``responses``; the full login
-against a real OpenID Connect provider is in ``test_oidc_harness.py`` and ``tests/integration``.
+against a real OpenID Connect provider is in ``test_oidc_harness.py`` and ``tests/identity``.
 """
 
 from datetime import date
