@@ -11,7 +11,13 @@ from digitale_balie_plugin.integrations.identity.base import VerificationBackend
 from digitale_balie_plugin.integrations.identity.registry import get_identity_providers
 from digitale_balie_plugin.integrations.registry import ConfigWarning
 
-REQUIRED_APPS = ["wagtail.contrib.settings", "wagtail.contrib.routable_page", "wagtail_modeladmin", "django_q"]
+REQUIRED_APPS = [
+    "digitale_balie_plugin.cms",  # pages, blocks and admin screens (an app of its own since 0.2)
+    "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
+    "wagtail_modeladmin",
+    "django_q",
+]
 
 
 @checks.register()
