@@ -28,7 +28,7 @@ from digitale_balie_plugin.booking.availability import free_slots
 from digitale_balie_plugin.booking.notifications import reading_note
 from digitale_balie_plugin.calls import console, sessions
 from digitale_balie_plugin.calls.forms import ContactForm, EndCallForm, GuestForm, MessageForm
-from digitale_balie_plugin.calls.video import video_provider_for
+from digitale_balie_plugin.calls.video import site_video_provider
 from digitale_balie_plugin.exceptions import CounterError
 from digitale_balie_plugin.form_errors import error_text
 from digitale_balie_plugin.links import citizen_url
@@ -71,7 +71,7 @@ def choose_seat(request):
 def counter(request, seat_id):
     seat = _seat(request, seat_id)
     console.ensure_sessions(seat)
-    provider = video_provider_for(seat.site)
+    provider = site_video_provider(seat.site)
     state = console.state(seat, request.user)
     _attach_panels(request, seat, state)
     _attach_reading_notes(state)

@@ -14,7 +14,7 @@ from django.utils.crypto import constant_time_compare
 
 from digitale_balie_plugin import live
 from digitale_balie_plugin.actions.registry import action_type
-from digitale_balie_plugin.calls.video import video_provider_for
+from digitale_balie_plugin.calls.video import site_video_provider
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.documents.presentation import document_list
 from digitale_balie_plugin.integrations.video.base import Participant, ParticipantRole
@@ -221,7 +221,7 @@ def _moderator_access(session, user):
         participant_id=f"clerk-{user.pk}",
     )
     return (
-        video_provider_for(session.site)
+        site_video_provider(session.site)
         .room_access(session.room_name, participant, not_after=session.links_valid_until)
         .to_json()
     )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digitale_balie_plugin.actions.registry import action_type, detail_relations
-from digitale_balie_plugin.calls.video import video_provider_for
+from digitale_balie_plugin.calls.video import site_video_provider
 from digitale_balie_plugin.calls.walk_in import position
 from digitale_balie_plugin.documents.presentation import document_list
 from digitale_balie_plugin.documents.service import limits
@@ -93,6 +93,6 @@ def _room_access(session, access):
     participant = Participant(
         display_name=access.display_name or _("Citizen"), role=role, participant_id=f"{access.role}-{access.pk}"
     )
-    return video_provider_for(session.site).room_access(
+    return site_video_provider(session.site).room_access(
         session.room_name, participant, not_after=session.links_valid_until
     )

@@ -6,7 +6,7 @@ from digitale_balie_plugin.integrations.video.registry import get_video_provider
 from digitale_balie_plugin.models import CounterSettings
 
 
-def video_provider_for(site):
+def site_video_provider(site):
     """Per-site Jitsi domain (``CounterSettings.video_domain``) over the configured provider."""
     domain = CounterSettings.for_site(site).video_domain.strip() if site is not None else ""
     return get_video_provider({"DOMAIN": domain} if domain else None)

@@ -17,7 +17,7 @@ from digitale_balie_plugin.calls import sessions
 from digitale_balie_plugin.calls.access import access_or_404, cookie_name
 from digitale_balie_plugin.calls.forms import GuestForm, WalkInForm
 from digitale_balie_plugin.calls.room_state import citizen_state, upload_context
-from digitale_balie_plugin.calls.video import video_provider_for
+from digitale_balie_plugin.calls.video import site_video_provider
 from digitale_balie_plugin.calls.walk_in import CounterClosed, take_ticket
 from digitale_balie_plugin.exceptions import InvalidToken
 from digitale_balie_plugin.integrations.video.base import Participant, ParticipantRole
@@ -114,7 +114,7 @@ def room(request, page, session_id):
     session = access.session
     if not session.is_open and session.ended_at and session.links_valid_until < timezone.now():
         return render(request, page, "room_ended.html", status=410)
-    provider = video_provider_for(session.site)
+    provider = site_video_provider(session.site)
     response = render(
         request,
         page,
@@ -144,7 +144,7 @@ def test_room(request, page):
 
     if not hit(request, "test-room", 5, 3600):
         return render(request, page, "too_many_requests.html", status=429)
-    provider = video_provider_for(page.get_site())
+    provider = site_video_provider(page.get_site())
     participant = Participant(display_name=_("Test"), role=ParticipantRole.CITIZEN, participant_id="test")
     access = provider.room_access(
         provider.new_room_name(), participant, not_after=timezone.now() + timedelta(minutes=TEST_ROOM_MINUTES)

@@ -154,3 +154,9 @@ class Registry(Generic[P]):
         config = app_settings.integration(self.kind)
         cls = self._resolve(config.get("BACKEND", self.default))
         return cls(config.get("OPTIONS", {}))
+
+    def provider_for(self, identifier: str) -> P | None:
+        """The configured provider if its id is ``identifier``, else ``None``: a record made with a provider
+        that is no longer configured cannot be followed up with the current one."""
+        provider = self.get_provider()
+        return provider if provider.identifier == identifier else None

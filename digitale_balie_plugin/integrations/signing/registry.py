@@ -25,7 +25,5 @@ def get_signing_provider() -> SigningProvider:
 
 
 def signing_provider_for(identifier: str) -> SigningProvider | None:
-    """The configured provider if its id is ``identifier``, else ``None`` (a record made with a
-    provider that is no longer configured cannot be followed up with the current one)."""
-    provider = get_signing_provider()
-    return provider if provider.identifier == identifier else None
+    """The configured provider if its id is ``identifier``, else ``None`` (see ``Registry.provider_for``)."""
+    return registry.provider_for(identifier)

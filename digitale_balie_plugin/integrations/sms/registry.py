@@ -25,7 +25,5 @@ def get_sms_provider() -> SmsProvider:
 
 
 def sms_provider_for(identifier: str) -> SmsProvider | None:
-    """The configured provider if its id is ``identifier``, else ``None`` (a record made with a
-    provider that is no longer configured cannot be followed up with the current one)."""
-    provider = get_sms_provider()
-    return provider if provider.identifier == identifier else None
+    """The configured provider if its id is ``identifier``, else ``None`` (see ``Registry.provider_for``)."""
+    return registry.provider_for(identifier)
