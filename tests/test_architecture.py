@@ -20,9 +20,7 @@ NAME = PACKAGE.name
 JUSTIFIED: dict[tuple[str, str], str] = {}
 
 #: Imports by name at run time (``import_module``) of our own code, each with its reason.
-JUSTIFIED_DYNAMIC: dict[tuple[str, str], str] = {
-    ("models", "__getattr__"): "deprecation alias: models.DigitalCounterPage & co. moved to cms.models (until 0.4)",
-}
+JUSTIFIED_DYNAMIC: dict[tuple[str, str], str] = {}
 
 
 def module_name(path: Path) -> str:

@@ -4,7 +4,8 @@ The domain's models import no capability and no page: page models live in ``digi
 """
 
 import warnings
-from importlib import import_module
+
+from django.apps import apps
 
 from digitale_balie_plugin.models.actions import ActionStatus, InCallAction
 from digitale_balie_plugin.models.applications import ApplicationSubmission
@@ -76,8 +77,8 @@ __all__ = [
 ]
 
 #: Page models moved to the Wagtail layer's app (``digitale_balie_plugin.cms``) in 0.2: importing them from
-#: here still works, with a DeprecationWarning, until 0.4. The import is by name, at first use, because the
-#: domain models must not load the page layer (it loads every capability's views).
+#: here still works, with a DeprecationWarning, until 0.4. They come from Django's app registry, not by an
+#: import: the domain models must never load the page layer (it loads every capability's views).
 MOVED_TO_CMS = ("ApplicationFormField", "ApplicationFormPage", "DigitalCounterPage")
 
 
@@ -89,4 +90,4 @@ def __getattr__(name: str):
         DeprecationWarning,
         stacklevel=2,
     )
-    return getattr(import_module("digitale_balie_plugin.cms.models"), name)
+    return apps.get_model("digitale_balie_cms", name)

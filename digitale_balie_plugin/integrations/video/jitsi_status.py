@@ -1,7 +1,8 @@
 """Jitsi status checks for the admin's "Integrations status" page: HTTP probes of the IFrame API
 script and prosody's room-size endpoint, and a test token. Never raises: every failure is a line.
 
-Functions of a :class:`~.jitsi.JitsiProvider` (passed in), kept apart from the provider so that
+Functions of a :class:`~.jitsi.JitsiProvider` (passed in; annotated with its base class, because the
+provider module imports this one), kept apart from the provider so that
 the provider module holds no HTTP code; this module does not import the provider module.
 """
 
@@ -9,14 +10,14 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.exceptions import ConfigurationError
-from digitale_balie_plugin.integrations.video.base import Participant, ParticipantRole, StatusLine
+from digitale_balie_plugin.integrations.video.base import Participant, ParticipantRole, StatusLine, VideoProvider
 from digitale_balie_plugin.integrations.video.jitsi_tokens import (
     JAAS,
     PUBLIC,
@@ -26,16 +27,13 @@ from digitale_balie_plugin.integrations.video.jitsi_tokens import (
     mint_token,
 )
 
-if TYPE_CHECKING:  # for annotations only: the provider imports this module
-    from digitale_balie_plugin.integrations.video.jitsi import JitsiProvider
-
 logger = logging.getLogger("digitale_balie.video")
 
 #: What ``external_api.js`` defines; a login page or a proxy's error page does not contain it.
 EXTERNAL_API_MARKER = "JitsiMeetExternalAPI"
 
 
-def status_lines(provider: JitsiProvider) -> list[StatusLine]:
+def status_lines(provider: VideoProvider) -> list[StatusLine]:
     """Deployment, token signing, the IFrame API script, and prosody's room-size endpoint
     when ``ROOM_SIZE_URL`` is set. Never raises: every failure is a readable line."""
     try:
@@ -48,7 +46,7 @@ def status_lines(provider: JitsiProvider) -> list[StatusLine]:
     return lines
 
 
-def _deployment_line(provider: JitsiProvider, deployment: str) -> StatusLine:
+def _deployment_line(provider: VideoProvider, deployment: str) -> StatusLine:
     names = {SELF_HOSTED: _("Self-hosted Jitsi Meet"), JAAS: _("8x8 Jitsi as a Service"), PUBLIC: "meet.jit.si"}
     try:
         where = provider.domain()
@@ -57,7 +55,7 @@ def _deployment_line(provider: JitsiProvider, deployment: str) -> StatusLine:
     return StatusLine(_("Video deployment"), None, f"{names[deployment]} ({where})")
 
 
-def _token_line(provider: JitsiProvider, deployment: str) -> StatusLine:
+def _token_line(provider: VideoProvider, deployment: str) -> StatusLine:
     label = _("Video tokens")
     if deployment == PUBLIC:
         return StatusLine(label, None, _("None: anyone who knows a room name can join."))
@@ -88,7 +86,7 @@ def _token_summary(token_settings: TokenSettings) -> str:
     return summary
 
 
-def _script_line(provider: JitsiProvider) -> StatusLine:
+def _script_line(provider: VideoProvider) -> StatusLine:
     label = _("Jitsi IFrame API")
     try:
         url, timeout = provider.external_api_url(), provider.status_timeout()
@@ -108,7 +106,7 @@ def _script_line(provider: JitsiProvider) -> StatusLine:
     return StatusLine(label, True, _("%(url)s is reachable.") % {"url": url})
 
 
-def _room_size_line(provider: JitsiProvider, url: str) -> StatusLine:
+def _room_size_line(provider: VideoProvider, url: str) -> StatusLine:
     """prosody ``muc_size``: 200 ``{"participants": n}`` for an open room, 404 with an empty
     (or JSON) body for a room that does not exist; a web server's HTML 404 means a wrong path."""
     label = _("Prosody room-size endpoint")
