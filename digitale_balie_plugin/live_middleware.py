@@ -23,11 +23,11 @@ from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 
-from digitale_balie_plugin.calls import api as room_api
-from digitale_balie_plugin.calls import console, sessions
+from digitale_balie_plugin.calls import seats, sessions
 from digitale_balie_plugin.calls.access import cookie_name
-from digitale_balie_plugin.calls.console import cached_console_etag
+from digitale_balie_plugin.calls.seats import cached_console_etag
 from digitale_balie_plugin.live import etag_matches, not_modified
+from digitale_balie_plugin.room import api as room_api
 
 
 class LivePollMiddleware:
@@ -82,7 +82,7 @@ class LivePollMiddleware:
             return None
         token = request.META.get("HTTP_X_BALIE_POLL")
         if token:  # one cache round trip: the console's signed poll token names the seat's sessions
-            etag = console.etag_from_poll_token(token, seat_id, session_key)
+            etag = seats.etag_from_poll_token(token, seat_id, session_key)
             if etag is not None:
                 return not_modified(etag) if etag_matches(request, etag) else None
         session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)

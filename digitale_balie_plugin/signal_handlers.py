@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_save
 from wagtail.models import Site
 
-from digitale_balie_plugin.calls.console import forget_clerk
+from digitale_balie_plugin.calls.seats import forget_clerk
 from digitale_balie_plugin.cases.service import register_case
 from digitale_balie_plugin.links import forget_counter_pages
 from digitale_balie_plugin.signals import call_ended

@@ -12,10 +12,11 @@ from django.urls import path
 from django.views.i18n import set_language
 
 from digitale_balie_plugin.booking import urls as booking_urls
-from digitale_balie_plugin.calls import urls as calls_urls
+from digitale_balie_plugin.console import urls as console_urls
 from digitale_balie_plugin.documents import urls as documents_urls
 from digitale_balie_plugin.identity import urls as identity_urls
 from digitale_balie_plugin.payments import urls as payments_urls
+from digitale_balie_plugin.room import urls as room_urls
 from digitale_balie_plugin.signatures import urls as signatures_urls
 
 app_name = "digitale_balie"
@@ -26,6 +27,7 @@ urlpatterns = [
     *payments_urls.urlpatterns,
     *documents_urls.urlpatterns,
     *signatures_urls.urlpatterns,
-    *calls_urls.urlpatterns,
+    *room_urls.urlpatterns,
+    *console_urls.urlpatterns,
     *identity_urls.urlpatterns,
 ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin import live
 from digitale_balie_plugin.booking.opening import open_seats
-from digitale_balie_plugin.calls.console import today
+from digitale_balie_plugin.calls.seats import today
 from digitale_balie_plugin.calls.sessions import Joined
 from digitale_balie_plugin.exceptions import CounterError
 from digitale_balie_plugin.integrations.video.registry import get_video_provider

@@ -23,7 +23,6 @@ from wagtail.models import Page
 from digitale_balie_plugin.actions import views as handover
 from digitale_balie_plugin.applications import views as applications
 from digitale_balie_plugin.booking import views as citizen
-from digitale_balie_plugin.calls import views as room
 from digitale_balie_plugin.cms.blocks import COUNTER_BLOCKS
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.documents import views as documents
@@ -33,6 +32,7 @@ from digitale_balie_plugin.identity import views as identity
 from digitale_balie_plugin.models import Service
 from digitale_balie_plugin.payments import views as payments
 from digitale_balie_plugin.responses import invalid_link
+from digitale_balie_plugin.room import views as room
 from digitale_balie_plugin.signatures import views as signatures
 
 TOKEN = r"(?P<token>[A-Za-z0-9_-]{20,100})"  # noqa: S105 - a URL pattern, not a secret

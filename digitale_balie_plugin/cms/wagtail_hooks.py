@@ -8,10 +8,10 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from digitale_balie_plugin.booking import admin_urls as booking_admin_urls
 from digitale_balie_plugin.booking.admin_views import PERMISSION as BOOK_ON_BEHALF_PERMISSION
-from digitale_balie_plugin.calls import admin_urls as calls_admin_urls
 from digitale_balie_plugin.cases import admin_urls as cases_admin_urls
 from digitale_balie_plugin.cms import status
 from digitale_balie_plugin.cms.modeladmin import DigitalCounterAdminGroup
+from digitale_balie_plugin.console import admin_urls as console_admin_urls
 from digitale_balie_plugin.dashboard import admin_urls as dashboard_admin_urls
 from digitale_balie_plugin.dashboard.panels import FiguresPanel, StaffSurveyPanel
 from digitale_balie_plugin.dashboard.views import PERMISSION as DASHBOARD_PERMISSION
@@ -30,7 +30,7 @@ modeladmin_register(DigitalCounterAdminGroup)
 def register_admin_urls():
     return [
         *booking_admin_urls.urlpatterns,
-        *calls_admin_urls.urlpatterns,
+        *console_admin_urls.urlpatterns,
         *cases_admin_urls.urlpatterns,
         *payments_admin_urls.urlpatterns,
         *dashboard_admin_urls.urlpatterns,

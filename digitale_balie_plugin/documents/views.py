@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from digitale_balie_plugin.actions import handover
 from digitale_balie_plugin.actions.access import action_for_browser
-from digitale_balie_plugin.calls import console, sessions
+from digitale_balie_plugin.calls import seats, sessions
 from digitale_balie_plugin.calls.access import cookie_name
 from digitale_balie_plugin.documents import service
 from digitale_balie_plugin.documents.presentation import document_list
@@ -46,7 +46,7 @@ class Party:
 def party_for(request, session: CallSession) -> Party | None:
     """Who this browser is in ``session``'s document exchange, or ``None``."""
     user = request.user
-    if user.is_authenticated and session.seat_id in console.clerk_seat_ids(user):
+    if user.is_authenticated and session.seat_id in seats.clerk_seat_ids(user):
         return Party(DocumentSource.CLERK, user=user)
     access = sessions.access_for(session.pk, request.COOKIES.get(cookie_name(session.pk)))
     if access is not None and access.role == "citizen":

@@ -26,9 +26,11 @@ from digitale_balie_plugin.actions.service import ActionNotAllowed, cancel, crea
 from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.booking.availability import free_slots
 from digitale_balie_plugin.booking.notifications import reading_note
-from digitale_balie_plugin.calls import console, sessions
-from digitale_balie_plugin.calls.forms import ContactForm, EndCallForm, GuestForm, MessageForm
+from digitale_balie_plugin.calls import seats, sessions
+from digitale_balie_plugin.calls.forms import GuestForm
 from digitale_balie_plugin.calls.video import site_video_provider
+from digitale_balie_plugin.console.forms import ContactForm, EndCallForm, MessageForm
+from digitale_balie_plugin.console.state import console_state
 from digitale_balie_plugin.exceptions import CounterError
 from digitale_balie_plugin.form_errors import error_text
 from digitale_balie_plugin.links import citizen_url
@@ -46,7 +48,7 @@ from digitale_balie_plugin.security import allow_frames
 
 def _seat(request, seat_id) -> CounterSeat:
     """Only clerks of this seat get past here; everyone else gets a 404 (the seat's queue is not theirs)."""
-    if seat_id not in console.clerk_seat_ids(request.user):
+    if seat_id not in seats.clerk_seat_ids(request.user):
         raise Http404
     return get_object_or_404(CounterSeat.objects.select_related("site"), pk=seat_id)
 
@@ -58,21 +60,21 @@ def _session(seat, session_id) -> CallSession:
 
 
 def choose_seat(request):
-    seat_ids = console.clerk_seat_ids(request.user)
+    seat_ids = seats.clerk_seat_ids(request.user)
     if not seat_ids:
         raise PermissionDenied
-    seats = CounterSeat.objects.filter(pk__in=seat_ids).select_related("site")
-    if len(seats) == 1:
-        return HttpResponseRedirect(reverse("digitale_balie_console", args=[seats[0].pk]))
-    return TemplateResponse(request, "digitale_balie/console/choose_seat.html", {"seats": seats})
+    mine = CounterSeat.objects.filter(pk__in=seat_ids).select_related("site")
+    if len(mine) == 1:
+        return HttpResponseRedirect(reverse("digitale_balie_console", args=[mine[0].pk]))
+    return TemplateResponse(request, "digitale_balie/console/choose_seat.html", {"seats": mine})
 
 
 @require_GET
 def counter(request, seat_id):
     seat = _seat(request, seat_id)
-    console.ensure_sessions(seat)
+    seats.ensure_sessions(seat)
     provider = site_video_provider(seat.site)
-    state = console.state(seat, request.user)
+    state = console_state(seat, request.user)
     _attach_panels(request, seat, state)
     _attach_reading_notes(state)
     current = CallSession.objects.filter(pk=state["current"]).select_related("service").first()
@@ -133,14 +135,14 @@ def _notices(provider):
 @require_GET
 def counter_state(request, seat_id):
     """Polled every 3 s. Unchanged: the user lookup only, then a 304 from cached versions and presence."""
-    etag = console.console_etag(request.user, seat_id) if request.user.is_authenticated else None
+    etag = seats.console_etag(request.user, seat_id) if request.user.is_authenticated else None
     if etag is None:
         raise Http404
     if etag_matches(request, etag):
         return not_modified(etag)
     seat = _seat(request, seat_id)
-    token = console.poll_token(seat.pk, request.session.session_key or "")
-    return json_with_etag({**console.state(seat, request.user), "poll_token": token}, etag)
+    token = seats.poll_token(seat.pk, request.session.session_key or "")
+    return json_with_etag({**console_state(seat, request.user), "poll_token": token}, etag)
 
 
 @require_POST
@@ -241,7 +243,7 @@ def _end(request, seat, session):
 def _follow_up_slots(session):
     if not session.service_id:
         return []
-    today = console.today()
+    today = seats.today()
     return free_slots(session.service, first_day=today, last_day=today + timedelta(days=14))[:40]
 
 

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from digitale_balie_plugin.booking.notifications import note_opened
 from digitale_balie_plugin.calls import sessions
 from digitale_balie_plugin.calls.access import access_or_404, cookie_name
-from digitale_balie_plugin.calls.forms import GuestForm, WalkInForm
-from digitale_balie_plugin.calls.room_state import citizen_state, upload_context
+from digitale_balie_plugin.calls.forms import GuestForm
 from digitale_balie_plugin.calls.video import site_video_provider
 from digitale_balie_plugin.calls.walk_in import CounterClosed, take_ticket
 from digitale_balie_plugin.exceptions import InvalidToken
@@ -25,6 +24,8 @@ from digitale_balie_plugin.links import route_url
 from digitale_balie_plugin.models import ParticipantAccess
 from digitale_balie_plugin.ratelimit import hit
 from digitale_balie_plugin.responses import invalid_link, render
+from digitale_balie_plugin.room.forms import WalkInForm
+from digitale_balie_plugin.room.state import citizen_state, upload_context
 from digitale_balie_plugin.security import allow_frames
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from digitale_balie_plugin.calls import admin_views as console
+from digitale_balie_plugin.console import admin_views as console
 
 urlpatterns = [
     path("digitale-balie/counter/", console.choose_seat, name="digitale_balie_choose_seat"),

@@ -1,0 +1,54 @@
+"""Forms of the clerk's console: a message to the waiting room, a phone or chat contact, the end of a call."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from digitale_balie_plugin.booking.slots import parse_slot_key
+from digitale_balie_plugin.models import Outcome, Service
+from digitale_balie_plugin.models.choices import Channel
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("Message to the waiting room"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("I am running 10 minutes late.")}),
+    )
+
+
+class ContactForm(forms.Form):
+    """A conversation without video: phone, chat or a desk visit."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[(c, Channel(c).label) for c in (Channel.PHONE, Channel.CHAT, Channel.DESK)]
+    )
+    citizen_name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none(), required=False)
+
+    def __init__(self, *args, seat, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = seat.services.filter(active=True)
+
+
+class EndCallForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up_slot = forms.ChoiceField(label=_("Follow-up appointment"), required=False)
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["follow_up_slot"].choices = [("", _("No follow-up"))] + [
+            (slot.key, f"{slot.start:%d/%m %H:%M}") for slot in slots
+        ]
+
+    def clean_follow_up_slot(self):
+        value = self.cleaned_data.get("follow_up_slot")
+        return parse_slot_key(value) if value else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("follow_up_slot") and cleaned.get("outcome") != Outcome.FOLLOW_UP:
+            cleaned["outcome"] = Outcome.FOLLOW_UP
+        return cleaned
