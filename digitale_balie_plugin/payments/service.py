@@ -32,8 +32,8 @@ from digitale_balie_plugin.integrations.payments.base import (
     PaymentError,
     PaymentRejected,
     ProviderPayment,
+    ProviderStatus,
 )
-from digitale_balie_plugin.integrations.payments.base import ProviderStatus as RemoteStatus
 from digitale_balie_plugin.integrations.payments.registry import get_payments_provider, payments_provider_for
 from digitale_balie_plugin.jobs import enqueue_on_commit
 from digitale_balie_plugin.models import ActionStatus, Payment, PaymentAttempt, PaymentStatus, Refund
@@ -265,7 +265,7 @@ def apply(attempt: PaymentAttempt, remote: ProviderPayment) -> bool:
         if remote.amount != payment.amount or remote.currency != payment.currency:
             return _amount_mismatch(payment, attempt, remote)
         previous = attempt.status
-        moved = previous == PaymentStatus.REQUESTED or RemoteStatus(previous).may_become(remote.status)
+        moved = previous == PaymentStatus.REQUESTED or ProviderStatus(previous).may_become(remote.status)
         fields = {"checked_at": timezone.now(), "provider_payment_id": remote.provider_payment_id}
         if remote.checkout_url:
             fields["checkout_url"] = remote.checkout_url
@@ -303,7 +303,7 @@ def _payment_moved(payment: Payment, attempt: PaymentAttempt, remote: ProviderPa
     payment.status = status
     payment.last_error = ""
     update = ["status", "last_error", "updated_at"]
-    if remote.status == RemoteStatus.PAID:
+    if remote.status == ProviderStatus.PAID:
         payment.paid_at = remote.paid_at or timezone.now()
         payment.method = remote.method
         payment.provider_payment_id = remote.provider_payment_id
@@ -328,13 +328,13 @@ def _payment_moved(payment: Payment, attempt: PaymentAttempt, remote: ProviderPa
     transaction.on_commit(
         lambda: payment_status_changed.send(sender=Payment, payment=payment, previous=previous, status=status)
     )
-    if remote.status == RemoteStatus.PAID:
+    if remote.status == ProviderStatus.PAID:
         enqueue_on_commit("send_payment_receipt_task", payment.pk)
 
 
-def _move_action(payment: Payment, status: RemoteStatus) -> None:
+def _move_action(payment: Payment, status: ProviderStatus) -> None:
     action = payment.action
-    if status == RemoteStatus.PAID:
+    if status == ProviderStatus.PAID:
         if not transition(action, ActionStatus.COMPLETED, result={"reference": payment.reference, "status": "paid"}):
             record("payment.paid_after_close", payment, actor_label="system", site=action.session.site)
     elif status.is_final:
