@@ -1,4 +1,4 @@
-"""Forms of the clerk's console."""
+"""The guest invitation form: the clerk (in the console) and the citizen (in the call page) both invite by name."""
 
 from __future__ import annotations
 

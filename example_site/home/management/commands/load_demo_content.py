@@ -13,10 +13,20 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from digitale_balie_plugin.booking import service as booking
+from digitale_balie_plugin.booking.availability import free_slots
 from digitale_balie_plugin.booking.holidays import load_public_holidays
 from digitale_balie_plugin.cms.models import ApplicationFormPage, DigitalCounterPage
-from digitale_balie_plugin.models import AvailabilityRule, CounterSeat, CounterSettings, Service
-from example_site.home.models import HomePage
+from digitale_balie_plugin.links import citizen_url
+from digitale_balie_plugin.models import (
+    AccessToken,
+    Appointment,
+    AvailabilityRule,
+    CounterSeat,
+    CounterSettings,
+    Service,
+)
+from example_site.home.models import ContentPage, HomePage
 
 SERVICES = [
     {
@@ -194,10 +204,6 @@ class Command(BaseCommand):
 
     def _demo_appointment(self, service):
         """Book the next free demo time (once) and print a join link, so the conversation can be tried at once."""
-        from digitale_balie_plugin.booking import service as booking
-        from digitale_balie_plugin.booking.availability import free_slots
-        from digitale_balie_plugin.links import citizen_url
-        from digitale_balie_plugin.models import AccessToken, Appointment
 
         appointment = (
             Appointment.objects.booked().filter(email="burger@demostad.example", start__gt=timezone.now()).first()
@@ -285,7 +291,6 @@ class Command(BaseCommand):
         return self._content_page(home, "betalen", "Betalen", "payment", "Betalen met een code", intro)
 
     def _content_page(self, home, slug, title, block, heading, intro):
-        from example_site.home.models import ContentPage
 
         page = ContentPage.objects.filter(slug=slug).first()
         if page is None:
