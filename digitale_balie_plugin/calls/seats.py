@@ -1,4 +1,5 @@
-"""What the clerk's console shows: today's queue of a seat, with presence, as JSON-safe data."""
+"""A counter seat's day: which seats a clerk works at, the conversations of today's queue, and the console's
+ETag answered from the cache (signed poll tokens). The console (``console/``) builds its page on these."""
 
 from __future__ import annotations
 
