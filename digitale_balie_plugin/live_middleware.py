@@ -25,7 +25,6 @@ from django.urls import reverse
 
 from digitale_balie_plugin.calls import seats, sessions
 from digitale_balie_plugin.calls.access import cookie_name
-from digitale_balie_plugin.calls.seats import cached_console_etag
 from digitale_balie_plugin.live import etag_matches, not_modified
 from digitale_balie_plugin.room import api as room_api
 
@@ -90,7 +89,7 @@ class LivePollMiddleware:
         if not user_id or not auth_hash:
             return None
         try:
-            etag = cached_console_etag(int(user_id), auth_hash, seat_id)
+            etag = seats.cached_console_etag(int(user_id), auth_hash, seat_id)
         except (TypeError, ValueError):
             return None
         return not_modified(etag) if etag is not None and etag_matches(request, etag) else None

@@ -1,9 +1,11 @@
-"""What the package's admin reports share: one permission per report, and a site filter."""
+"""What the package's admin reports share: one permission per report, a site filter, the site they open on,
+and their pair of URLs."""
 
 from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import PermissionDenied
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Site
@@ -34,3 +36,11 @@ def site_filter(field_name: str = "site") -> django_filters.ModelChoiceFilter:
 def default_site(request):
     """The site a report opens on: the request's own, else the default one."""
     return Site.find_for_request(request) or Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+
+
+def report_urls(prefix: str, view_class, name: str) -> list:
+    """The admin URLs of one report: its page and the results part Wagtail's filters reload (``<name>_results``)."""
+    return [
+        path(prefix, view_class.as_view(), name=name),
+        path(f"{prefix}results/", view_class.as_view(results_only=True), name=f"{name}_results"),
+    ]

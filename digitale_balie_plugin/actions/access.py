@@ -33,3 +33,10 @@ def action_for_browser(request, page, action_id, kind: str) -> InCallAction | No
         action.refresh_from_db()
         return action
     return None
+
+
+def detail_for_browser(request, page, action_id, kind: str, detail):
+    """``detail(action_pk)`` — the kind's own row (a payment, a signature request) — of the action this
+    browser may act on (see :func:`action_for_browser`), or ``None``."""
+    action = action_for_browser(request, page, action_id, kind)
+    return detail(action.pk) if action is not None else None

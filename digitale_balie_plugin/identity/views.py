@@ -31,7 +31,7 @@ from social_core.exceptions import (
 from social_django.utils import load_backend, load_strategy
 from wagtail.models import Site
 
-from digitale_balie_plugin.actions.access import action_for_browser
+from digitale_balie_plugin.actions.access import detail_for_browser
 from digitale_balie_plugin.identity import service
 from digitale_balie_plugin.identity.pipeline import VerificationFailed, result_url
 from digitale_balie_plugin.integrations.identity.base import PENDING_KEY
@@ -49,8 +49,7 @@ logger = logging.getLogger(__name__)
 
 def _verification_for_browser(request, page, action_id):
     """The request, if this browser took it — or, from the video room, takes it now (citizen role only)."""
-    action = action_for_browser(request, page, action_id, service.VERIFY_KIND)
-    return service.verification_for(action.pk) if action is not None else None
+    return detail_for_browser(request, page, action_id, service.VERIFY_KIND, service.verification_for)
 
 
 def _redirect_uri(backend_name: str) -> str:

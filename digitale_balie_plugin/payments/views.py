@@ -13,7 +13,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from digitale_balie_plugin.actions.access import action_for_browser
+from digitale_balie_plugin.actions.access import detail_for_browser
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.exceptions import ConfigurationError, CounterError
 from digitale_balie_plugin.integrations.payments.registry import get_payments_provider
@@ -33,8 +33,7 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
 def _payment_for_browser(request, page, action_id):
-    action = action_for_browser(request, page, action_id, service.PAYMENT_KIND)
-    return service.payment_for(action.pk) if action is not None else None
+    return detail_for_browser(request, page, action_id, service.PAYMENT_KIND, service.payment_for)
 
 
 @never_cache

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from digitale_balie_plugin.actions import handover
-from digitale_balie_plugin.actions.access import action_for_browser
+from digitale_balie_plugin.actions.access import detail_for_browser
 from digitale_balie_plugin.actions.service import create_action
 from digitale_balie_plugin.documents.service import open_for_download
 from digitale_balie_plugin.exceptions import CounterError
@@ -25,8 +25,7 @@ THEN_KEY = "digitale_balie_then"
 
 
 def _signature_for_browser(request, page, action_id):
-    action = action_for_browser(request, page, action_id, service.SIGN_KIND)
-    return service.request_for(action.pk) if action is not None else None
+    return detail_for_browser(request, page, action_id, service.SIGN_KIND, service.request_for)
 
 
 @never_cache
