@@ -9,7 +9,7 @@ from wagtail_modeladmin.options import modeladmin_register
 from digitale_balie_plugin.booking import admin_urls as booking_admin_urls
 from digitale_balie_plugin.booking.admin_views import PERMISSION as BOOK_ON_BEHALF_PERMISSION
 from digitale_balie_plugin.cases import admin_urls as cases_admin_urls
-from digitale_balie_plugin.cms import status
+from digitale_balie_plugin.cms import permissions, status
 from digitale_balie_plugin.cms.modeladmin import DigitalCounterAdminGroup
 from digitale_balie_plugin.console import admin_urls as console_admin_urls
 from digitale_balie_plugin.dashboard import admin_urls as dashboard_admin_urls
@@ -132,3 +132,9 @@ def counter_admin_css():
     from django.utils.html import format_html
 
     return format_html('<link rel="stylesheet" href="{}">', static("digitale_balie/css/admin-reports.css"))
+
+
+@hooks.register("register_permissions")
+def register_permissions():
+    """The package's own permissions on Settings → Groups (see ``cms.permissions``)."""
+    return permissions.counter_permissions()

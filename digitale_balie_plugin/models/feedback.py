@@ -93,7 +93,7 @@ class Feedback(models.Model):
         ordering = ["-given_on", "-pk"]
         permissions = [
             ("view_feedback_report", _("Can see the feedback report")),
-            ("view_feedback_text", _("Can read what citizens wrote in their feedback")),
+            ("view_feedback_text", _("Can read feedback comments and contact details")),
             ("view_counter_dashboard", _("Can see the digital counter's figures")),
         ]
 
