@@ -1,9 +1,14 @@
 """System checks with stable ids (``digitale_balie.E001`` …), run by ``manage.py check``."""
 
+from importlib.util import find_spec
+from pathlib import Path
+
 from django.conf import settings
 from django.core import checks
+from django.core.files.storage import InvalidStorageError, storages
+from django.utils.module_loading import import_string
 
-from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.conf import FEATURE_REQUIRES, SETTING_NAME, Feature, app_settings
 from digitale_balie_plugin.documents.storage import STORAGE_ALIAS
 from digitale_balie_plugin.exceptions import ConfigurationError
 from digitale_balie_plugin.integrations import all_registries
@@ -86,8 +91,6 @@ def check_identity(app_configs, **kwargs):
     messages = []
     for path in getattr(settings, "AUTHENTICATION_BACKENDS", ()):
         try:
-            from django.utils.module_loading import import_string
-
             backend = import_string(path)
         except ImportError:
             continue
@@ -99,7 +102,7 @@ def check_identity(app_configs, **kwargs):
                     id="digitale_balie.E006",
                 )
             )
-    backends = get_identity_providers()
+    backends = get_identity_providers()  # none while the identity feature is switched off
     if not backends:
         return messages
     if "social_django" not in settings.INSTALLED_APPS:
@@ -117,7 +120,7 @@ def check_identity(app_configs, **kwargs):
                 id="digitale_balie.E008",
             )
         )
-    from social_django.utils import load_strategy
+    from social_django.utils import load_strategy  # only now: social_django may be absent from a booking-only site
 
     strategy = load_strategy()
     for backend in backends:
@@ -138,11 +141,11 @@ def check_identity(app_configs, **kwargs):
 
 @checks.register()
 def check_document_storage(app_configs, **kwargs):
-    """Exchanged documents must live in private storage: never under the media or static roots."""
-    from pathlib import Path
+    """Exchanged documents must live in private storage: never under the media or static roots.
 
-    from django.core.files.storage import InvalidStorageError, storages
-
+    A site with the documents feature switched off exchanges none, so needs no storage for them."""
+    if not app_settings.feature_on(Feature.DOCUMENTS):
+        return []
     try:
         storages[STORAGE_ALIAS]
         return []
@@ -164,3 +167,70 @@ def check_document_storage(app_configs, **kwargs):
                 )
             ]
     return []
+
+
+@checks.register()
+def check_time_zone(app_configs, **kwargs):
+    """One zone for everyone: the package shows times in Django's ``TIME_ZONE`` (see ``conf.TIME_ZONE``).
+
+    0.1 had a zone of its own; a site that set it to Brussels while ``wagtail start`` left ``TIME_ZONE``
+    at UTC showed the citizen 19:40 and the clerk 20:40 for the same appointment. Refuse the disagreement,
+    and warn about UTC, which no municipality plans its counter in."""
+    messages = []
+    own = app_settings.get("TIME_ZONE")
+    if own and own != settings.TIME_ZONE:
+        messages.append(
+            checks.Error(
+                f'{SETTING_NAME}["TIME_ZONE"] is {own!r} but TIME_ZONE is {settings.TIME_ZONE!r}: '
+                "citizens and clerks would see different times.",
+                hint=f'Set TIME_ZONE = {own!r} and remove {SETTING_NAME}["TIME_ZONE"]: the package uses TIME_ZONE.',
+                id="digitale_balie.E011",
+            )
+        )
+    if settings.TIME_ZONE in (None, "UTC", "Etc/UTC"):
+        messages.append(
+            checks.Warning(
+                "TIME_ZONE is UTC: opening hours, slots, e-mails and the console would show times in UTC.",
+                hint='Set TIME_ZONE to the municipality\'s zone, e.g. TIME_ZONE = "Europe/Brussels".',
+                id="digitale_balie.W003",
+            )
+        )
+    return messages
+
+
+#: Python packages a feature needs, and the extra of ``digitale-balie-plugin`` that installs them.
+FEATURE_EXTRAS = {
+    Feature.SIGNING: ("pyhanko", "signing"),
+    Feature.FORMS: ("fpdf", "forms"),
+}
+
+
+@checks.register()
+def check_features(app_configs, **kwargs):
+    """The feature list must be valid, and every feature switched on needs its extra and what it builds on."""
+    try:
+        features = app_settings.FEATURES
+    except ConfigurationError as exc:
+        return [checks.Error(str(exc), id="digitale_balie.E012")]
+    messages = []
+    for feature in sorted(features):
+        module, extra = FEATURE_EXTRAS.get(feature, (None, None))
+        if module and find_spec(module) is None:
+            messages.append(
+                checks.Error(
+                    f'The "{feature}" feature needs the "{extra}" extra.',
+                    hint=f'pip install "digitale-balie-plugin[{extra}]", or remove "{feature}" from '
+                    f'{SETTING_NAME}["FEATURES"].',
+                    id="digitale_balie.E012",
+                )
+            )
+        needed = FEATURE_REQUIRES.get(feature)
+        if needed and needed not in features:
+            messages.append(
+                checks.Error(
+                    f'The "{feature}" feature needs the "{needed}" feature.',
+                    hint=f'Add "{needed}" to {SETTING_NAME}["FEATURES"], or remove "{feature}".',
+                    id="digitale_balie.E013",
+                )
+            )
+    return messages

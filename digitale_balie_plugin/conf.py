@@ -16,6 +16,7 @@ Example::
 from __future__ import annotations
 
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,26 @@ from django.conf import settings as django_settings
 from digitale_balie_plugin.exceptions import ConfigurationError
 
 SETTING_NAME = "DIGITALE_BALIE"
+
+
+class Feature(StrEnum):
+    """The parts a site may switch off; booking, the video counter and the clerk's console are always on.
+
+    A switched-off feature offers nothing: no blocks, menu items, clerk commands, routes or system checks,
+    and its provider (demo or real) is never loaded. Listed in ``DIGITALE_BALIE["FEATURES"]``.
+    """
+
+    IDENTITY = "identity"
+    PAYMENTS = "payments"
+    DOCUMENTS = "documents"
+    SIGNING = "signing"
+    FORMS = "forms"
+    CRM = "crm"
+    FEEDBACK = "feedback"
+
+
+#: What a feature needs besides itself: signing a document is signing one of the conversation's documents.
+FEATURE_REQUIRES = {Feature.SIGNING: Feature.DOCUMENTS}
 
 
 class AppSettings:
@@ -40,8 +61,31 @@ class AppSettings:
 
     @property
     def TIME_ZONE(self) -> ZoneInfo:
-        """The zone appointments are planned in. Default ``Europe/Brussels``."""
-        return ZoneInfo(self.get("TIME_ZONE", "Europe/Brussels"))
+        """The zone appointments are planned and shown in: Django's own ``TIME_ZONE``, the one source.
+
+        Citizens, clerks, e-mails and the admin must show the same hour for the same appointment, so the
+        package has no zone of its own. ``DIGITALE_BALIE["TIME_ZONE"]`` (0.1) is only read by system check
+        E011, which fails when it disagrees with ``TIME_ZONE``."""
+        return ZoneInfo(django_settings.TIME_ZONE or "UTC")
+
+    @property
+    def FEATURES(self) -> frozenset[Feature]:
+        """The optional features switched on. Default: all of them (as in 0.1).
+
+        A booking-and-video-only site sets ``"FEATURES": []``; unknown names are a configuration error
+        (a typo must not silently switch a feature off)."""
+        value = self.get("FEATURES")
+        if value is None:
+            return frozenset(Feature)
+        try:
+            return frozenset(Feature(name) for name in value)
+        except (TypeError, ValueError) as exc:
+            known = ", ".join(f'"{feature}"' for feature in Feature)
+            raise ConfigurationError(f'settings.{SETTING_NAME}["FEATURES"] lists only {known}.') from exc
+
+    def feature_on(self, feature: Feature | None) -> bool:
+        """Whether ``feature`` is switched on (``None`` stands for the always-on core)."""
+        return feature is None or feature in self.FEATURES
 
     @property
     def SLOT_QUANTUM_MINUTES(self) -> int:

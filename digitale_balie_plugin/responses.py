@@ -6,8 +6,13 @@ base template (the counter page's context carries it) and share one set of error
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import URLPattern
+
+from digitale_balie_plugin.conf import Feature, app_settings
 
 TEMPLATES = "digitale_balie/citizen/"
 
@@ -38,3 +43,29 @@ def guarded(view):
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return wrapper
+
+
+def feature_required(feature: Feature):
+    """A route of an optional feature: a plain 404 while the feature is switched off.
+
+    Checked on each request (not when the URLconf is built), so ``DIGITALE_BALIE["FEATURES"]`` is the
+    one switch and tests can flip it. Works on view functions and on a page's route methods alike."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not app_settings.feature_on(feature):
+                raise Http404(f"The {feature} feature is switched off on this site.")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def feature_patterns(feature: Feature, patterns: list[URLPattern]) -> list[URLPattern]:
+    """``patterns`` with each view behind :func:`feature_required` (names and arguments unchanged)."""
+    return [
+        URLPattern(pattern.pattern, feature_required(feature)(pattern.callback), pattern.default_args, pattern.name)
+        for pattern in patterns
+    ]

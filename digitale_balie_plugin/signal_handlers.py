@@ -9,6 +9,7 @@ from wagtail.models import Site
 
 from digitale_balie_plugin.calls.seats import forget_clerk
 from digitale_balie_plugin.cases.service import register_case
+from digitale_balie_plugin.conf import Feature, app_settings
 from digitale_balie_plugin.links import forget_counter_pages
 from digitale_balie_plugin.signals import call_ended
 
@@ -29,7 +30,8 @@ def _forget_group_members(sender=None, instance=None, pk_set=None, **kwargs):
 
 
 def _register_case(sender=None, session=None, **kwargs):
-    register_case(session)
+    if app_settings.feature_on(Feature.CRM):  # a site without a CRM keeps no case records
+        register_case(session)
 
 
 def register_signal_handlers():

@@ -12,10 +12,12 @@ from django.urls import path
 from django.views.i18n import set_language
 
 from digitale_balie_plugin.booking import urls as booking_urls
+from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.console import urls as console_urls
 from digitale_balie_plugin.documents import urls as documents_urls
 from digitale_balie_plugin.identity import urls as identity_urls
 from digitale_balie_plugin.payments import urls as payments_urls
+from digitale_balie_plugin.responses import feature_patterns
 from digitale_balie_plugin.room import urls as room_urls
 from digitale_balie_plugin.signatures import urls as signatures_urls
 
@@ -24,10 +26,10 @@ app_name = "digitale_balie"
 urlpatterns = [
     path("language/", set_language, name="set_language"),
     *booking_urls.urlpatterns,
-    *payments_urls.urlpatterns,
-    *documents_urls.urlpatterns,
-    *signatures_urls.urlpatterns,
+    *feature_patterns(Feature.PAYMENTS, payments_urls.urlpatterns),
+    *feature_patterns(Feature.DOCUMENTS, documents_urls.urlpatterns),
+    *feature_patterns(Feature.SIGNING, signatures_urls.urlpatterns),
     *room_urls.urlpatterns,
     *console_urls.urlpatterns,
-    *identity_urls.urlpatterns,
+    *feature_patterns(Feature.IDENTITY, identity_urls.urlpatterns),
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from digitale_balie_plugin.conf import Feature, app_settings
+
 
 class SessionForm(forms.Form):
     """A clerk's form whose choices depend on the conversation (its documents, its site's forms):
@@ -28,6 +30,9 @@ class ActionType:
 
     #: Stable id stored on ``InCallAction.kind``.
     identifier: str = ""
+    #: The optional feature this kind belongs to (``None``: always on). While it is switched off the kind
+    #: is not offered, its commands do not exist and its open actions cannot be taken.
+    feature: Feature | None = None
     #: Shown on the clerk's button and in both panels.
     label = ""
     #: Minutes before an unfinished action expires.
@@ -131,16 +136,17 @@ def register_action_type(cls: type[ActionType]) -> type[ActionType]:
 
 
 def action_types() -> dict[str, ActionType]:
-    return dict(_types)
+    """The kinds a clerk may use: registered, and their feature switched on."""
+    return {identifier: kind for identifier, kind in _types.items() if app_settings.feature_on(kind.feature)}
 
 
 def action_type(identifier: str) -> ActionType | None:
-    return _types.get(identifier)
+    return action_types().get(identifier)
 
 
 def clerk_command(slug: str):
-    """The console command ``slug`` that one of the registered kinds adds (``None`` when no kind does)."""
-    return next((command for kind in _types.values() if (command := kind.clerk_command(slug))), None)
+    """The console command ``slug`` that one of the usable kinds adds (``None`` when no kind does)."""
+    return next((command for kind in action_types().values() if (command := kind.clerk_command(slug))), None)
 
 
 def detail_relations() -> list[str]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from digitale_balie_plugin.actions.presentation import handover_view
 from digitale_balie_plugin.actions.registry import ActionType, SessionForm, posted_id, register_action_type
 from digitale_balie_plugin.applications.service import make_pdf
+from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.links import citizen_url
 from digitale_balie_plugin.models import ApplicationSubmission
 
@@ -40,6 +41,7 @@ class SendFormForm(SessionForm):
 @register_action_type
 class SendForm(ActionType):
     identifier = "send_form"
+    feature = Feature.FORMS
     label = _("Send a form")
     expires_minutes = 24 * 60
     clerk_form_class = SendFormForm

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from digitale_balie_plugin.conf import app_settings
 
@@ -15,6 +14,10 @@ def _text(value: str) -> str:
 
 
 def render_submission(submission) -> bytes:
+    # Imported here, not at the top: fpdf2 is the "forms" extra, and this module is loaded by every site
+    # (the page models import the forms capability); system check E012 names the extra when it is missing.
+    from fpdf import FPDF
+
     session = submission.action.session
     pdf = FPDF(format="A4")
     pdf.set_title(_text(submission.form_page.title))

@@ -8,6 +8,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import CreateView, EditView, InspectView
 
 from digitale_balie_plugin.booking.notifications import delivery_label
+from digitale_balie_plugin.conf import Feature, app_settings
 from digitale_balie_plugin.models import (
     Appointment,
     AuditEvent,
@@ -32,6 +33,16 @@ class ReadOnlyPermissionHelper(PermissionHelper):
 
     def user_can_delete_obj(self, user, obj):
         return False
+
+
+class CaseRecordPermissionHelper(ReadOnlyPermissionHelper):
+    """Read-only, and absent (no menu item, 403 on its URLs) on a site without the CRM feature."""
+
+    def user_can_list(self, user):
+        return app_settings.feature_on(Feature.CRM) and super().user_can_list(user)
+
+    def user_can_inspect_obj(self, user, obj):
+        return app_settings.feature_on(Feature.CRM) and super().user_can_inspect_obj(user, obj)
 
 
 class ServiceAdmin(ModelAdmin):
@@ -132,7 +143,7 @@ class CaseRecordAdmin(ModelAdmin):
     """Case records sent to the CRM: failures stay visible here, with "retry now"."""
 
     model = CaseRecord
-    permission_helper_class = ReadOnlyPermissionHelper
+    permission_helper_class = CaseRecordPermissionHelper
     menu_icon = "upload"
     list_display = ("session", "status", "attempts", "last_error", "next_attempt_at", "reference", "retry")
     list_filter = ("status",)

@@ -23,16 +23,17 @@ from wagtail.models import Page
 from digitale_balie_plugin.actions import views as handover
 from digitale_balie_plugin.applications import views as applications
 from digitale_balie_plugin.booking import views as citizen
-from digitale_balie_plugin.cms.blocks import COUNTER_BLOCKS
-from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.cms.blocks import CounterStreamBlock
+from digitale_balie_plugin.conf import Feature, app_settings
 from digitale_balie_plugin.documents import views as documents
 from digitale_balie_plugin.feedback import views as feedback
 from digitale_balie_plugin.form_errors import AccessibleErrorsMixin
 from digitale_balie_plugin.identity import views as identity
 from digitale_balie_plugin.models import Service
 from digitale_balie_plugin.payments import views as payments
-from digitale_balie_plugin.responses import invalid_link
+from digitale_balie_plugin.responses import feature_required, invalid_link
 from digitale_balie_plugin.room import views as room
+from digitale_balie_plugin.security import use_counter_policy
 from digitale_balie_plugin.signatures import views as signatures
 
 TOKEN = r"(?P<token>[A-Za-z0-9_-]{20,100})"  # noqa: S105 - a URL pattern, not a secret
@@ -43,6 +44,13 @@ class DigitalCounterPageMixin(RoutablePageMixin):
 
     Override ``get_bookable_services`` to narrow what this page offers.
     """
+
+    def serve(self, request, *args, **kwargs):
+        """Every route of a counter page gets the package's strict CSP (the rest of the site keeps its own)."""
+        return use_counter_policy(super().serve(request, *args, **kwargs))
+
+    def serve_preview(self, request, *args, **kwargs):
+        return use_counter_policy(super().serve_preview(request, *args, **kwargs))
 
     def get_bookable_services(self):
         """Override this to restrict the services bookable through this page."""
@@ -122,46 +130,57 @@ class DigitalCounterPageMixin(RoutablePageMixin):
         return handover.take_link(request, self, token)
 
     @path("verify/<int:action_id>/", name="verify")
+    @feature_required(Feature.IDENTITY)
     def verify(self, request, action_id):
         return identity.consent(request, self, action_id)
 
     @path("verify/<int:action_id>/result/", name="verify_result")
+    @feature_required(Feature.IDENTITY)
     def verify_result(self, request, action_id):
         return identity.result(request, self, action_id)
 
     @path("pay/<int:action_id>/", name="pay")
+    @feature_required(Feature.PAYMENTS)
     def pay(self, request, action_id):
         return payments.pay(request, self, action_id)
 
     @path("pay/<int:action_id>/result/", name="pay_result")
+    @feature_required(Feature.PAYMENTS)
     def pay_result(self, request, action_id):
         return payments.result(request, self, action_id)
 
     @path("pay/<int:action_id>/status/", name="pay_status")
+    @feature_required(Feature.PAYMENTS)
     def pay_status(self, request, action_id):
         return payments.status(request, self, action_id)
 
     @path("documents/<int:action_id>/", name="documents")
+    @feature_required(Feature.DOCUMENTS)
     def documents(self, request, action_id):
         return documents.exchange_page(request, self, action_id)
 
     @path("sign/<int:action_id>/", name="sign")
+    @feature_required(Feature.SIGNING)
     def sign(self, request, action_id):
         return signatures.sign(request, self, action_id)
 
     @path("form/<int:action_id>/", name="form")
+    @feature_required(Feature.FORMS)
     def application_form(self, request, action_id):
         return applications.fill_in(request, self, action_id)
 
     @path("feedback/", name="page_feedback")
+    @feature_required(Feature.FEEDBACK)
     def page_feedback(self, request):
         return feedback.page_feedback(request, self)
 
     @path("feedback/<int:session_id>/", name="feedback")
+    @feature_required(Feature.FEEDBACK)
     def survey(self, request, session_id):
         return feedback.after_call(request, self, session_id)
 
     @re_path(rf"^feedback/link/{TOKEN}/$", name="feedback_link")
+    @feature_required(Feature.FEEDBACK)
     def survey_link(self, request, token):
         return feedback.from_invitation(request, self, token)
 
@@ -170,15 +189,15 @@ class DigitalCounterPageMixin(RoutablePageMixin):
         return invalid_link(request, self)
 
 
+class CounterPageBody(CounterStreamBlock):
+    text = RichTextBlock(features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])
+
+
 class DigitalCounterPage(DigitalCounterPageMixin, Page):
     """The "Digitale balie" page of a site."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
-    body = StreamField(
-        [*COUNTER_BLOCKS, ("text", RichTextBlock(features=["h2", "h3", "bold", "italic", "link", "ol", "ul"]))],
-        blank=True,
-        verbose_name=_("content"),
-    )
+    body = StreamField(CounterPageBody(), blank=True, verbose_name=_("content"))
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     template = "digitale_balie/pages/digital_counter_page.html"
@@ -209,15 +228,20 @@ class ApplicationFormPage(FormMixin, Page):
         verbose_name = _("application form")
         verbose_name_plural = _("application forms")
 
+    @classmethod
+    def can_create_at(cls, parent):
+        """Editors cannot add forms no clerk could send: not while the forms feature is switched off."""
+        return app_settings.feature_on(Feature.FORMS) and super().can_create_at(parent)
+
     def get_form_class(self):
         """Wagtail's form, with each invalid field pointing at its error text (screen readers)."""
         return type("ApplicationForm", (AccessibleErrorsMixin, super().get_form_class()), {})
 
     def serve(self, request, *args, **kwargs):
         """Not a public form: the page explains that a clerk sends it during a conversation."""
-        return TemplateResponse(request, self.template, self.get_context(request))
+        return use_counter_policy(TemplateResponse(request, self.template, self.get_context(request)))
 
     def serve_preview(self, request, mode_name):
         context = self.get_context(request)
         context["form"] = self.get_form(page=self, user=request.user)
-        return TemplateResponse(request, self.template, context)
+        return use_counter_policy(TemplateResponse(request, self.template, context))

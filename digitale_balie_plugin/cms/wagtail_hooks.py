@@ -11,6 +11,7 @@ from digitale_balie_plugin.booking.admin_views import PERMISSION as BOOK_ON_BEHA
 from digitale_balie_plugin.cases import admin_urls as cases_admin_urls
 from digitale_balie_plugin.cms import permissions, status
 from digitale_balie_plugin.cms.modeladmin import DigitalCounterAdminGroup
+from digitale_balie_plugin.conf import Feature, app_settings
 from digitale_balie_plugin.console import admin_urls as console_admin_urls
 from digitale_balie_plugin.dashboard import admin_urls as dashboard_admin_urls
 from digitale_balie_plugin.dashboard.panels import FiguresPanel, StaffSurveyPanel
@@ -20,6 +21,7 @@ from digitale_balie_plugin.feedback import staff_survey
 from digitale_balie_plugin.feedback.admin_views import PERMISSION as FEEDBACK_REPORT_PERMISSION
 from digitale_balie_plugin.payments import admin_urls as payments_admin_urls
 from digitale_balie_plugin.payments.admin_views import PERMISSION as FINANCE_PERMISSION
+from digitale_balie_plugin.responses import feature_patterns
 from digitale_balie_plugin.retention import admin_urls as retention_admin_urls
 from digitale_balie_plugin.retention.admin_views import PERMISSION as CITIZEN_DATA_PERMISSION
 
@@ -31,25 +33,27 @@ def register_admin_urls():
     return [
         *booking_admin_urls.urlpatterns,
         *console_admin_urls.urlpatterns,
-        *cases_admin_urls.urlpatterns,
-        *payments_admin_urls.urlpatterns,
+        *feature_patterns(Feature.CRM, cases_admin_urls.urlpatterns),
+        *feature_patterns(Feature.PAYMENTS, payments_admin_urls.urlpatterns),
         *dashboard_admin_urls.urlpatterns,
-        *feedback_admin_urls.urlpatterns,
+        *feature_patterns(Feature.FEEDBACK, feedback_admin_urls.urlpatterns),
         *retention_admin_urls.urlpatterns,
         path("digitale-balie/status/", status.integrations_status, name="digitale_balie_integrations_status"),
     ]
 
 
 class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission, **kwargs):
+    def __init__(self, *args, permission, feature=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.permission = permission
+        self.feature = feature
 
     def is_shown(self, request):
-        return request.user.has_perm(self.permission)
+        return app_settings.feature_on(self.feature) and request.user.has_perm(self.permission)
 
 
-#: (menu, label, URL name, icon, order, permission): each item is shown only to users with its permission.
+#: (menu, label, URL name, icon, order, permission[, feature]): each item is shown only to users with its
+#: permission, and only while its feature is switched on.
 MENU_ITEMS = [
     (
         "register_admin_menu_item",
@@ -82,8 +86,17 @@ MENU_ITEMS = [
         "help",
         945,
         FEEDBACK_REPORT_PERMISSION,
+        Feature.FEEDBACK,
     ),
-    ("register_reports_menu_item", _("Payments"), "digitale_balie_finance_report", "doc-full", 950, FINANCE_PERMISSION),
+    (
+        "register_reports_menu_item",
+        _("Payments"),
+        "digitale_balie_finance_report",
+        "doc-full",
+        950,
+        FINANCE_PERMISSION,
+        Feature.PAYMENTS,
+    ),
     (
         "register_settings_menu_item",
         _("Citizen data"),
@@ -95,9 +108,11 @@ MENU_ITEMS = [
 ]
 
 
-def _register_menu_item(menu, label, url_name, icon, order, permission) -> None:
+def _register_menu_item(menu, label, url_name, icon, order, permission, feature=None) -> None:
     def item():
-        return PermissionMenuItem(label, reverse(url_name), icon_name=icon, order=order, permission=permission)
+        return PermissionMenuItem(
+            label, reverse(url_name), icon_name=icon, order=order, permission=permission, feature=feature
+        )
 
     hooks.register(menu, item)
 
@@ -121,7 +136,11 @@ def register_status_menu_item():
 def add_counter_panels(request, panels):
     if request.user.has_perm(DASHBOARD_PERMISSION):
         panels.append(FiguresPanel(request))
-    if request.user.has_perm("digitale_balie.work_at_counter") and staff_survey.due_for(request.user):
+    if (
+        app_settings.feature_on(Feature.FEEDBACK)
+        and request.user.has_perm("digitale_balie.work_at_counter")
+        and staff_survey.due_for(request.user)
+    ):
         panels.append(StaffSurveyPanel())
 
 

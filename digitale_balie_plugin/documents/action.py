@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.actions.presentation import handover_view
 from digitale_balie_plugin.actions.registry import ActionType, posted_id, register_action_type
+from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.documents.service import delete
 from digitale_balie_plugin.links import citizen_url
 from digitale_balie_plugin.models import Document
@@ -28,6 +29,7 @@ class ExchangeDocumentsForm(forms.Form):
 @register_action_type
 class ExchangeDocuments(ActionType):
     identifier = "exchange_documents"
+    feature = Feature.DOCUMENTS
     label = _("Exchange documents")
     expires_minutes = 120
     clerk_form_class = ExchangeDocumentsForm

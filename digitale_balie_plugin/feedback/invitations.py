@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.conf import Feature, app_settings
 from digitale_balie_plugin.links import citizen_url
 from digitale_balie_plugin.models import CallSession, CounterSettings, FeedbackInvitation
 from digitale_balie_plugin.models.calls import SessionStatus
@@ -77,6 +77,8 @@ def send(session_pk: int) -> bool:
 
 
 def send_due(now=None) -> int:
+    if not app_settings.feature_on(Feature.FEEDBACK):
+        return 0
     return sum(send(pk) for pk in due(now).values_list("pk", flat=True)[:500])
 
 

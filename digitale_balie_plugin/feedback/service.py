@@ -7,6 +7,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from digitale_balie_plugin.conf import Feature, app_settings
 from digitale_balie_plugin.models import CallSession, Feedback, FeedbackInvitation
 from digitale_balie_plugin.models.calls import SessionStatus
 from digitale_balie_plugin.signals import feedback_given
@@ -15,8 +16,13 @@ logger = logging.getLogger("digitale_balie.feedback")
 
 
 def may_answer(session: CallSession) -> bool:
-    """Only an ended conversation (not a no-show) is asked about, and only once."""
-    return session.status == SessionStatus.ENDED and not session.feedback_given
+    """Only an ended conversation (not a no-show) is asked about, and only once; never on a site that
+    switched feedback off."""
+    return (
+        app_settings.feature_on(Feature.FEEDBACK)
+        and session.status == SessionStatus.ENDED
+        and not session.feedback_given
+    )
 
 
 def record_for_session(session: CallSession, data: dict, *, source: str, language: str) -> Feedback | None:

@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.actions.registry import ActionType, register_action_type
+from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.identity import national_number
 from digitale_balie_plugin.identity.presentation import clerk_view
 from digitale_balie_plugin.links import citizen_url
@@ -55,6 +56,7 @@ class VerifyIdentityForm(forms.Form):
 @register_action_type
 class VerifyIdentity(ActionType):
     identifier = "verify_identity"
+    feature = Feature.IDENTITY
     label = _("Verify identity")
     expires_minutes = 30
     clerk_form_class = VerifyIdentityForm

@@ -8,6 +8,7 @@ vendors are registered by :func:`.providers.register_providers`, called from ``A
 
 from __future__ import annotations
 
+from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.integrations.antivirus.registry import registry as antivirus
 from digitale_balie_plugin.integrations.crm.registry import registry as crm
 from digitale_balie_plugin.integrations.payments.registry import registry as payments
@@ -18,9 +19,14 @@ from digitale_balie_plugin.integrations.video.registry import registry as video
 
 
 def all_registries() -> list[Registry]:
-    """Every integration kind's registry, for system checks and the admin's status page.
+    """Every integration kind's registry, for system checks and the admin's status page; the kinds of
+    switched-off features (``DIGITALE_BALIE["FEATURES"]``) are left out, so nothing loads or checks them.
 
     Identity is not among them: its providers are python-social-auth backends, listed in
     ``SOCIAL_AUTH_AUTHENTICATION_BACKENDS`` (see ``identity/registry.py``).
     """
-    return [sms, video, payments, antivirus, signing, crm]
+    return [
+        registry
+        for registry in (sms, video, payments, antivirus, signing, crm)
+        if app_settings.feature_on(registry.feature)
+    ]

@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 
 from django.utils.module_loading import import_string
 
-from digitale_balie_plugin.conf import SETTING_NAME, app_settings
+from digitale_balie_plugin.conf import SETTING_NAME, Feature, app_settings
 from digitale_balie_plugin.exceptions import ConfigurationError
 
 
@@ -93,10 +93,13 @@ P = TypeVar("P", bound=BaseProvider)
 class Registry(Generic[P]):
     """Providers of one integration kind, by id."""
 
-    def __init__(self, kind: str, base: type[P], default: str = "demo"):
+    def __init__(self, kind: str, base: type[P], default: str = "demo", feature: Feature | None = None):
         self.kind = kind.upper()
         self.base = base
         self.default = default
+        #: The feature this kind serves (``None``: the always-on core). Switched off, its provider is never
+        #: loaded or checked, so a booking-only site runs no demo payment provider in production.
+        self.feature = feature
         self._providers: dict[str, type[P]] = {}
 
     def register(self, identifier: str) -> Callable[[type[P]], type[P]]:

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.actions.registry import ActionType, posted_id, register_action_type
-from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.conf import Feature, app_settings
 from digitale_balie_plugin.exceptions import CounterError
 from digitale_balie_plugin.form_errors import error_text
 from digitale_balie_plugin.links import citizen_url
@@ -26,6 +26,7 @@ REFUND_PERMISSION = "digitale_balie.refund_payment"
 @register_action_type
 class RequestPayment(ActionType):
     identifier = "request_payment"
+    feature = Feature.PAYMENTS
     label = _("Request payment")
     clerk_form_class = RequestPaymentForm
     handover = True

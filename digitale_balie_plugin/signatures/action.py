@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.actions.presentation import handover_view
 from digitale_balie_plugin.actions.registry import ActionType, SessionForm, register_action_type
+from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.links import citizen_url
 from digitale_balie_plugin.models import AssuranceLevel, Document
 from digitale_balie_plugin.models.choices import LEVEL_ORDER
@@ -28,6 +29,7 @@ class RequestSignatureForm(SessionForm):
 @register_action_type
 class RequestSignature(ActionType):
     identifier = "request_signature"
+    feature = Feature.SIGNING
     label = _("Request a signature")
     expires_minutes = 120
     clerk_form_class = RequestSignatureForm

@@ -53,7 +53,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "digitale_balie_plugin.security.CounterCSPMiddleware",
+    "csp.middleware.CSPMiddleware",  # the city's own policy, for its own pages
+    "digitale_balie_plugin.security.CounterCSPMiddleware",  # the package's, for counter pages and routes
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -110,7 +111,6 @@ DEFAULT_FROM_EMAIL = "Stad Demostad <balie@demostad.example>"
 
 # --- the digital counter --------------------------------------------------------------------
 DIGITALE_BALIE = {
-    "TIME_ZONE": "Europe/Brussels",
     # Exchanged documents: private, outside MEDIA_ROOT, never served by URL (system check E010).
     "DOCUMENTS_ROOT": str(BASE_DIR / "var" / "documents"),
     "BASE_TEMPLATE": "base.html",
@@ -124,7 +124,13 @@ DIGITALE_BALIE = {
     #                                           "KEY_ID": "...", "PRIVATE_KEY": "-----BEGIN PRIVATE KEY-----..."}},
 }
 
-CONTENT_SECURITY_POLICY = CITIZEN_CSP
+# The city's own policy (django-csp) for the rest of its site: as strict as the package's, but the city embeds
+# videos from YouTube's privacy-enhanced domain. The package sets its own policy on its own pages and routes,
+# whatever is here. Wagtail's admin needs inline scripts: excluded here; the package's admin screens get ADMIN_CSP.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {**CITIZEN_CSP["DIRECTIVES"], "frame-src": ["https://www.youtube-nocookie.com"]},
+}
 
 Q_CLUSTER = {
     "name": "digitale_balie",

@@ -5,7 +5,8 @@ POSTGRES_PASSWORD, POSTGRES_HOST, REDIS_URL, EMAIL_HOST. Optional: POSTGRES_PORT
 EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, WAGTAILADMIN_BASE_URL,
 BALIE_SMS_BACKEND plus its options, MOLLIE_API_KEY (+ MOLLIE_METHODS, MOLLIE_COUNTRY),
 BALIE_DOCUMENTS_ROOT, CLAMD_SOCKET or CLAMD_HOST/PORT, BALIE_SIGNING_PKCS12 (+ _PASSPHRASE,
-BALIE_TIMESTAMP_URL), BALIE_CRM_URL, BALIE_CRM_SECRET,
+BALIE_TIMESTAMP_URL), BALIE_CRM_URL, BALIE_CRM_SECRET, BALIE_FEATURES (comma separated; default all;
+empty for booking and video only: then only the switched-on features' variables are required),
 JITSI_DEPLOYMENT/JITSI_DOMAIN/JITSI_APP_ID/JITSI_APP_SECRET (or
 JITSI_KEY_ID + JITSI_PRIVATE_KEY) (see docs/operator.md).
 """
@@ -13,6 +14,8 @@ JITSI_KEY_ID + JITSI_PRIVATE_KEY) (see docs/operator.md).
 import os
 
 from django.core.exceptions import ImproperlyConfigured
+
+from digitale_balie_plugin.conf import Feature
 
 from .base import *
 from .base import DIGITALE_BALIE, Q_CLUSTER
@@ -79,9 +82,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
 
+# The optional features this counter offers (docs/operator.md, "Feature switches"): all unless listed.
+FEATURES = [name.strip() for name in env("BALIE_FEATURES", ",".join(Feature)).split(",") if name.strip()]
+
 _sms_backend = env("BALIE_SMS_BACKEND", "twilio")
 DIGITALE_BALIE = {
     **DIGITALE_BALIE,
+    "FEATURES": FEATURES,
     "TRUSTED_PROXY_HEADER": "HTTP_X_FORWARDED_FOR",
     "SMS": {
         "BACKEND": _sms_backend,
@@ -90,36 +97,6 @@ DIGITALE_BALIE = {
             "AUTH_TOKEN": env("TWILIO_AUTH_TOKEN", ""),
             "FROM": env("TWILIO_FROM", ""),
         },
-    },
-    # Payments through Mollie (docs/operator.md, "Payments"): a live_ key collects real money.
-    "PAYMENTS": {
-        "BACKEND": "mollie",
-        "OPTIONS": {
-            "API_KEY": env("MOLLIE_API_KEY", ""),
-            "METHODS": env("MOLLIE_METHODS", "bancontact,kbc,belfius,creditcard"),
-            "COUNTRY": env("MOLLIE_COUNTRY", "BE"),
-        },
-    },
-    "PAYMENT_MAX_AMOUNT": env("BALIE_PAYMENT_MAX_AMOUNT", "1000.00"),
-    # Exchanged documents: a private directory (not under MEDIA_ROOT), scanned by clamd before storing.
-    "DOCUMENTS_ROOT": env("BALIE_DOCUMENTS_ROOT"),
-    # The municipality's seal certificate (PKCS#12) for signatures; optional RFC 3161 timestamp server.
-    "SIGNING": {
-        "BACKEND": "pyhanko",
-        "OPTIONS": {
-            "PKCS12_PATH": env("BALIE_SIGNING_PKCS12"),
-            "PKCS12_PASSPHRASE": env("BALIE_SIGNING_PASSPHRASE", ""),
-            "TIMESTAMP_URL": env("BALIE_TIMESTAMP_URL", ""),
-            "LOCATION": env("BALIE_SIGNING_LOCATION", ""),
-        },
-    },
-    # Case records after each conversation: a webhook to the municipality's CRM (docs/developer.md).
-    "CRM": {"BACKEND": "webhook", "OPTIONS": {"URL": env("BALIE_CRM_URL"), "SECRET": env("BALIE_CRM_SECRET")}},
-    "ANTIVIRUS": {
-        "BACKEND": "clamav",
-        "OPTIONS": {"SOCKET": env("CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")}
-        if not env("CLAMD_HOST", "")
-        else {"HOST": env("CLAMD_HOST"), "PORT": int(env("CLAMD_PORT", "3310"))},
     },
     "VIDEO": {
         "BACKEND": "jitsi",
@@ -138,6 +115,45 @@ DIGITALE_BALIE = {
         },
     },
 }
+DIGITALE_BALIE.pop("DOCUMENTS_ROOT", None)  # the development directory; production names its own below
+
+if Feature.PAYMENTS in FEATURES:
+    # Payments through Mollie (docs/operator.md, "Payments"): a live_ key collects real money.
+    DIGITALE_BALIE["PAYMENTS"] = {
+        "BACKEND": "mollie",
+        "OPTIONS": {
+            "API_KEY": env("MOLLIE_API_KEY", ""),
+            "METHODS": env("MOLLIE_METHODS", "bancontact,kbc,belfius,creditcard"),
+            "COUNTRY": env("MOLLIE_COUNTRY", "BE"),
+        },
+    }
+    DIGITALE_BALIE["PAYMENT_MAX_AMOUNT"] = env("BALIE_PAYMENT_MAX_AMOUNT", "1000.00")
+if Feature.DOCUMENTS in FEATURES:
+    # Exchanged documents: a private directory (not under MEDIA_ROOT), scanned by clamd before storing.
+    DIGITALE_BALIE["DOCUMENTS_ROOT"] = env("BALIE_DOCUMENTS_ROOT")
+    DIGITALE_BALIE["ANTIVIRUS"] = {
+        "BACKEND": "clamav",
+        "OPTIONS": {"SOCKET": env("CLAMD_SOCKET", "/var/run/clamav/clamd.ctl")}
+        if not env("CLAMD_HOST", "")
+        else {"HOST": env("CLAMD_HOST"), "PORT": int(env("CLAMD_PORT", "3310"))},
+    }
+if Feature.SIGNING in FEATURES:
+    # The municipality's seal certificate (PKCS#12) for signatures; optional RFC 3161 timestamp server.
+    DIGITALE_BALIE["SIGNING"] = {
+        "BACKEND": "pyhanko",
+        "OPTIONS": {
+            "PKCS12_PATH": env("BALIE_SIGNING_PKCS12"),
+            "PKCS12_PASSPHRASE": env("BALIE_SIGNING_PASSPHRASE", ""),
+            "TIMESTAMP_URL": env("BALIE_TIMESTAMP_URL", ""),
+            "LOCATION": env("BALIE_SIGNING_LOCATION", ""),
+        },
+    }
+if Feature.CRM in FEATURES:
+    # Case records after each conversation: a webhook to the municipality's CRM (docs/developer.md).
+    DIGITALE_BALIE["CRM"] = {
+        "BACKEND": "webhook",
+        "OPTIONS": {"URL": env("BALIE_CRM_URL"), "SECRET": env("BALIE_CRM_SECRET")},
+    }
 
 # Identity verification: the real providers, never the demo (docs/operator.md, "Identity verification").
 # BALIE_IDENTITY_BACKENDS lists the providers offered, in order, e.g. "itsme,fas".
@@ -149,7 +165,8 @@ IDENTITY_BACKENDS = {
 SOCIAL_AUTH_AUTHENTICATION_BACKENDS = [
     IDENTITY_BACKENDS[name.strip()] for name in env("BALIE_IDENTITY_BACKENDS", "itsme,fas").split(",") if name.strip()
 ]
-DIGITALE_BALIE["IDENTITY_HASH_KEY"] = env("BALIE_IDENTITY_HASH_KEY")
+if Feature.IDENTITY in FEATURES:
+    DIGITALE_BALIE["IDENTITY_HASH_KEY"] = env("BALIE_IDENTITY_HASH_KEY")
 SOCIAL_AUTH_BALIE_ITSME_KEY = env("ITSME_CLIENT_ID", "")
 SOCIAL_AUTH_BALIE_ITSME_SERVICE_CODE = env("ITSME_SERVICE_CODE", "")
 SOCIAL_AUTH_BALIE_ITSME_PRIVATE_JWKS = env("ITSME_PRIVATE_JWKS", "")  # JSON text: python manage.py balie_generate_jwks

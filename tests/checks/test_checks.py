@@ -20,9 +20,22 @@ def run_checks(**kwargs):
 
 
 def test_settings_are_read_lazily():
-    with override_settings(DIGITALE_BALIE={"TIME_ZONE": "Europe/Amsterdam", "SLOT_QUANTUM_MINUTES": 10}):
+    with override_settings(TIME_ZONE="Europe/Amsterdam", DIGITALE_BALIE={"SLOT_QUANTUM_MINUTES": 10}):
         assert str(app_settings.TIME_ZONE) == "Europe/Amsterdam" and app_settings.SLOT_QUANTUM_MINUTES == 10
     assert str(app_settings.TIME_ZONE) == "Europe/Brussels"
+
+
+def test_one_time_zone_for_citizens_and_clerks():
+    """``wagtail start`` leaves TIME_ZONE at UTC; 0.1's own zone then showed the citizen 19:40 and the clerk
+    20:40. Now the package reads Django's TIME_ZONE only, and refuses a disagreeing package zone."""
+    with override_settings(TIME_ZONE="UTC", DIGITALE_BALIE={"TIME_ZONE": "Europe/Brussels"}):
+        assert str(app_settings.TIME_ZONE) == "UTC"  # never the package's own setting
+        found = run_checks()
+        assert {"digitale_balie.E011", "digitale_balie.W003"} <= found
+    with override_settings(TIME_ZONE="Europe/Brussels", DIGITALE_BALIE={"TIME_ZONE": "Europe/Brussels"}):
+        assert not {"digitale_balie.E011", "digitale_balie.W003"} & run_checks()
+    with override_settings(TIME_ZONE="Europe/Brussels", DIGITALE_BALIE={}):
+        assert not {"digitale_balie.E011", "digitale_balie.W003"} & run_checks()
 
 
 def test_checks_warn_about_demo_providers_without_debug_and_bad_quantum():

@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from digitale_balie_plugin.cms.blocks.verification import CodeEntryBlock
+from digitale_balie_plugin.conf import Feature
 
 
 class PaymentBlock(CodeEntryBlock):
+    feature = Feature.PAYMENTS  # not offered while the feature is switched off (CounterStreamBlock)
     heading = blocks.CharBlock(label=_("Heading"), required=False, default=_("Pay with a code"))
 
     class Meta:

@@ -12,6 +12,7 @@ from wagtail import blocks
 
 from digitale_balie_plugin.actions.forms import CodeForm
 from digitale_balie_plugin.cms.blocks.booking import _site_for
+from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.links import counter_route_path
 
 
@@ -38,6 +39,7 @@ class CodeEntryBlock(blocks.StructBlock):
 
 
 class IdentityVerificationBlock(CodeEntryBlock):
+    feature = Feature.IDENTITY  # not offered while the feature is switched off (CounterStreamBlock)
     heading = blocks.CharBlock(label=_("Heading"), required=False, default=_("Show who you are"))
 
     class Meta:

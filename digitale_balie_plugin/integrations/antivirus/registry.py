@@ -12,10 +12,13 @@ imports them, or when a dotted ``BACKEND`` path is imported on first use.
 
 from __future__ import annotations
 
+from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.integrations.antivirus.base import AntivirusProvider
 from digitale_balie_plugin.integrations.registry import Registry
 
-registry: Registry[AntivirusProvider] = Registry("ANTIVIRUS", AntivirusProvider, default="demo")
+registry: Registry[AntivirusProvider] = Registry(
+    "ANTIVIRUS", AntivirusProvider, default="demo", feature=Feature.DOCUMENTS
+)
 
 
 def get_antivirus_provider() -> AntivirusProvider:

@@ -12,10 +12,11 @@ imports them, or when a dotted ``BACKEND`` path is imported on first use.
 
 from __future__ import annotations
 
+from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.integrations.crm.base import CrmProvider
 from digitale_balie_plugin.integrations.registry import Registry
 
-registry: Registry[CrmProvider] = Registry("CRM", CrmProvider, default="demo")
+registry: Registry[CrmProvider] = Registry("CRM", CrmProvider, default="demo", feature=Feature.CRM)
 
 
 def get_crm_provider() -> CrmProvider:

@@ -17,12 +17,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from digitale_balie_plugin.conf import Feature, app_settings
 from digitale_balie_plugin.integrations.identity.base import VerificationBackend
 
 
 def get_identity_providers() -> list[type[VerificationBackend]]:
     """The configured verification backends (classes: social-core instantiates them with a
-    strategy), in the order the citizen sees them; entries that cannot be imported are skipped."""
+    strategy), in the order the citizen sees them; entries that cannot be imported are skipped.
+    None while the identity feature is switched off (``DIGITALE_BALIE["FEATURES"]``)."""
+    if not app_settings.feature_on(Feature.IDENTITY):
+        return []
     found = []
     for path in getattr(settings, "SOCIAL_AUTH_AUTHENTICATION_BACKENDS", ()) or ():
         try:

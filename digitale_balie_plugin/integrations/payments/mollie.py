@@ -21,10 +21,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
-from mollie.api.client import Client
-from mollie.api.error import Error as MollieError
-from mollie.api.error import RequestError, RequestSetupError, ResponseError
-from mollie.api.objects.payment import Payment
 
 from digitale_balie_plugin.conf import SETTING_NAME
 from digitale_balie_plugin.exceptions import ConfigurationError
@@ -43,6 +39,22 @@ from digitale_balie_plugin.integrations.payments.base import (
 )
 from digitale_balie_plugin.integrations.payments.registry import registry
 from digitale_balie_plugin.integrations.registry import ConfigWarning
+
+try:  # the "mollie" extra: a site on another payment provider, or none, does not install Mollie's client
+    from mollie.api.client import Client
+    from mollie.api.error import Error as MollieError
+    from mollie.api.error import RequestError, RequestSetupError, ResponseError
+    from mollie.api.objects.payment import Payment
+except ImportError:  # pragma: no cover - exercised by the fresh-site install test
+    Client = Payment = None
+
+    class MollieError(Exception):
+        """Stands in for the client's errors, which cannot occur without the client."""
+
+    RequestError = RequestSetupError = ResponseError = MollieError
+
+#: What a site installs to use this provider (system check E004 names it when missing).
+EXTRA = "mollie"
 
 logger = logging.getLogger("digitale_balie.payments")
 
@@ -85,6 +97,8 @@ class MollieProvider(PaymentProvider):
     verbose_name = "Mollie"
 
     def client(self) -> Client:
+        if Client is None:
+            raise ConfigurationError(f'Mollie: pip install "digitale-balie-plugin[{EXTRA}]".')
         client = Client(api_endpoint=self.options.get("API_ENDPOINT", ""), timeout=(3, self._timeout()), retry=0)
         try:
             client.set_api_key(str(self.option("API_KEY")))
@@ -152,6 +166,8 @@ class MollieProvider(PaymentProvider):
     def check_config(self) -> list[str]:
         """Options only: a status page must not spend API calls."""
         problems: list[str] = []
+        if Client is None:
+            problems.append(f'Mollie: its client is not installed: pip install "digitale-balie-plugin[{EXTRA}]".')
         key = str(self.options.get("API_KEY") or "")
         if not key.startswith(("test_", "live_")):
             problems.append(

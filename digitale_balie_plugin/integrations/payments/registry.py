@@ -12,10 +12,11 @@ imports them, or when a dotted ``BACKEND`` path is imported on first use.
 
 from __future__ import annotations
 
+from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.integrations.payments.base import PaymentProvider
 from digitale_balie_plugin.integrations.registry import Registry
 
-registry: Registry[PaymentProvider] = Registry("PAYMENTS", PaymentProvider, default="demo")
+registry: Registry[PaymentProvider] = Registry("PAYMENTS", PaymentProvider, default="demo", feature=Feature.PAYMENTS)
 
 
 def get_payments_provider() -> PaymentProvider:

@@ -12,10 +12,11 @@ imports them, or when a dotted ``BACKEND`` path is imported on first use.
 
 from __future__ import annotations
 
+from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.integrations.registry import Registry
 from digitale_balie_plugin.integrations.signing.base import SigningProvider
 
-registry: Registry[SigningProvider] = Registry("SIGNING", SigningProvider, default="demo")
+registry: Registry[SigningProvider] = Registry("SIGNING", SigningProvider, default="demo", feature=Feature.SIGNING)
 
 
 def get_signing_provider() -> SigningProvider:
