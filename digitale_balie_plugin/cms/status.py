@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digitale_balie_plugin.exceptions import ConfigurationError
+from digitale_balie_plugin.identity import service as identity_service
 from digitale_balie_plugin.integrations import all_registries
 from digitale_balie_plugin.integrations.identity.registry import get_identity_providers
 from digitale_balie_plugin.integrations.identity.status import check_backend
@@ -31,13 +33,28 @@ def _identity(request) -> list[dict]:
         {
             "kind": _("IDENTITY"),
             "provider": backend.display_name(),
-            "problems": [],
+            "problems": _refusal(backend),
             "lines": check_backend(backend, request),
             "demo_warning": _("A demo provider is active on a production site.")
             if backend.is_demo and not settings.DEBUG
             else "",
         }
         for backend in get_identity_providers()
+    ]
+
+
+def _refusal(backend) -> list[str]:
+    """The provider refused our client at its last login (and none worked since): the operator's to fix,
+    and only the audit log and this page say so."""
+    refusal = identity_service.unresolved_refusal(backend.name)
+    if refusal is None:
+        return []
+    return [
+        _(
+            "The provider refused this site's client at %(time)s (%(detail)s). Check the client id, our keys and "
+            "the encryption algorithm registered with the provider."
+        )
+        % {"time": timezone.localtime(refusal["at"]).strftime("%Y-%m-%d %H:%M"), "detail": refusal["detail"]}
     ]
 
 

@@ -12,27 +12,30 @@ from dataclasses import replace
 from django.http import HttpResponseRedirect
 
 from digitale_balie_plugin.identity import national_number, service
-from digitale_balie_plugin.integrations.identity.base import MissingClaims
+from digitale_balie_plugin.integrations.identity.base import FailedCheck, MissingClaims
 from digitale_balie_plugin.links import counter_page_for, route_url
 from digitale_balie_plugin.models import FailureReason
 from digitale_balie_plugin.models.choices import level_at_least
 
 
 class VerificationFailed(Exception):
-    """Raised by a step; the complete view turns it into a failed request and the result page."""
+    """Raised by a step; the complete view turns it into a failed request and the result page.
 
-    def __init__(self, reason: str, detail: str = "", identity=None):
+    ``check`` names the check that failed (:class:`FailedCheck`), for the audit log."""
+
+    def __init__(self, reason: str, detail: str = "", identity=None, *, check: str = ""):
         super().__init__(reason)
         self.reason = reason
         self.detail = detail
         self.identity = identity
+        self.check = check
 
 
 def _verification(backend):
     context = backend.verification_context()
     verification = service.verification_for(context.get("action"))
     if verification is None:
-        raise VerificationFailed(FailureReason.SESSION_LOST, "no request bound to this login")
+        raise VerificationFailed(FailureReason.SESSION_LOST, "no request bound to this login", check=FailedCheck.STATE)
     return verification
 
 
@@ -42,10 +45,14 @@ def read_identity(backend, response, *args, **kwargs):
     try:
         reported = backend.verified_identity(response)
     except MissingClaims as exc:
-        raise VerificationFailed(FailureReason.MISSING_DATA, "no name or number in the answer") from exc
+        raise VerificationFailed(
+            FailureReason.MISSING_DATA, "no name or number in the answer", check=FailedCheck.CLAIMS
+        ) from exc
     number = national_number.normalise(reported.national_number)
     if number and not national_number.is_valid(number):
-        raise VerificationFailed(FailureReason.INVALID_RESPONSE, "invalid national number", reported)
+        raise VerificationFailed(
+            FailureReason.INVALID_RESPONSE, "invalid national number", reported, check=FailedCheck.NATIONAL_NUMBER
+        )
     identity = replace(
         reported, national_number=number, birth_date=reported.birth_date or national_number.birth_date(number)
     )
@@ -55,7 +62,8 @@ def read_identity(backend, response, *args, **kwargs):
 def check_level(backend, identity, verification, *args, **kwargs):
     """Never trust that the provider honoured ``acr_values``: check what it says it did."""
     if not identity.level or not level_at_least(identity.level, verification.required_level):
-        raise VerificationFailed(FailureReason.LEVEL_TOO_LOW, f"acr {identity.acr!r}", identity)
+        detail = f"acr {identity.acr!r}"
+        raise VerificationFailed(FailureReason.LEVEL_TOO_LOW, detail, identity, check=FailedCheck.LEVEL)
     return None
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 import unicodedata
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from digitale_balie_plugin.actions.service import transition
 from digitale_balie_plugin.identity import national_number
+from digitale_balie_plugin.integrations.identity.base import FailedCheck
 from digitale_balie_plugin.models import ActionStatus, FailureReason, IdentityVerification
-from digitale_balie_plugin.models.audit import record
+from digitale_balie_plugin.models.audit import AuditEvent, record
 from digitale_balie_plugin.models.choices import level_at_least
 from digitale_balie_plugin.signals import identity_verification_failed, identity_verified
 
@@ -43,12 +45,12 @@ def complete(verification: IdentityVerification, identity) -> bool:
     if action.is_final:
         return False
     if not identity.level or not level_at_least(identity.level, verification.required_level):
-        return fail(verification, FailureReason.LEVEL_TOO_LOW, identity=identity)
+        return fail(verification, FailureReason.LEVEL_TOO_LOW, identity=identity, check=FailedCheck.LEVEL)
     matches = _matches(verification, identity)
     with transaction.atomic():
         _store(verification, identity, matches)
         if matches is False:
-            return _finish_failed(verification, FailureReason.MISMATCH)
+            return _finish_failed(verification, FailureReason.MISMATCH, check=FailedCheck.EXPECTED_PERSON)
         moved = transition(action, ActionStatus.COMPLETED, actor_label="citizen", result=_result(verification))
         if moved:
             record(
@@ -69,8 +71,20 @@ def complete(verification: IdentityVerification, identity) -> bool:
     return moved
 
 
-def fail(verification: IdentityVerification, reason: str, *, identity=None, detail: str = "") -> bool:
-    """End the request as failed with a reason the clerk can act on."""
+def fail(
+    verification: IdentityVerification,
+    reason: str,
+    *,
+    identity=None,
+    detail: str = "",
+    check: str = "",
+    provider: str = "",
+) -> bool:
+    """End the request as failed with a reason the clerk can act on; the audit event says which check
+    failed (``check``, a :class:`FailedCheck`, ``""`` when none did) and ``detail`` what the operator needs.
+
+    ``provider`` is the backend the citizen came back from, when no identity was read (the answer was
+    refused before): the clerk and the status page then still see which provider failed."""
     if verification.action.is_final:
         return False
     with transaction.atomic():
@@ -80,10 +94,13 @@ def fail(verification: IdentityVerification, reason: str, *, identity=None, deta
             verification.acr = identity.acr[:200]
             verification.level = identity.level or ""
             verification.save(update_fields=["provider", "acr", "level"])
-        return _finish_failed(verification, reason, detail=detail)
+        elif provider:
+            verification.provider = provider[:40]
+            verification.save(update_fields=["provider"])
+        return _finish_failed(verification, reason, detail=detail, check=check)
 
 
-def _finish_failed(verification, reason, *, detail: str = "") -> bool:
+def _finish_failed(verification, reason, *, detail: str = "", check: str = "") -> bool:
     action = verification.action
     IdentityVerification.objects.filter(pk=verification.pk).update(failure_reason=reason)
     verification.failure_reason = reason
@@ -95,6 +112,7 @@ def _finish_failed(verification, reason, *, detail: str = "") -> bool:
             actor_label="citizen",
             site=action.session.site,
             reason=reason,
+            check=str(check),
             detail=detail[:200],
             provider=verification.provider,
         )
@@ -104,6 +122,25 @@ def _finish_failed(verification, reason, *, detail: str = "") -> bool:
             )
         )
     return moved
+
+
+def unresolved_refusal(provider: str) -> dict | None:
+    """The provider's last refusal of our client (token endpoint HTTP 4xx) when no login through it has
+    succeeded since, as ``{"at": datetime, "detail": str}``; else ``None``.
+
+    A refusal is the operator's to fix (keys, algorithms, client id), and nobody else reads the log, so
+    the integrations status page shows it until a login works again."""
+    refused = Q(action="identity.failed", data__reason=FailureReason.PROVIDER_REFUSED)
+    last = (
+        AuditEvent.objects.filter(data__provider=provider)
+        .filter(Q(action="identity.verified") | refused)
+        .order_by("-timestamp", "-pk")
+        .values("action", "timestamp", "data")
+        .first()
+    )
+    if last is None or last["action"] != "identity.failed":
+        return None
+    return {"at": last["timestamp"], "detail": last["data"].get("detail", "")}
 
 
 def _store(verification, identity, matches) -> None:

@@ -34,7 +34,7 @@ from wagtail.models import Site
 from digitale_balie_plugin.actions.access import detail_for_browser
 from digitale_balie_plugin.identity import service
 from digitale_balie_plugin.identity.pipeline import VerificationFailed, result_url
-from digitale_balie_plugin.integrations.identity.base import PENDING_KEY
+from digitale_balie_plugin.integrations.identity.base import PENDING_KEY, ProviderRefused, failed_check
 from digitale_balie_plugin.integrations.identity.registry import get_identity_providers, identity_provider_for
 from digitale_balie_plugin.links import counter_page_for
 from digitale_balie_plugin.models import ActionStatus, FailureReason, SessionStatus
@@ -175,6 +175,7 @@ def result(request, page, action_id):
 
 
 FAILURES = (
+    (ProviderRefused, FailureReason.PROVIDER_REFUSED),
     (AuthCanceled, FailureReason.CANCELLED),
     (AuthSessionError, FailureReason.SESSION_LOST),
     (AuthInputError, FailureReason.SESSION_LOST),
@@ -190,6 +191,15 @@ def _reason_for(exc) -> str:
     return FailureReason.INVALID_RESPONSE
 
 
+def _detail_for(exc) -> str:
+    """What the audit log keeps beside the check: where it failed and what the operator needs to know (the
+    provider's own words for a refusal); never a token or a claim's value."""
+    if hasattr(exc, "audit_detail"):
+        return exc.audit_detail()
+    status = getattr(exc, "status_code", None)
+    return f"{type(exc).__name__}: {getattr(exc, 'code', '')}" + (f" (HTTP {status})" if status else "")
+
+
 @never_cache
 @require_GET
 def complete(request, backend):
@@ -203,15 +213,22 @@ def complete(request, backend):
         return auth.complete()
     except VerificationFailed as exc:
         verification = service.verification_for(auth.verification_context().get("action"))
-        reason, detail, identity = exc.reason, exc.detail, exc.identity
+        reason, check, detail, identity = exc.reason, exc.check, exc.detail, exc.identity
     except (SocialAuthBaseException, requests.RequestException, JoseError, ValueError, TypeError) as exc:
         context = auth.verification_context() or context
         verification = service.verification_for(context.get("action"))
-        reason, detail, identity = _reason_for(exc), f"{type(exc).__name__}: {getattr(exc, 'code', '')}", None
+        reason, check, detail, identity = _reason_for(exc), failed_check(exc), _detail_for(exc), None
+    if reason == FailureReason.PROVIDER_REFUSED:
+        logger.error(
+            "Identity provider %s refused our client: %s. Check the client id, keys and algorithms registered "
+            "with the provider (docs/operator.md, 'Identity verification').",
+            backend,
+            detail,
+        )
     if verification is None:
-        return _refused(request, backend, reason, detail)
-    logger.info("Identity verification %s failed: %s (%s)", verification.pk, reason, detail)
-    service.fail(verification, reason, identity=identity, detail=detail)
+        return _refused(request, backend, reason, detail, check)
+    logger.info("Identity verification %s failed: %s, check %s (%s)", verification.pk, reason, check or "-", detail)
+    service.fail(verification, reason, identity=identity, detail=detail, check=check, provider=backend)
     return HttpResponseRedirect(result_url(request, verification))
 
 
@@ -223,7 +240,7 @@ def _context_from_state(backend, state) -> dict:
     return transaction.get("balie") or {} if isinstance(transaction, dict) else {}
 
 
-def _refused(request, backend, reason, detail):
+def _refused(request, backend, reason, detail, check=""):
     """A callback that belongs to no request of this browser: a foreign or replayed state."""
     record_about(
         "identity.callback_refused",
@@ -231,6 +248,7 @@ def _refused(request, backend, reason, detail):
         actor_label="citizen",
         provider=backend,
         reason=reason,
+        check=str(check),
         detail=detail[:200],
     )
     site = Site.find_for_request(request)

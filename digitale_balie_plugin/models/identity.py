@@ -21,6 +21,15 @@ class FailureReason(models.TextChoices):
     EXPIRED = "expired", _("The request expired before the citizen finished.")
     MISMATCH = "mismatch", _("The person who logged in is not the expected person.")
     PROVIDER_UNAVAILABLE = "provider_unavailable", _("The identity provider could not be reached.")
+    # The provider answered, and refused this site's client (token endpoint HTTP 4xx): only the
+    # administrator can fix it, so it must not read as "try again later".
+    PROVIDER_REFUSED = (
+        "provider_refused",
+        _(
+            "The identity provider refused the settings of this website. Trying again will not help. "
+            "The administrator must fix it."
+        ),
+    )
     INVALID_RESPONSE = "invalid_response", _("The identity provider's answer did not pass our checks.")
     SESSION_LOST = "session_lost", _("The login was not started in this browser, or it was started twice.")
     MISSING_DATA = "missing_data", _("The identity provider did not send the data we need.")

@@ -18,12 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from typing import ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from social_core.backends.open_id_connect import OpenIdConnectAuth
-from social_core.exceptions import AuthConfigurationError, AuthResponseError
+from social_core.exceptions import AuthConfigurationError, AuthResponseError, SocialAuthBaseException
 
 #: Session key where the begin view leaves the verification context for ``get_or_create_state``.
 PENDING_KEY = "digitale_balie_pending_verification"
@@ -69,12 +70,159 @@ class VerifiedIdentity:
     authenticated_at: datetime | None = None
 
 
+class FailedCheck(StrEnum):
+    """Which check a failed verification did not pass: the stable name written to the audit log.
+
+    An operator reading ``identity.failed`` must see *what* to fix (our keys, the client registration,
+    the clock, an attack?) without a debugger, and a dashboard must be able to count by it; free text
+    can do neither. Values never change once released (add new ones instead).
+    """
+
+    #: The token endpoint refused our client (HTTP 4xx): client id, secret, keys, algorithms.
+    TOKEN_REQUEST = "token_request"  # noqa: S105 - a check name, not a secret
+    #: The token endpoint refused the authorization code (``invalid_grant``: replayed, expired, PKCE).
+    AUTHORIZATION_CODE = "authorization_code"
+    #: The callback's ``state`` is missing or belongs to no login of this browser.
+    STATE = "state"
+    #: The answer was encrypted with another key-management algorithm than our key is for.
+    ENCRYPTION_ALGORITHM = "encryption_algorithm"
+    #: The answer could not be decrypted with our key.
+    DECRYPTION = "decryption"
+    #: The ID token came unencrypted from a provider that must encrypt it (itsme).
+    ENCRYPTION_REQUIRED = "encryption_required"
+    #: Signed with an algorithm we do not accept (``none``, HMAC, ...).
+    SIGNATURE_ALGORITHM = "signature_algorithm"
+    #: The signature does not verify with the provider's published keys.
+    SIGNATURE = "signature"
+    #: Not a token at all, or an answer we cannot parse.
+    MALFORMED = "malformed"
+    ISSUER = "issuer"
+    AUDIENCE = "audience"
+    #: ``azp``: another client is the token's authorized party.
+    AUTHORIZED_PARTY = "authorized_party"
+    EXPIRY = "expiry"
+    #: ``iat`` older than the backend's ``ID_TOKEN_MAX_AGE``.
+    ISSUED_AT = "issued_at"
+    #: ``nbf`` or ``iat`` in the future.
+    NOT_YET_VALID = "not_yet_valid"
+    NONCE = "nonce"
+    AT_HASH = "at_hash"
+    #: A claim every ID token must carry (``iss``, ``sub``, ``aud``, ``exp``, ``iat``) is missing.
+    REQUIRED_CLAIM = "required_claim"
+    #: UserInfo is about another subject than the ID token.
+    SUBJECT = "subject"
+    #: The answer names nobody (no name, no national number).
+    CLAIMS = "claims"
+    NATIONAL_NUMBER = "national_number"
+    #: The level the provider reports is below the one required.
+    LEVEL = "level"
+    #: Someone else logged in than the clerk expected.
+    EXPECTED_PERSON = "expected_person"
+
+
+#: social-core's structured error fields (stable since social-core 7: "without parsing messages") → check.
+_CHECK_BY_CLAIM = {
+    "aud": FailedCheck.AUDIENCE,
+    "iss": FailedCheck.ISSUER,
+    "exp": FailedCheck.EXPIRY,
+    "iat": FailedCheck.ISSUED_AT,
+    "azp": FailedCheck.AUTHORIZED_PARTY,
+    "at_hash": FailedCheck.AT_HASH,
+    "sub": FailedCheck.SUBJECT,
+    "nonce": FailedCheck.NONCE,
+}
+_CHECK_BY_CODE = {
+    "missing_claim": FailedCheck.REQUIRED_CLAIM,
+    "invalid_claim": FailedCheck.MALFORMED,
+    "nonce_mismatch": FailedCheck.NONCE,
+    "invalid_signature": FailedCheck.SIGNATURE,
+    "response_expired": FailedCheck.EXPIRY,
+    "response_not_yet_valid": FailedCheck.NOT_YET_VALID,
+    "malformed_response": FailedCheck.MALFORMED,
+    "state_mismatch": FailedCheck.STATE,
+    "session_context_missing": FailedCheck.STATE,
+    "missing_parameter": FailedCheck.STATE,
+}
+
+
+def failed_check(error: BaseException) -> str:
+    """The :class:`FailedCheck` an exception of a login stands for, or ``""`` when no check failed (the
+    citizen cancelled, the provider could not be reached).
+
+    Our own exceptions say it (``.check``); social-core's are read from their structured ``code`` and
+    ``claim`` fields, never from their messages, which are free text.
+    """
+    check = getattr(error, "check", "")
+    if check:
+        return str(check)
+    if not isinstance(error, SocialAuthBaseException):
+        return ""
+    if error.code in ("invalid_claim", "response_expired") and error.claim in _CHECK_BY_CLAIM:
+        return _CHECK_BY_CLAIM[error.claim]
+    return _CHECK_BY_CODE.get(error.code, "")
+
+
+#: Which part of the provider's answer a check was about (``CheckFailed.where``, in the audit detail).
+ID_TOKEN, USERINFO, TOKEN_ENDPOINT = "id_token", "userinfo", "token endpoint"
+
+
+class CheckFailed(AuthResponseError):
+    """The provider's answer failed one named check (:class:`FailedCheck`).
+
+    ``where`` says which part of the answer (``id_token``, ``userinfo``); ``note`` adds what an
+    operator needs (e.g. the algorithm that was used), never personal data. An ``AuthResponseError``,
+    so a caller that does not know this class still ends the login as an invalid answer.
+    """
+
+    def __init__(self, backend, check: FailedCheck, *, where: str, note: str = "", stage: str = ""):
+        self.check = FailedCheck(check)
+        self.where = where
+        self.note = note
+        stage = stage or ("user_info" if where == USERINFO else "token_validation")
+        super().__init__(backend, f"{where}: {self.check}", note, code="invalid_claim", stage=stage)
+
+    def audit_detail(self) -> str:
+        return f"{self.where}: {self.note}" if self.note else self.where
+
+
+class ProviderRefused(AuthConfigurationError):
+    """The token endpoint answered HTTP 4xx: the provider refused *our* client, not the citizen.
+
+    Typical causes are ours to fix: a wrong client id or secret, a key the provider cannot use (an
+    encryption key published for another algorithm than the one registered), an algorithm that does
+    not match the registration. Trying again does not help, so it must not read as
+    "could not be reached" (network errors and 5xx answers). ``invalid_grant`` (the code itself was
+    refused) and 429 (slow down) are not refusals of the configuration and never become this.
+    """
+
+    check = FailedCheck.TOKEN_REQUEST
+
+    def __init__(self, backend, *, status_code: int, provider_code: str = "", description: str = ""):
+        self.description = description
+        super().__init__(
+            backend,
+            description,
+            code="invalid_setting",
+            stage="token_exchange",
+            status_code=status_code,
+            provider_code=provider_code or None,
+        )
+
+    def audit_detail(self) -> str:
+        code = f" {self.provider_code}" if self.provider_code else ""
+        text = f": {self.description}" if self.description else ""
+        return f"token endpoint HTTP {self.status_code}{code}{text}"
+
+
 class MissingClaims(AuthResponseError):
     """The provider's answer names nobody: no name and no national number.
 
     A social-core ``AuthResponseError``, so a caller that does not catch it still ends the login
     as an invalid answer.
     """
+
+    #: Not a token's required claim (``REQUIRED_CLAIM``): the answer names nobody.
+    check = FailedCheck.CLAIMS
 
     def __init__(self, backend, missing: Iterable[str] = ()):
         self.missing = tuple(missing)

@@ -18,12 +18,19 @@ These backends belong in ``SOCIAL_AUTH_AUTHENTICATION_BACKENDS`` and never in
 Settings follow python-social-auth's naming, per backend name, e.g. for ``balie-oidc``:
 ``SOCIAL_AUTH_BALIE_OIDC_OIDC_ENDPOINT``, ``..._KEY``, ``..._SECRET`` or ``..._PRIVATE_JWKS`` (our
 private JWK set: one ``sig`` and one ``enc`` key, as a dict or JSON text) with
-``..._TOKEN_ENDPOINT_AUTH_METHOD = "private_key_jwt"``, ``..._ACR_LEVELS`` (acr → low / substantial /
-high; default the eIDAS URIs), ``..._NATIONAL_NUMBER_CLAIM``, ``..._EXTRA_SCOPES``.
+``..._TOKEN_ENDPOINT_AUTH_METHOD = "private_key_jwt"``, ``..._ENCRYPTION_ALG`` (the one algorithm our
+``enc`` key is for: ``RSA-OAEP-256`` or ``RSA-OAEP``; default the key's own ``alg``), ``..._ACR_LEVELS``
+(acr → low / substantial / high; default the eIDAS URIs), ``..._NATIONAL_NUMBER_CLAIM``, ``..._EXTRA_SCOPES``.
+
+What fails is reported as a typed exception naming the check (``base.CheckFailed`` with a
+``base.FailedCheck``), and a token endpoint that refuses our client (HTTP 4xx) as ``base.ProviderRefused``,
+never as "could not be reached".
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import secrets
 import time
@@ -35,15 +42,22 @@ from django.utils import timezone
 from joserfc import jwe
 from joserfc.errors import JoseError
 from joserfc.jwe import JWERegistry
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, import_key
 from joserfc.registry import HeaderParameter
-from social_core.exceptions import AuthConfigurationError, AuthResponseError
+from social_core.exceptions import AuthConfigurationError, AuthResponseError, SocialAuthBaseException
 
 from digitale_balie_plugin.integrations.identity.base import (
+    ID_TOKEN,
+    TOKEN_ENDPOINT,
+    USERINFO,
     AssuranceLevel,
+    CheckFailed,
+    FailedCheck,
     MissingClaims,
+    ProviderRefused,
     VerificationBackend,
     VerifiedIdentity,
+    failed_check,
 )
 
 #: eIDAS level-of-assurance URIs, as sent by brokers that speak eIDAS.
@@ -52,6 +66,12 @@ EIDAS_ACR = {
     "http://eidas.europa.eu/LoA/substantial": AssuranceLevel.SUBSTANTIAL,
     "http://eidas.europa.eu/LoA/high": AssuranceLevel.HIGH,
 }
+
+#: Key-management algorithms our encryption key may be for (RFC 7518 §4.3, §4.6). Never ``RSA1_5``:
+#: it is open to padding-oracle attacks (RFC 8725 §3.2).
+ENCRYPTION_ALGORITHMS = ("RSA-OAEP-256", "RSA-OAEP", "ECDH-ES")
+#: Content encryption (the JWE ``enc``) the provider may choose.
+CONTENT_ENCRYPTION_ALGORITHMS = ("A128CBC-HS256", "A256CBC-HS512", "A128GCM", "A256GCM")
 
 
 class OIDCVerificationBackend(VerificationBackend):
@@ -67,15 +87,9 @@ class OIDCVerificationBackend(VerificationBackend):
     DEFAULT_SCOPE: ClassVar[list[str]] = ["openid", "profile"]
     #: Asymmetric only. PyJWT then refuses ``none`` and HMAC tokens outright.
     JWT_ALGORITHMS: ClassVar[list[str]] = ["RS256", "PS256", "ES256"]
-    JWE_ALGORITHMS: ClassVar[list[str]] = [
-        "RSA-OAEP",
-        "RSA-OAEP-256",
-        "ECDH-ES",
-        "A128CBC-HS256",
-        "A256CBC-HS512",
-        "A128GCM",
-        "A256GCM",
-    ]
+    #: The algorithm of an encryption key that names none, unless ``..._ENCRYPTION_ALG`` is set.
+    #: RSA-OAEP-256 is what itsme's JOSE guide asks for and what current providers prefer.
+    DEFAULT_ENCRYPTION_ALG = "RSA-OAEP-256"
     JWT_LEEWAY = 5.0
     ID_TOKEN_MAX_AGE = 600
     #: ``acr`` value → our level. Unknown values count as no level at all.
@@ -108,13 +122,51 @@ class OIDCVerificationBackend(VerificationBackend):
             raise AuthConfigurationError(self, parameter="PRIVATE_JWKS", code="invalid_setting", stage="begin")
         return keys[0]
 
+    def configured_encryption_alg(self) -> str:
+        """``SOCIAL_AUTH_<NAME>_ENCRYPTION_ALG``, or ``""`` when the operator left it to the key."""
+        value = self.setting("ENCRYPTION_ALG", None) or ""
+        if value and value not in ENCRYPTION_ALGORITHMS:
+            raise AuthConfigurationError(self, parameter="ENCRYPTION_ALG", code="invalid_setting", stage="begin")
+        return value
+
+    def encryption_keys(self) -> list:
+        """Our decryption keys, each labelled (``alg``) with the one algorithm it is for.
+
+        RFC 8725 §3.1: a key is used with exactly one algorithm, and that is checked when it is used;
+        so an answer encrypted otherwise is refused, not tried. The algorithm is ``..._ENCRYPTION_ALG``
+        when set (it re-labels an existing key, which the provider then reads from our JWKS), else the
+        key's own ``alg``, else :attr:`DEFAULT_ENCRYPTION_ALG`. The provider chooses its algorithm from
+        our published ``alg``: a key published for RSA-OAEP is useless to a provider registered for
+        RSA-OAEP-256 ("no suitable encryption key"), hence the choice.
+        """
+        configured = self.configured_encryption_alg()
+        keys = []
+        for key in self.private_keys().keys:
+            if key.get("use") not in ("enc", None):
+                continue
+            alg = configured or key.get("alg") or self.DEFAULT_ENCRYPTION_ALG
+            if key.get("use") is None and alg not in ENCRYPTION_ALGORITHMS:
+                continue  # a key without ``use`` that names a signing algorithm
+            if alg not in ENCRYPTION_ALGORITHMS:
+                raise AuthConfigurationError(self, parameter="ENCRYPTION_ALG", code="invalid_setting", stage="begin")
+            keys.append(import_key({**key.as_dict(private=True), "alg": alg}))
+        return keys
+
     def public_jwks(self) -> dict:
-        """Our public keys, published for the provider (itsme asks for a ``jwks_uri`` at onboarding)."""
+        """Our public keys, published for the provider (itsme asks for a ``jwks_uri`` at onboarding), the
+        ``enc`` key with the algorithm we will decrypt with (:meth:`encryption_keys`)."""
         try:
-            keys = self.private_keys()
+            keys = self.private_keys().keys
+            labels = {key.kid: key.get("alg") for key in self.encryption_keys()}
         except AuthConfigurationError:
             return {"keys": []}
-        return {"keys": [key.as_dict(private=False) for key in keys.keys]}
+        published = []
+        for key in keys:
+            public = key.as_dict(private=False)
+            if key.get("use") == "enc" and key.kid in labels:
+                public["alg"] = labels[key.kid]
+            published.append(public)
+        return {"keys": published}
 
     def check_config(self) -> list[str]:
         """What is missing for a login to work (system check E009), without contacting the provider."""
@@ -133,6 +185,7 @@ class OIDCVerificationBackend(VerificationBackend):
             else:
                 if not ({"sig", "enc"} <= uses or None in uses):
                     problems.append(f"{self.name}: SOCIAL_AUTH_{name}_PRIVATE_JWKS needs a 'sig' and an 'enc' key.")
+                problems.extend(self._encryption_problems(name))
         elif not secret:
             problems.append(f"{self.name}: set SOCIAL_AUTH_{name}_SECRET (the client secret).")
         try:
@@ -141,6 +194,17 @@ class OIDCVerificationBackend(VerificationBackend):
         except AuthConfigurationError as exc:
             problems.append(f"{self.name}: set SOCIAL_AUTH_{name}_{exc.parameter or 'OIDC_ENDPOINT'}.")
         return problems
+
+    def _encryption_problems(self, name: str) -> list[str]:
+        try:
+            self.encryption_keys()
+        except AuthConfigurationError:
+            allowed = ", ".join(ENCRYPTION_ALGORITHMS)
+            return [
+                f"{self.name}: the encryption key's algorithm (SOCIAL_AUTH_{name}_ENCRYPTION_ALG, or the 'alg' of "
+                f"the 'enc' key in SOCIAL_AUTH_{name}_PRIVATE_JWKS) must be one of {allowed}."
+            ]
+        return []
 
     # --- the authorization request -------------------------------------------------------------
 
@@ -183,6 +247,30 @@ class OIDCVerificationBackend(VerificationBackend):
             params["client_assertion"] = self.client_assertion()
         return params
 
+    def request_access_token(self, *args, **kwargs):
+        """social-core's token request, with the token endpoint's 4xx answers told apart: the provider
+        refused our client (:class:`ProviderRefused`) or the code (``invalid_grant``: a failed check).
+        Network errors, 5xx and 429 stay social-core's ``AuthProviderError``: "could not be reached"."""
+        try:
+            return super().request_access_token(*args, **kwargs)
+        except SocialAuthBaseException as error:
+            refusal = self._token_refusal(error)
+            if refusal is None:
+                raise
+            raise refusal from error
+
+    def _token_refusal(self, error: SocialAuthBaseException) -> SocialAuthBaseException | None:
+        status = error.status_code
+        if error.stage != "token_exchange" or not isinstance(status, int) or not 400 <= status < 500 or status == 429:
+            return None
+        if error.provider_code == "invalid_grant":
+            return CheckFailed(
+                self, FailedCheck.AUTHORIZATION_CODE, where=TOKEN_ENDPOINT, note="invalid_grant", stage="token_exchange"
+            )
+        return ProviderRefused(
+            self, status_code=status, provider_code=str(error.provider_code or ""), description=error.detail[:300]
+        )
+
     def client_assertion(self) -> str:
         """RFC 7523 §2.2: signed by our key, for the token endpoint, short-lived, never replayable."""
         client_id, _secret = self.get_key_and_secret()
@@ -202,34 +290,51 @@ class OIDCVerificationBackend(VerificationBackend):
 
     # --- tokens --------------------------------------------------------------------------------
 
-    def _decrypt(self, token: str) -> str:
-        keys = [key for key in self.private_keys().keys if key.get("use") in ("enc", None)]
-        key = keys[0] if len(keys) == 1 else KeySet(keys)  # one key: no need for the header's kid
-        try:
-            result = jwe.decrypt_compact(token, key, registry=_jwe_registry(self.JWE_ALGORITHMS))
-        except (JoseError, ValueError, KeyError) as error:
-            raise AuthResponseError(
-                self, "Cannot decrypt", code="invalid_signature", stage="token_validation"
-            ) from error
-        return result.plaintext.decode()
+    def _decrypt(self, token: str, where: str) -> str:
+        """Open a JWE addressed to us, with the algorithm our key is for and no other (see
+        :meth:`encryption_keys`); the key the header names is tried first."""
+        header = _jwe_header(token)
+        if not header:
+            raise CheckFailed(self, FailedCheck.MALFORMED, where=where, note="JWE header")
+        alg, enc = header.get("alg"), header.get("enc")
+        keys = [key for key in self.encryption_keys() if key.get("alg") == alg]
+        if not keys:
+            ours = ", ".join(sorted({key.get("alg") for key in self.encryption_keys()})) or "none"
+            raise CheckFailed(self, FailedCheck.ENCRYPTION_ALGORITHM, where=where, note=f"alg {alg}, our key: {ours}")
+        if enc not in CONTENT_ENCRYPTION_ALGORITHMS:
+            raise CheckFailed(self, FailedCheck.ENCRYPTION_ALGORITHM, where=where, note=f"enc {enc}")
+        keys.sort(key=lambda key: key.kid != header.get("kid"))
+        registry = _jwe_registry((alg, enc))
+        for key in keys:
+            try:
+                return jwe.decrypt_compact(token, key, registry=registry).plaintext.decode()
+            except (JoseError, ValueError, KeyError):
+                continue
+        raise CheckFailed(self, FailedCheck.DECRYPTION, where=where, note=f"kid {header.get('kid')}")
 
     def validate_and_return_id_token(self, id_token, access_token):
+        """Decrypt (when required, refuse the plain token), check the algorithm, then social-core's checks;
+        whatever fails is raised as :class:`CheckFailed` naming the check."""
         if isinstance(id_token, str) and id_token.count(".") == 4:
-            id_token = self._decrypt(id_token)
+            id_token = self._decrypt(id_token, ID_TOKEN)
         elif self.REQUIRE_ENCRYPTED_ID_TOKEN or self.setting("REQUIRE_ENCRYPTED_ID_TOKEN", False):
-            raise AuthResponseError(self, "ID token not encrypted", code="invalid_claim", stage="token_validation")
-        self._check_algorithm(id_token)
-        return super().validate_and_return_id_token(id_token, access_token)
+            raise CheckFailed(self, FailedCheck.ENCRYPTION_REQUIRED, where=ID_TOKEN)
+        self._check_algorithm(id_token, ID_TOKEN)
+        try:
+            return super().validate_and_return_id_token(id_token, access_token)
+        except CheckFailed:
+            raise
+        except AuthResponseError as error:
+            check = failed_check(error) or FailedCheck.MALFORMED
+            raise CheckFailed(self, check, where=ID_TOKEN, note=error.detail[:120]) from error
 
-    def _check_algorithm(self, token: str) -> None:
+    def _check_algorithm(self, token: str, where: str) -> None:
         try:
             algorithm = jwt.get_unverified_header(token).get("alg")
         except jwt.PyJWTError as error:
-            raise AuthResponseError(
-                self, "Malformed token", code="invalid_signature", stage="token_validation"
-            ) from error
+            raise CheckFailed(self, FailedCheck.MALFORMED, where=where) from error
         if algorithm not in self.JWT_ALGORITHMS:
-            raise AuthResponseError(self, "Algorithm refused", code="invalid_signature", stage="token_validation")
+            raise CheckFailed(self, FailedCheck.SIGNATURE_ALGORITHM, where=where, note=f"alg {algorithm}")
 
     def user_data(self, access_token: str, *args, **kwargs) -> dict[str, Any] | None:
         """UserInfo as JSON, as a signed JWT, or as a signed-then-encrypted JWT."""
@@ -244,20 +349,29 @@ class OIDCVerificationBackend(VerificationBackend):
             try:
                 data = response.json()
             except ValueError as error:
-                raise AuthResponseError(self, code="malformed_response", stage="user_info") from error
+                raise CheckFailed(self, FailedCheck.MALFORMED, where=USERINFO) from error
         else:
             data = self._userinfo_jwt(response.text.strip())
         if not isinstance(data, dict):
-            raise AuthResponseError(self, code="malformed_response", stage="user_info")
+            raise CheckFailed(self, FailedCheck.MALFORMED, where=USERINFO)
         return self.validate_userinfo_sub(data)
+
+    def validate_userinfo_sub(self, userinfo):
+        try:
+            return super().validate_userinfo_sub(userinfo)
+        except AuthResponseError as error:
+            raise CheckFailed(self, FailedCheck.SUBJECT, where=USERINFO) from error
 
     def _userinfo_jwt(self, token: str) -> dict:
         if token.count(".") == 4:
-            token = self._decrypt(token)
-        self._check_algorithm(token)
-        key = self.find_valid_key(token)
+            token = self._decrypt(token, USERINFO)
+        self._check_algorithm(token, USERINFO)
+        try:
+            key = self.find_valid_key(token)
+        except jwt.PyJWTError as error:
+            raise CheckFailed(self, FailedCheck.MALFORMED, where=USERINFO) from error
         if not key:
-            raise AuthResponseError(self, "Signature verification failed", code="invalid_signature", stage="user_info")
+            raise CheckFailed(self, FailedCheck.SIGNATURE, where=USERINFO)
         client_id, _secret = self.get_key_and_secret()
         try:
             claims = jwt.decode(
@@ -268,13 +382,13 @@ class OIDCVerificationBackend(VerificationBackend):
                 leeway=self.JWT_LEEWAY,
             )
         except jwt.PyJWTError as error:
-            raise AuthResponseError(self, "Invalid UserInfo", code="invalid_signature", stage="user_info") from error
+            raise CheckFailed(self, FailedCheck.SIGNATURE, where=USERINFO) from error
         # OIDC Core §5.3.2: a signed UserInfo SHOULD carry iss and aud; when present they must be ours.
         if "iss" in claims and claims["iss"] != self.id_token_issuer():
-            raise AuthResponseError(self, "UserInfo issuer", code="invalid_claim", stage="user_info")
+            raise CheckFailed(self, FailedCheck.ISSUER, where=USERINFO)
         audience = claims.get("aud")
         if audience is not None and client_id not in ([audience] if isinstance(audience, str) else audience):
-            raise AuthResponseError(self, "UserInfo audience", code="invalid_claim", stage="user_info")
+            raise CheckFailed(self, FailedCheck.AUDIENCE, where=USERINFO)
         return claims
 
     # --- reading the result --------------------------------------------------------------------
@@ -349,6 +463,16 @@ def _jwe_registry(algorithms) -> JWERegistry:
         },
         algorithms=list(algorithms),
     )
+
+
+def _jwe_header(token: str) -> dict:
+    """The protected header of a compact JWE, read before choosing a key (``{}`` when unreadable)."""
+    encoded = token.split(".", 1)[0]
+    try:
+        header = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+    except (ValueError, binascii.Error):
+        return {}
+    return header if isinstance(header, dict) else {}
 
 
 def _parse_date(value: str) -> date | None:

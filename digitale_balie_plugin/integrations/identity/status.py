@@ -34,6 +34,9 @@ def check_backend(backend_class, request=None) -> list[StatusLine]:
     auth_method = backend.token_auth_method() or "client_secret_basic"
     supported = discovery.get("token_endpoint_auth_methods_supported") or []
     lines.append(StatusLine(_("Client authentication"), auth_method in supported if supported else None, auth_method))
+    encryption = _encryption_line(backend, discovery)
+    if encryption is not None:
+        lines.append(encryption)
     acr = discovery.get("acr_values_supported") or []
     known = [value for value in backend.acr_levels() if value in acr]
     lines.append(StatusLine(_("Levels (acr)"), bool(known) if acr else None, ", ".join(known or acr)))
@@ -60,6 +63,25 @@ def _client_line(backend) -> StatusLine:
             return StatusLine(_("Our keys"), False, detail)
         return StatusLine(_("Our keys"), {"sig", "enc"} <= uses or None in uses, client_id)
     return StatusLine(_("Client id"), True, client_id)
+
+
+def _encryption_line(backend, discovery: dict) -> StatusLine | None:
+    """The algorithm our ``enc`` key is published for, against what the provider says it can encrypt with.
+
+    A provider cannot encrypt to a key published for another algorithm than the one in our client's
+    registration: the login then fails at the token endpoint. ``None`` when we hold no private keys."""
+    if not hasattr(backend, "encryption_keys") or not backend.setting("PRIVATE_JWKS", None):
+        return None
+    label = _("Encryption (ID token, UserInfo)")
+    try:
+        ours = sorted({key.get("alg") for key in backend.encryption_keys()})
+    except (SocialAuthBaseException, ValueError, TypeError, KeyError) as exc:
+        return StatusLine(label, False, _describe(exc))
+    offered = discovery.get("id_token_encryption_alg_values_supported") or []
+    detail = ", ".join(ours) or _("no encryption key")
+    if offered:
+        detail = _("%(ours)s (the provider offers %(offered)s)") % {"ours": detail, "offered": ", ".join(offered)}
+    return StatusLine(label, (bool(ours) and set(ours) <= set(offered)) if offered else None, detail)
 
 
 def _setting(backend) -> str:

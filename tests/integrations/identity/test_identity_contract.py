@@ -12,17 +12,22 @@ against a real OpenID Connect provider is in ``test_oidc_harness.py`` and ``test
 from datetime import date
 
 import pytest
+import requests
 import responses
 from django.test import override_settings
-from social_core.exceptions import AuthConfigurationError
+from social_core.exceptions import AuthConfigurationError, AuthProviderError
 from social_django.utils import load_strategy
 
 from digitale_balie_plugin.integrations.identity.base import (
     LEVEL_ORDER,
     AssuranceLevel,
+    CheckFailed,
+    FailedCheck,
     MissingClaims,
+    ProviderRefused,
     VerificationBackend,
     VerifiedIdentity,
+    failed_check,
     level_at_least,
 )
 from digitale_balie_plugin.integrations.identity.demo import DemoIdentityBackend
@@ -36,6 +41,7 @@ from tests.oidc.harness import generate_client_keys
 #: As a provider may send it: with dots and a dash. The backend must pass it on unchanged.
 REPORTED_NUMBER = "85.04.12-123.69"
 PIPELINE = ("tests.integrations.identity.test_identity_contract.step",)
+TOKEN_URL = "https://idp.test.example/token"
 PRIVATE_JWKS, _PUBLIC_JWKS = generate_client_keys()
 
 
@@ -141,6 +147,7 @@ class IdentityBackendContract:
         with pytest.raises(MissingClaims) as raised:
             self.identity(**missing)
         assert self.family_name_claim in raised.value.missing
+        assert failed_check(raised.value) == FailedCheck.CLAIMS
 
     # -- level of assurance ---------------------------------------------------------------------------
 
@@ -195,6 +202,53 @@ class IdentityBackendContract:
             mock.add(responses.GET, f"{endpoint}/jwks", json={"keys": [{"kty": "RSA", "kid": "1"}]})
             lines = check_backend(self.backend_class)
         assert lines and all(line.ok is not False for line in lines), lines
+
+    # -- the token endpoint: refused versus unreachable ------------------------------------------------
+
+    def exchange(self, **answer):
+        """Our token request, answered by ``answer`` (``responses`` keywords) at the HTTP boundary."""
+        with self.configured(), responses.RequestsMock() as mock:
+            mock.add(responses.POST, TOKEN_URL, **answer)
+            return self.backend().request_access_token(TOKEN_URL, method="POST", data={"code": "c"})
+
+    @pytest.mark.parametrize(
+        ("status", "body"),
+        [
+            (400, {"error": "invalid_client_metadata", "error_description": "no suitable encryption key found"}),
+            (401, {"error": "invalid_client", "error_description": "client authentication failed"}),
+            (400, {"error": "invalid_request"}),
+            (403, None),
+        ],
+    )
+    def test_a_4xx_from_the_token_endpoint_is_a_refusal_of_our_client(self, status, body):
+        with pytest.raises(ProviderRefused) as raised:
+            self.exchange(status=status, json=body) if body else self.exchange(status=status, body="Forbidden")
+        refusal = raised.value
+        assert refusal.status_code == status and failed_check(refusal) == FailedCheck.TOKEN_REQUEST
+        detail = refusal.audit_detail()
+        assert detail.startswith(f"token endpoint HTTP {status}")
+        if body:
+            assert body["error"] in detail and body.get("error_description", "") in detail
+
+    @pytest.mark.parametrize(
+        "answer",
+        [
+            {"status": 500, "json": {"error": "server_error"}},
+            {"status": 503, "body": "down"},
+            {"status": 429, "json": {"error": "slow_down"}},
+            {"body": requests.ConnectionError("refused")},
+            {"body": requests.Timeout("slow")},
+        ],
+    )
+    def test_network_errors_5xx_and_429_stay_unreachable(self, answer):
+        with pytest.raises(AuthProviderError) as raised:
+            self.exchange(**answer)
+        assert not isinstance(raised.value, ProviderRefused) and failed_check(raised.value) == ""
+
+    def test_a_refused_code_is_a_failed_check_not_a_refusal_of_the_client(self):
+        with pytest.raises(CheckFailed) as raised:
+            self.exchange(status=400, json={"error": "invalid_grant", "error_description": "grant request is invalid"})
+        assert raised.value.check == FailedCheck.AUTHORIZATION_CODE
 
     def test_the_status_check_says_why_when_the_provider_is_down(self):
         endpoint = self.endpoint.rstrip("/")
