@@ -7,7 +7,7 @@ documents its default; operators only set what differs.
 Example::
 
     DIGITALE_BALIE = {
-        "TIME_ZONE": "Europe/Brussels",
+        "FEATURES": ["identity", "payments"],
         "SMS": {"BACKEND": "digitale_balie_plugin.integrations.sms.twilio.TwilioProvider",
                 "OPTIONS": {"ACCOUNT_SID": "...", "AUTH_TOKEN": "...", "FROM": "+32..."}},
     }

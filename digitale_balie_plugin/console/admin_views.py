@@ -29,6 +29,7 @@ from digitale_balie_plugin.booking.notifications import reading_note
 from digitale_balie_plugin.calls import seats, sessions
 from digitale_balie_plugin.calls.forms import GuestForm
 from digitale_balie_plugin.calls.video import site_video_provider
+from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.console.forms import ContactForm, EndCallForm, MessageForm
 from digitale_balie_plugin.console.state import console_state
 from digitale_balie_plugin.exceptions import CounterError
@@ -87,6 +88,7 @@ def counter(request, seat_id):
         "end_form": EndCallForm(slots=_follow_up_slots(current) if current else ()),
         "state_url": reverse("digitale_balie:seat_state", args=[seat.pk]),
         "video_notices": _notices(provider),
+        "features": app_settings.FEATURES,
     }
     response = TemplateResponse(request, "digitale_balie/console/counter.html", context)
     return allow_frames(response, provider.frame_origins(), keep_self=True)  # Wagtail's own previews

@@ -18,6 +18,7 @@ from digitale_balie_plugin.calls.access import access_or_404, cookie_name
 from digitale_balie_plugin.calls.forms import GuestForm
 from digitale_balie_plugin.calls.video import site_video_provider
 from digitale_balie_plugin.calls.walk_in import CounterClosed, take_ticket
+from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.exceptions import InvalidToken
 from digitale_balie_plugin.integrations.video.base import Participant, ParticipantRole
 from digitale_balie_plugin.links import route_url
@@ -129,6 +130,7 @@ def room(request, page, session_id):
             "action_url": reverse("digitale_balie:room_action", args=[session.pk, 0]).replace("/0/", "/{id}/"),
             "device_test_url": route_url(request, page, "device_test"),
             "feedback_url": route_url(request, page, "feedback", session.pk),
+            "features": app_settings.FEATURES,
             **upload_context(session),
         },
     )

@@ -15,9 +15,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from digitale_balie_plugin.cases.service import payload as case_payload
+from digitale_balie_plugin.cms.roles import CLERKS
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.models import (
     ActionStatus,
@@ -50,7 +51,6 @@ from example_site.home.management.commands.load_demo_content import DEMO_SEAT
 SEED = 2026
 DAYS = 42
 ROOM_PREFIX = "demo-history-"
-CLERK_GROUP = "Baliemedewerkers"
 #: Colleagues of the demo clerk, so the figures per clerk are not one person's (they cannot log in).
 EXTRA_CLERKS = [("karim", "Karim"), ("els", "Els"), ("lotte", "Lotte")]
 
@@ -251,7 +251,8 @@ class History:
         return self.counts
 
     def _clerks(self) -> list:
-        group, _created = Group.objects.get_or_create(name=CLERK_GROUP)
+        with translation.override("nl"):  # the clerks' group load_demo_content made
+            group, _created = Group.objects.get_or_create(name=str(CLERKS.name))
         clerks = list(get_user_model().objects.filter(groups=group, is_active=True).order_by("pk"))
         for username, first_name in EXTRA_CLERKS:
             user, created = get_user_model().objects.get_or_create(

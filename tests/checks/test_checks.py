@@ -122,6 +122,23 @@ def test_production_settings_pass_check_deploy_without_warnings():
 
 
 @pytest.mark.slow
+def test_a_booking_only_production_passes_check_deploy_without_warnings():
+    """Booking and video only: none of the other features' variables set, no demo provider or extra asked for."""
+    optional = ("MOLLIE_", "ITSME_", "FAS_", "BALIE_DOCUMENTS", "BALIE_CRM", "BALIE_SIGNING", "BALIE_IDENTITY")
+    env = {key: value for key, value in production_env().items() if not key.startswith(optional)}
+    env["BALIE_FEATURES"] = ""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.slow
 def test_production_cache_and_broker_talk_to_redis():
     redis_url = PRODUCTION_ENV["REDIS_URL"]
     import redis

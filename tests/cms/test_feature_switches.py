@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from digitale_balie_plugin import checks as package_checks
 from digitale_balie_plugin.actions.registry import action_types, clerk_command
+from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.calls import sessions
 from digitale_balie_plugin.cms.blocks import CounterStreamBlock
 from digitale_balie_plugin.cms.models import ApplicationFormPage
@@ -20,6 +21,8 @@ from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.feedback.service import may_answer
 from digitale_balie_plugin.integrations import all_registries
 from digitale_balie_plugin.models import CaseRecord
+from tests.calls.test_video_counter import enter_room
+from tests.fixtures import at
 
 CORE_KINDS = {"share_message"}
 OPTIONAL_KINDS = {"verify_identity", "request_payment", "exchange_documents", "request_signature", "send_form"}
@@ -53,11 +56,13 @@ def test_the_console_offers_no_switched_off_action(admin_client, features, seat,
     url = reverse("digitale_balie_console", args=[seat.pk])
     everything = admin_client.get(url).content.decode()
     assert 'value="request_payment"' in everything or "request_payment" in everything
+    assert "data-balie-console-documents" in everything
     features([])
     booking_only = admin_client.get(url).content.decode()
     for kind in OPTIONAL_KINDS:
         assert kind not in booking_only, kind
     assert "share_message" in booking_only
+    assert "data-balie-console-documents" not in booking_only  # no document exchange without documents
 
 
 def test_menus_and_admin_screens_disappear(admin_client, features, site):
@@ -71,6 +76,19 @@ def test_menus_and_admin_screens_disappear(admin_client, features, site):
     assert admin_client.get(finance).status_code == 404
     assert admin_client.get(feedback).status_code == 404
     assert admin_client.get("/admin/digitale_balie/caserecord/").status_code in (302, 403)
+
+
+def test_the_call_page_offers_no_document_exchange_without_documents(
+    client, features, service, seat, counter_page, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = booking.book_appointment(
+            service, at(7, 10), booking.CitizenDetails(name="An Peeters", email="an@example.be", question="Nieuwe eID")
+        ).appointment
+    room = enter_room(client, appointment)
+    assert "data-balie-documents" in client.get(room).content.decode()
+    features([])
+    assert "data-balie-documents" not in client.get(room).content.decode()
 
 
 def test_citizen_routes_of_switched_off_features_are_not_found(client, features, counter_page, phone_session):

@@ -7,16 +7,17 @@ import os
 from datetime import time
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Page, Site
 
 from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.booking.availability import free_slots
 from digitale_balie_plugin.booking.holidays import load_public_holidays
 from digitale_balie_plugin.cms.models import ApplicationFormPage, DigitalCounterPage
+from digitale_balie_plugin.cms.roles import ROLES, apply_role, resolve
 from digitale_balie_plugin.links import citizen_url
 from digitale_balie_plugin.models import (
     AccessToken,
@@ -110,42 +111,13 @@ DEMO_SEAT = "Loket 9 – Demo (altijd open)"
 
 USERS = [
     ("admin", "admin-demo-2026", "Beheerder", True, None),
-    ("baliemedewerker", "balie-demo-2026", "Sofie (baliemedewerker)", False, "Baliemedewerkers"),
-    ("redacteur", "redactie-demo-2026", "Jan (redacteur)", False, "Editors"),
-    ("manager", "manager-demo-2026", "Mia (diensthoofd)", False, "Leidinggevenden"),
+    ("baliemedewerker", "balie-demo-2026", "Sofie (baliemedewerker)", False, "clerks"),
+    ("redacteur", "redactie-demo-2026", "Jan (redacteur)", False, "editors"),
+    ("manager", "manager-demo-2026", "Mia (diensthoofd)", False, "managers"),
 ]
 
-CLERK_PERMISSIONS = [
-    "access_admin",
-    "view_appointment",
-    "change_appointment",
-    "book_on_behalf",
-    "view_service",
-    "view_counterseat",
-    "view_closure",
-    "view_notification",
-    "work_at_counter",
-    "refund_payment",  # in the demo the clerk may refund; in a real city, give it to fewer people
-    "view_finance_report",
-]
-
-#: The head of the counter service: figures, feedback (with what citizens wrote), the counts of the other
-#: channels, the dashboard's assumptions, and the citizen-data screen.
-MANAGER_PERMISSIONS = [
-    "access_admin",
-    "view_counter_dashboard",
-    "view_feedback_report",
-    "view_feedback_text",
-    "add_channelcount",
-    "change_channelcount",
-    "view_channelcount",
-    "change_countersettings",
-    "view_countersettings",
-    "manage_personal_data",
-    "view_finance_report",
-    "view_appointment",
-    "view_notification",
-]
+#: What the demo's clerk may do beyond the clerks' role: refund (in a real city, give it to fewer people).
+DEMO_CLERK_EXTRAS = ["digitale_balie.refund_payment", "digitale_balie.view_finance_report"]
 
 
 WALK_IN_BLOCK = {
@@ -174,7 +146,7 @@ class Command(BaseCommand):
             "<p>Uw mening helpt ons om beter te werken. U hoeft uw naam niet te geven.</p>",
         )
         services = {slug: self._service(site, slug, data) for slug, data in ((s["slug"], s) for s in SERVICES)}
-        clerks = self._group("Baliemedewerkers")
+        clerks = self._group("clerks")
         for name, location, slugs in SEATS:
             self._seat(site, name, location, [services[slug] for slug in slugs], clerks)
         self._seat(site, DEMO_SEAT, "Overal", [services["afvalkalender"]], clerks, always_open=True)
@@ -347,15 +319,14 @@ class Command(BaseCommand):
         user.save()
         if group_name:
             user.groups.add(self._group(group_name))
+            if group_name == "editors":  # the demo's editor also edits the rest of the site: Wagtail's own group
+                user.groups.add(Group.objects.get_or_create(name="Editors")[0])
         self.stdout.write(f"  login: {username} / {password}")
 
-    def _group(self, name):
-        group, _created = Group.objects.get_or_create(name=name)
-        codenames = {"Baliemedewerkers": CLERK_PERMISSIONS, "Leidinggevenden": MANAGER_PERMISSIONS}.get(name)
-        if codenames:
-            group.permissions.set(
-                Permission.objects.filter(
-                    codename__in=codenames, content_type__app_label__in=["wagtailadmin", "digitale_balie"]
-                )
-            )
+    def _group(self, role):
+        """The staff role's group, as ``balie_staff_groups`` makes it (Dutch names: the demo city's language)."""
+        with translation.override("nl"):
+            group = apply_role(ROLES[role]).group
+        if role == "clerks":
+            group.permissions.add(*resolve(DEMO_CLERK_EXTRAS))
         return group
