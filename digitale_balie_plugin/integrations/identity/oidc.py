@@ -144,9 +144,10 @@ class OIDCVerificationBackend(VerificationBackend):
         for key in self.private_keys().keys:
             if key.get("use") not in ("enc", None):
                 continue
-            alg = configured or key.get("alg") or self.DEFAULT_ENCRYPTION_ALG
-            if key.get("use") is None and alg not in ENCRYPTION_ALGORITHMS:
-                continue  # a key without ``use`` that names a signing algorithm
+            label = key.get("alg")
+            if key.get("use") is None and label and label not in ENCRYPTION_ALGORITHMS:
+                continue  # a key without ``use`` that names a signing algorithm: not for decryption
+            alg = configured or label or self.DEFAULT_ENCRYPTION_ALG
             if alg not in ENCRYPTION_ALGORITHMS:
                 raise AuthConfigurationError(self, parameter="ENCRYPTION_ALG", code="invalid_setting", stage="begin")
             keys.append(import_key({**key.as_dict(private=True), "alg": alg}))

@@ -99,6 +99,13 @@ def test_an_algorithm_we_refuse_to_decrypt_with_is_a_configuration_error(setting
     assert published(**settings) == {}  # nothing published rather than a key the provider would misuse
 
 
+def test_a_signing_key_without_use_is_never_an_encryption_key():
+    private = {"keys": [{k: v for k, v in key.items() if k != "use"} for key in PRIVATE["keys"]]}
+    with itsme(private=private, ENCRYPTION_ALG="RSA-OAEP-256"):
+        keys = backend().encryption_keys()
+    assert [key.get("alg") for key in keys] == ["RSA-OAEP-256"]  # the former enc key, relabelled; not the RS256 one
+
+
 def test_a_key_labelled_rsa1_5_is_a_configuration_error():
     private = json.loads(json.dumps(PRIVATE))
     next(key for key in private["keys"] if key["use"] == "enc")["alg"] = "RSA1_5"
