@@ -11,6 +11,8 @@ import hmac
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+from stdnum.be import bis, nn
+from stdnum.exceptions import ValidationError
 
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.exceptions import ConfigurationError
@@ -21,14 +23,17 @@ def normalise(value: str) -> str:
     return "".join(ch for ch in str(value or "") if ch.isdigit())
 
 
-def is_valid(value: str) -> bool:
-    """Eleven digits whose last two are 97 minus the first nine modulo 97 (a "2" is put in front of
-    the nine digits for people born from 2000 on)."""
+def _module(value: str):
+    """The ``stdnum`` module that accepts the number: the national register or, for people not in it, the
+    BIS register (month plus 20 or 40); ``None`` when neither does (wrong length, checksum or date)."""
     digits = normalise(value)
-    if len(digits) != 11:
-        return False
-    body, check = digits[:9], int(digits[9:])
-    return check in (97 - int(body) % 97, 97 - int("2" + body) % 97)
+    return next((module for module in (nn, bis) if module.is_valid(digits)), None)
+
+
+def is_valid(value: str) -> bool:
+    """A national register or BIS number with a correct checksum and a possible birth date (python-stdnum,
+    which also knows the "2" put in front for people born from 2000 on)."""
+    return len(normalise(value)) == 11 and _module(value) is not None
 
 
 def keyed_hash(value: str) -> str:
@@ -50,21 +55,11 @@ def keyed_hash(value: str) -> str:
 
 
 def birth_date(value: str):
-    """The birth date the number encodes, or ``None`` (unknown day or month, invalid number).
-
-    The checksum tells the century (a "2" in front means born from 2000 on); BIS numbers add 20 or
-    40 to the month.
-    """
-    from datetime import date
-
-    digits = normalise(value)
-    if not is_valid(digits):
+    """The birth date the number encodes, or ``None`` (unknown day or month, invalid number)."""
+    module = _module(value)
+    if module is None:
         return None
-    body, check = digits[:9], int(digits[9:])
-    century = 2000 if check == 97 - int("2" + body) % 97 else 1900
-    year, month, day = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
-    month = month - 40 if month > 40 else month - 20 if month > 20 else month
     try:
-        return date(century + year, month, day)
-    except ValueError:
+        return module.get_birth_date(normalise(value))
+    except ValidationError:  # day or month 00: registered without a known birth date
         return None

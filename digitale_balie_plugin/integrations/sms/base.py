@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from enum import StrEnum
 
+import phonenumbers
 from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.exceptions import IntegrationError
@@ -142,60 +143,46 @@ class SmsProvider(BaseProvider, ABC):
         """
 
 
-_COUNTRY_CODES = {"BE": "32", "NL": "31"}
 _ALLOWED_CHARACTERS = re.compile(r"[0-9\s+()./-]+")
+_MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
-def normalize_phone_number(raw: str, default_region: str = "BE") -> str:
-    """Turn what people type (``0470 12 34 56``, ``+32 470/12.34.56``, ``0032470123456``,
-    ``+31 6 12345678``) into E.164 (``+32470123456``), or raise ``ValueError``.
+def parse_phone_number(raw: str, default_region: str = "BE") -> phonenumbers.PhoneNumber:
+    """What people type (``0470 12 34 56``, ``+32 470/12.34.56``, ``0032 (0)470 12 34 56``, ``06-12345678``
+    read in NL, ``+352 621 123 456``) as a valid number, or ``ValueError`` with a reason a citizen can act on.
 
-    Written out rather than taken from ``phonenumbers`` because the counter serves Belgium and
-    the Netherlands only: a national number (leading 0) is read in ``default_region``; Belgian
-    and Dutch numbers are checked for their exact lengths (BE: 9 digits for mobiles, which start
-    with 4, 8 for the rest; NL: 9); other countries only for E.164's 8 to 15 digits.
+    Google's numbering data (``phonenumbers``) knows every country's lengths and ranges, including the
+    foreign numbers a Belgian city meets (NL, FR, DE, LU …); a number without country code is read in
+    ``default_region`` (the site's country).
     """
-    if default_region not in _COUNTRY_CODES:
-        raise ValueError(_("Only Belgian (BE) and Dutch (NL) numbers can be read without a country code."))
     text = (raw or "").strip()
     if not text:
         raise ValueError(_("The phone number is empty."))
     if not _ALLOWED_CHARACTERS.fullmatch(text) or "+" in text[1:]:
         raise ValueError(_("A phone number holds only digits, spaces and + ( ) . / -."))
-    number = _international_digits(text, _COUNTRY_CODES[default_region])
-    if not 8 <= len(number) <= 15:
-        raise ValueError(_("This phone number is too short or too long."))
-    for country_code, check in _NATIONAL_CHECKS.items():
-        if number.startswith(country_code) and not check(number[len(country_code) :]):
-            raise ValueError(_("This phone number has the wrong number of digits for its country."))
-    return "+" + number
-
-
-def _international_digits(text: str, default_country_code: str) -> str:
-    """Digits with the country code in front and no trunk ``0``, whatever way they were typed."""
-    international = text.startswith(("+", "00"))
-    if international:
-        text = text.replace("(0)", "", 1)  # "+32 (0)470 ..." is a common way to write it
-    digits = re.sub(r"[^0-9]", "", text)
-    if text.startswith("+"):
-        number = digits
-    elif digits.startswith("00"):
-        number = digits[2:]
-    elif digits.startswith("0"):
-        number = default_country_code + digits[1:]
-    else:
-        raise ValueError(_("Start with 0, or with + and the country code."))
-    if number.startswith("0"):
-        raise ValueError(_("A country code does not start with 0."))
-    for country_code in _COUNTRY_CODES.values():
-        # "+32 0470 ..." (trunk 0 kept after the country code) is unambiguous here: no Belgian
-        # or Dutch number starts with 0 after the country code.
-        if number.startswith(country_code + "0"):
-            number = country_code + number[len(country_code) + 1 :]
+    try:
+        number = phonenumbers.parse(text, default_region)
+    except phonenumbers.NumberParseException:
+        raise ValueError(_("Start with 0, or with + and the country code.")) from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(_("This phone number does not exist. Check the digits and the country code."))
     return number
 
 
-_NATIONAL_CHECKS = {
-    "32": lambda national: len(national) == (9 if national.startswith("4") else 8),
-    "31": lambda national: len(national) == 9,
-}
+def normalize_phone_number(raw: str, default_region: str = "BE", *, mobile: bool = False) -> str:
+    """:func:`parse_phone_number` as E.164 (``+32470123456``), the one form we store and send to.
+    With ``mobile``, a number that cannot receive an SMS (a landline) is refused too."""
+    number = parse_phone_number(raw, default_region)
+    if mobile and phonenumbers.number_type(number) not in _MOBILE_TYPES:
+        raise ValueError(_("This is not a mobile number: it cannot receive an SMS."))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone_number(e164: str) -> str:
+    """How a stored number is shown and read back to a caller: ``+32 470 12 34 56`` (the international
+    form, grouped the way the number's own country writes it). Anything unreadable is shown as it is."""
+    try:
+        number = phonenumbers.parse(e164 or "", None)
+    except phonenumbers.NumberParseException:
+        return e164 or ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

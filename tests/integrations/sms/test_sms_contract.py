@@ -30,6 +30,7 @@ from digitale_balie_plugin.integrations.sms.base import (
     SmsProvider,
     SmsRejected,
     SmsResult,
+    format_phone_number,
     normalize_phone_number,
 )
 from digitale_balie_plugin.integrations.sms.demo import DemoSmsProvider, sign_demo_report
@@ -569,12 +570,19 @@ def test_final_statuses():
         ("+32 0470 12 34 56", "BE", "+32470123456"),
         ("(0470) 12-34-56", "BE", "+32470123456"),
         ("0470\u00a012\u00a034\u00a056", "BE", "+32470123456"),  # pasted with no-break spaces
-        ("09 123 45 67", "BE", "+3291234567"),
+        ("09 210 10 10", "BE", "+3292101010"),
         ("02/555.00.00", "BE", "+3225550000"),
         ("+31 6 12345678", "BE", "+31612345678"),
         ("06-12345678", "NL", "+31612345678"),
         ("020 123 4567", "NL", "+31201234567"),
         ("0031 20 123 4567", "BE", "+31201234567"),
+        # The neighbours a Belgian city meets: France, Germany, Luxembourg, written as people write them.
+        ("+33 6 12 34 56 78", "BE", "+33612345678"),
+        ("0033 1 42 76 40 40", "BE", "+33142764040"),
+        ("06 12 34 56 78", "FR", "+33612345678"),
+        ("+49 151 23456789", "BE", "+4915123456789"),
+        ("0049 30 123456", "BE", "+4930123456"),
+        ("+352 621 123 456", "BE", "+352621123456"),
         ("+44 20 7946 0958", "BE", "+442079460958"),
         ("+1 415 555 2671", "NL", "+14155552671"),
     ],
@@ -589,8 +597,6 @@ def test_phone_numbers_are_normalised_to_e164(raw, region, expected):
         ("", "BE"),
         ("   ", "BE"),
         ("0470", "BE"),
-        ("470123456", "BE"),  # no trunk 0, no country code
-        ("32470123456", "BE"),  # country code without + or 00
         ("0470 12 34 5", "BE"),  # a mobile is 9 digits
         ("02 555 00 000", "BE"),  # a landline is 8
         ("+32 470 12 34 56 78", "BE"),
@@ -599,13 +605,25 @@ def test_phone_numbers_are_normalised_to_e164(raw, region, expected):
         ("0470abc123", "BE"),
         ("++32470123456", "BE"),
         ("32+470123456", "BE"),
-        ("+0032470123456", "BE"),
+        ("09 123 45 67", "BE"),  # a Ghent number has no 1 after the zone: the numbering plan knows
         ("+1 234", "BE"),  # E.164 has at least 8 digits
         ("+1234567890123456", "BE"),  # and at most 15
         ("٠٤٧٠١٢٣٤٥٦", "BE"),  # digits, but not ASCII ones
-        ("0470123456", "FR"),  # only BE and NL are read without a country code
+        ("+352 12", "BE"),
+        ("+33 6 12 34 56", "BE"),
     ],
 )
 def test_bad_phone_numbers_are_refused(raw, region):
     with pytest.raises(ValueError):
         normalize_phone_number(raw, default_region=region)
+
+
+def test_sms_recipients_must_be_mobile_and_numbers_read_back_grouped():
+    assert normalize_phone_number("0470 12 34 56", mobile=True) == "+32470123456"
+    assert normalize_phone_number("+352 621 123 456", mobile=True) == "+352621123456"
+    with pytest.raises(ValueError, match="not a mobile number"):
+        normalize_phone_number("02 555 00 00", mobile=True)
+    assert format_phone_number("+32470123456") == "+32 470 12 34 56"
+    assert format_phone_number("+33612345678") == "+33 6 12 34 56 78"
+    assert format_phone_number("+352621123456") == "+352 621 123 456"
+    assert format_phone_number("not a number") == "not a number"
