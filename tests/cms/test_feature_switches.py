@@ -10,6 +10,7 @@ import pytest
 from django.core import checks
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from digitale_balie_plugin import checks as package_checks
 from digitale_balie_plugin.actions.registry import action_types, clerk_command
@@ -125,7 +126,7 @@ def test_blocks_of_switched_off_features_are_not_offered_rendered_or_accepted(fe
     features(["payments"])
     value = block.to_python(stored)
     features([])
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
         block.clean(value)
     assert "Switched off on this site: payment." in str(refused.value.non_block_errors)
 

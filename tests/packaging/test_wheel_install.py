@@ -122,7 +122,8 @@ def run(args, cwd, **env_overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DJANGO_SETTINGS_MODULE", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"}
+        # nothing of this test process: its settings, its virtualenv, the browser tests' async flag
+        if key not in {"DJANGO_SETTINGS_MODULE", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(env_overrides)
     result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=900, env=env)
