@@ -110,6 +110,12 @@ def appointment_links(appointment, *, join: bool = True, marker: int | None = No
     return links
 
 
+def sms_link(appointment, route: str, *, marker: int | None = None) -> str:
+    """One link for an SMS: a ``manage`` or ``join`` route with a short (128-bit) token of its own."""
+    purpose = AccessToken.Purpose.JOIN if route == "join" else AccessToken.Purpose.MANAGE
+    return with_marker(citizen_url(appointment.site, route, appointment.issue_token(purpose, short=True)), marker)
+
+
 def route_url(request, page, name: str, *args) -> str:
     """URL of one of the page's routes (relative when the page is on the request's site)."""
     return page.get_url(request) + page.reverse_subpage(name, args=args)

@@ -20,8 +20,9 @@ logger = logging.getLogger("digitale_balie.tasks")
 REMINDER_SCHEDULE_NAME = "digitale_balie.send_due_reminders"
 
 
-def send_appointment_email_task(appointment_pk: int, kind: str) -> bool:
-    return notifications.send_appointment_email(appointment_pk, kind)
+def send_appointment_message_task(appointment_pk: int, kind: str) -> list[str]:
+    """One message about an appointment, by e-mail and/or SMS (``notifications.send_appointment_message``)."""
+    return notifications.send_appointment_message(appointment_pk, kind)
 
 
 def send_due_reminders_task() -> int:

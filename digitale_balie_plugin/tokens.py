@@ -1,4 +1,4 @@
-"""Secret tokens for links: ≥256 bits from ``secrets``, only a SHA-256 hash is stored.
+"""Secret tokens for links: from ``secrets``, 256 bits (128 in an SMS), only a SHA-256 hash is stored.
 
 Why a hash: a leaked database (or backup) must not hand out working links. SHA-256 without a
 salt is enough here because the tokens are random and long; there is nothing to brute-force.
@@ -7,10 +7,18 @@ salt is enough here because the tokens are random and long; there is nothing to 
 import hashlib
 import secrets
 
+#: Bytes of a link token in an e-mail, and in an SMS, where every character counts (a 22-character token keeps
+#: the link short enough for one message with its text). 128 bits stay far beyond guessing: the tokens expire,
+#: the links are rate-limited, and only their hashes are stored.
+TOKEN_BYTES = 32
+SHORT_TOKEN_BYTES = 16
 
-def new_token() -> tuple[str, str]:
+
+def new_token(nbytes: int = TOKEN_BYTES) -> tuple[str, str]:
     """Return ``(raw, hash)``: give ``raw`` to the person, store only ``hash``."""
-    raw = secrets.token_urlsafe(32)
+    if nbytes < SHORT_TOKEN_BYTES:
+        raise ValueError("A link token has at least 128 bits.")
+    raw = secrets.token_urlsafe(nbytes)
     return raw, hash_token(raw)
 
 

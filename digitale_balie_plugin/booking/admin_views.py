@@ -16,6 +16,7 @@ from digitale_balie_plugin.booking.availability import free_slots
 from digitale_balie_plugin.booking.forms import ClerkBookingForm
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.exceptions import SlotUnavailable
+from digitale_balie_plugin.integrations.sms.base import format_phone_number
 from digitale_balie_plugin.models import Service
 from digitale_balie_plugin.models.choices import BookedVia
 
@@ -40,15 +41,22 @@ def book_on_behalf(request):
         except SlotUnavailable as exc:
             form.add_error("slot", exc.message)
         else:
-            messages.success(
-                request,
-                _("Appointment %(reference)s is booked. The citizen gets an e-mail to confirm the address.")
-                % {"reference": result.appointment.reference},
-            )
+            messages.success(request, _booked_message(result.appointment))
             return redirect("digitale_balie_book_on_behalf")
     return TemplateResponse(
         request, "digitale_balie/admin/book_on_behalf.html", {"service": service, "form": form, "services": services}
     )
+
+
+def _booked_message(appointment) -> str:
+    if appointment.reached_by_sms:
+        return _("Appointment %(reference)s is booked. The confirmation and the link go by SMS to %(number)s.") % {
+            "reference": appointment.reference,
+            "number": format_phone_number(appointment.phone),
+        }
+    return _("Appointment %(reference)s is booked. The citizen gets an e-mail to confirm the address.") % {
+        "reference": appointment.reference
+    }
 
 
 def _upcoming_slots(service):

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from digitale_balie_plugin.booking.service import CitizenDetails
 from digitale_balie_plugin.booking.slots import parse_slot_key
 from digitale_balie_plugin.form_errors import AccessibleErrorsMixin
-from digitale_balie_plugin.integrations.sms.base import normalize_phone_number
+from digitale_balie_plugin.integrations.sms.base import format_phone_number, normalize_phone_number
+from digitale_balie_plugin.models import CounterSettings
 from digitale_balie_plugin.models.choices import LANGUAGE_CHOICES, BookedVia
 
 
@@ -76,6 +77,7 @@ class CitizenDetailsForm(AccessibleErrorsMixin, forms.Form):
 
     def __init__(self, *args, service, **kwargs):
         super().__init__(*args, **kwargs)
+        self.service = service
         self.fields["channel"].choices = service.channel_choices
         if len(service.channels) == 1:
             self.fields["channel"].initial = service.channels[0]
@@ -116,7 +118,13 @@ class CitizenDetailsForm(AccessibleErrorsMixin, forms.Form):
 
 
 class ClerkBookingForm(CitizenDetailsForm):
-    """A clerk books for a citizen who phoned or came to the desk."""
+    """A clerk books for a citizen who phoned or came to the desk.
+
+    Capturing an e-mail address correctly on the phone is hard, and some callers have none: with a mobile
+    number only, every message goes by SMS. A number typed from what one hears can be wrong too, so the
+    first submission shows it back in its international form to read out, and the clerk ticks that it is
+    right (without JavaScript, the form's own error says it).
+    """
 
     booked_via = forms.ChoiceField(
         label=_("The citizen contacted us"),
@@ -124,9 +132,18 @@ class ClerkBookingForm(CitizenDetailsForm):
         choices=[(BookedVia.PHONE, _("By phone")), (BookedVia.DESK, _("At the desk"))],
     )
     slot = forms.ChoiceField(label=_("Time"), error_messages={"required": _("Choose a time.")})
+    number_read_back = forms.BooleanField(
+        label=_("I read the mobile number back to the citizen, and it is right."), required=False
+    )
 
     def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["email"].required = False
+        self.fields["email"].label = _("E-mail address (optional)")
+        self.fields["email"].help_text = _(
+            "Leave it empty when the citizen has no e-mail: we then send everything by SMS."
+        )
+        self.fields["phone"].label = _("Mobile number")
         self.fields["slot"].choices = [("", "---------")] + [
             (slot.key, f"{slot.start:%a %d/%m/%Y %H:%M} ({slot.capacity})") for slot in slots
         ]
@@ -137,3 +154,27 @@ class ClerkBookingForm(CitizenDetailsForm):
             return parse_slot_key(self.cleaned_data["slot"])
         except ValueError:
             raise forms.ValidationError(_("Choose a time from the list.")) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("email") or "phone" in self.errors:
+            return cleaned
+        phone = cleaned.get("phone")
+        if not phone:
+            self.add_error("phone", _("Fill in an e-mail address or a mobile number."))
+            return cleaned
+        if not CounterSettings.for_site(self.service.site).sms_enabled:
+            self.add_error("email", _("This site sends no SMS: fill in an e-mail address."))
+            return cleaned
+        try:
+            normalize_phone_number(phone, mobile=True)
+        except ValueError as exc:
+            self.add_error("phone", str(exc))
+            return cleaned
+        if not cleaned.get("number_read_back"):
+            self.add_error(
+                "number_read_back",
+                _("Read the number back to the citizen: %(number)s. Tick the box when it is right.")
+                % {"number": format_phone_number(phone)},
+            )
+        return cleaned

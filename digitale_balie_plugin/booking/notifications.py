@@ -29,7 +29,7 @@ from digitale_balie_plugin.integrations.sms.base import (
     normalize_phone_number,
 )
 from digitale_balie_plugin.integrations.sms.registry import get_sms_provider
-from digitale_balie_plugin.links import OPENED_PARAMETER, appointment_links, citizen_url, with_marker
+from digitale_balie_plugin.links import OPENED_PARAMETER, appointment_links, citizen_url, sms_link, with_marker
 from digitale_balie_plugin.models import AccessToken, Appointment, CounterSettings, Notification
 from digitale_balie_plugin.models.choices import AppointmentStatus
 
@@ -73,6 +73,20 @@ SUBJECTS = {
 }
 
 
+def send_appointment_message(appointment_pk: int, kind: str) -> list[str]:
+    """Tell the citizen about their appointment on every channel that reaches them; returns those used.
+
+    An e-mail when the address is confirmed (or a "confirm your address" mail while it is not); an SMS when
+    there is no address at all (a caller booked by a clerk), and for reminders the citizen asked an SMS for."""
+    sent = []
+    if send_appointment_email(appointment_pk, kind):
+        sent.append(Notification.Channel.EMAIL)
+    appointment = Appointment.objects.select_related("service", "site").filter(pk=appointment_pk).first()
+    if appointment is not None and _sms_wanted(appointment, kind) and send_sms(appointment, kind):
+        sent.append(Notification.Channel.SMS)
+    return sent
+
+
 def send_appointment_email(appointment_pk: int, kind: str) -> bool:
     """Send one e-mail of ``kind``; returns ``False`` when it was sent before (or is not wanted)."""
     appointment = Appointment.objects.select_related("service", "site", "seat").filter(pk=appointment_pk).first()
@@ -93,6 +107,8 @@ def send_appointment_email(appointment_pk: int, kind: str) -> bool:
 
 def _email_wanted(appointment: Appointment, kind: str) -> bool:
     """An unconfirmed address (taken down by phone) only gets the "confirm" mail: it may be a stranger's."""
+    if not appointment.email:
+        return False
     if kind == Kind.CONFIRM_EMAIL:
         return not appointment.email_confirmed and appointment.status == AppointmentStatus.BOOKED
     if kind == Kind.CANCELLED:
@@ -151,22 +167,23 @@ def due_for_reminder(now=None):
 
 
 def send_reminders(appointment_pk: int) -> list[str]:
-    """Remind by e-mail (confirmed address) and by SMS (consent given, or address unconfirmed)."""
-    appointment = Appointment.objects.select_related("service", "site").filter(pk=appointment_pk).first()
-    if appointment is None or appointment.status != AppointmentStatus.BOOKED:
-        return []
-    sent = []
-    if send_appointment_email(appointment.pk, Kind.REMINDER):
-        sent.append(Notification.Channel.EMAIL)
-    if _sms_wanted(appointment) and send_sms(appointment, Kind.REMINDER):
-        sent.append(Notification.Channel.SMS)
-    return sent
+    """Remind by e-mail (confirmed address) and by SMS (no address, consent given, or address unconfirmed)."""
+    appointment = Appointment.objects.filter(pk=appointment_pk, status=AppointmentStatus.BOOKED).first()
+    return send_appointment_message(appointment.pk, Kind.REMINDER) if appointment else []
 
 
-def _sms_wanted(appointment: Appointment) -> bool:
-    if not appointment.phone or not CounterSettings.for_site(appointment.site).sms_enabled:
+#: The messages a citizen without e-mail gets by SMS: everything an e-mail would have told them.
+SMS_KINDS = (Kind.CONFIRMATION, Kind.RESCHEDULED, Kind.CANCELLED, Kind.REMINDER)
+
+
+def _sms_wanted(appointment: Appointment, kind: str) -> bool:
+    if kind not in SMS_KINDS or not appointment.phone or not CounterSettings.for_site(appointment.site).sms_enabled:
         return False
-    return appointment.sms_consent or not appointment.email_confirmed
+    if kind != Kind.CANCELLED and appointment.status != AppointmentStatus.BOOKED:
+        return False
+    if appointment.reached_by_sms:
+        return True
+    return kind == Kind.REMINDER and (appointment.sms_consent or not appointment.email_confirmed)
 
 
 def send_sms(appointment: Appointment, kind: str) -> bool:
@@ -176,7 +193,9 @@ def send_sms(appointment: Appointment, kind: str) -> bool:
     provider = get_sms_provider()
     try:
         message = SmsMessage(
-            to=normalize_phone_number(appointment.phone), body=_sms_body(appointment), reference=notification.dedupe_key
+            to=normalize_phone_number(appointment.phone),
+            body=_sms_body(appointment, kind, notification),
+            reference=notification.dedupe_key,
         )
         result = provider.send(message, status_callback_url=_sms_callback_url(appointment, provider.identifier))
     except (ValueError, SmsRejected) as exc:
@@ -200,15 +219,41 @@ def _describe(exc: Exception) -> Exception:
     return Exception(f"{exc} ({code})") if code else exc
 
 
-def _sms_body(appointment: Appointment) -> str:
+SMS_TEXTS = {
+    Kind.CONFIRMATION: gettext_lazy("%(municipality)s: your appointment for %(service)s is on %(date)s at %(time)s."),
+    Kind.RESCHEDULED: gettext_lazy(
+        "%(municipality)s: your appointment for %(service)s has moved to %(date)s at %(time)s."
+    ),
+    Kind.CANCELLED: gettext_lazy(
+        "%(municipality)s: your appointment for %(service)s on %(date)s at %(time)s is cancelled."
+    ),
+    Kind.REMINDER: gettext_lazy("Reminder: appointment %(service)s on %(date)s at %(time)s."),
+}
+
+
+def _sms_body(appointment: Appointment, kind: str, notification: Notification) -> str:
+    """Short sentences in the citizen's language, the reference to quote on the phone, and one short link:
+    to the video call in a reminder, to see, change or cancel otherwise (for whoever has no e-mail)."""
+    site_settings = CounterSettings.for_site(appointment.site)
+    marker = notification.pk if site_settings.mark_opened_links else None
     with translation.override(appointment.language):
         local = appointment.local_start
-        return _("Reminder: appointment %(service)s on %(date)s at %(time)s. Reference %(reference)s.") % {
-            "service": appointment.service.name,
-            "date": local.strftime("%d/%m"),
-            "time": local.strftime("%H:%M"),
-            "reference": appointment.reference,
-        }
+        parts = [
+            str(SMS_TEXTS[kind])
+            % {
+                "municipality": site_settings.display_name(appointment.site),
+                "service": appointment.service.name,
+                "date": local.strftime("%d/%m"),
+                "time": local.strftime("%H:%M"),
+            },
+            _("Reference %(reference)s.") % {"reference": appointment.reference},
+        ]
+        if appointment.reached_by_sms and kind != Kind.CANCELLED:
+            if kind == Kind.REMINDER and appointment.is_video:
+                parts.append(_("Video call: %(link)s") % {"link": sms_link(appointment, "join", marker=marker)})
+            else:
+                parts.append(_("See or change: %(link)s") % {"link": sms_link(appointment, "manage", marker=marker)})
+        return " ".join(parts)
 
 
 def _sms_callback_url(appointment: Appointment, provider_id: str) -> str | None:

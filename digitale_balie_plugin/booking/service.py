@@ -29,7 +29,7 @@ class CitizenDetails:
     """What we ask the citizen (or the clerk on their behalf)."""
 
     name: str
-    email: str
+    email: str = ""  # empty for a caller without e-mail: then ``phone`` (a mobile) is required
     phone: str = ""
     language: str = "nl"
     sms_consent: bool = False
@@ -74,9 +74,14 @@ def book_appointment(
         _after_commit(
             signals.appointment_booked.send, sender=Appointment, appointment=appointment, booked_via=booked_via
         )
-        # An address taken down by a clerk may be wrong: ask to confirm it before sending details.
-        first_mail = Notification.Kind.CONFIRMATION if appointment.email_confirmed else Notification.Kind.CONFIRM_EMAIL
-        _send_email_after_commit(appointment.pk, first_mail)
+        # An address taken down by a clerk may be wrong: ask to confirm it before sending details. Without an
+        # address the confirmation goes by SMS to the number the clerk read back.
+        first_mail = (
+            Notification.Kind.CONFIRM_EMAIL
+            if appointment.email and not appointment.email_confirmed
+            else Notification.Kind.CONFIRMATION
+        )
+        _send_message_after_commit(appointment.pk, first_mail)
     return BookingResult(appointment, manage_token)
 
 
@@ -136,7 +141,7 @@ def cancel_appointment(appointment: Appointment, *, by_user=None) -> Appointment
             site=appointment.site,
         )
         _after_commit(signals.appointment_cancelled.send, sender=Appointment, appointment=appointment, by_user=by_user)
-        _send_email_after_commit(appointment.pk, Notification.Kind.CANCELLED)
+        _send_message_after_commit(appointment.pk, Notification.Kind.CANCELLED)
     return appointment
 
 
@@ -166,7 +171,7 @@ def reschedule_appointment(appointment: Appointment, new_start: datetime, *, by_
             appointment=appointment,
             previous_start=previous_start,
         )
-        _send_email_after_commit(appointment.pk, Notification.Kind.RESCHEDULED)
+        _send_message_after_commit(appointment.pk, Notification.Kind.RESCHEDULED)
     return appointment
 
 
@@ -212,7 +217,7 @@ def confirm_email(raw_token: str) -> Appointment:
         appointment.email_confirmed = True
         appointment.save(update_fields=["email_confirmed", "updated_at"])
         record("appointment.email_confirmed", appointment, actor_label="citizen", site=appointment.site)
-        _send_email_after_commit(appointment.pk, Notification.Kind.CONFIRMATION)
+        _send_message_after_commit(appointment.pk, Notification.Kind.CONFIRMATION)
     return appointment
 
 
@@ -236,5 +241,5 @@ def _after_commit(func, *args, **kwargs) -> None:
     transaction.on_commit(partial(func, *args, **kwargs))
 
 
-def _send_email_after_commit(appointment_pk: int, kind: str) -> None:
-    enqueue_on_commit("send_appointment_email_task", appointment_pk, kind)
+def _send_message_after_commit(appointment_pk: int, kind: str) -> None:
+    enqueue_on_commit("send_appointment_message_task", appointment_pk, kind)

@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.booking.availability import days_with_slots, free_slots, slot_at
@@ -24,6 +24,7 @@ from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.exceptions import CounterError, InvalidToken, SlotUnavailable
 from digitale_balie_plugin.links import route_url
 from digitale_balie_plugin.models import AccessToken
+from digitale_balie_plugin.models.choices import AppointmentStatus
 from digitale_balie_plugin.ratelimit import hit
 from digitale_balie_plugin.responses import guarded, invalid_link, render, too_many_requests
 
@@ -148,6 +149,7 @@ def _manage_context(request, page, appointment, token) -> dict:
         "reschedule_url": route_url(request, page, "reschedule", token),
         "ics_url": route_url(request, page, "ics", token),
         "device_test_url": route_url(request, page, "device_test"),
+        "join_url": route_url(request, page, "manage_join", token),
     }
 
 
@@ -160,6 +162,19 @@ def manage(request, page, token):
 
 
 @guarded
+@require_POST
+def join_call(request, page, token):
+    """From the manage page to the video call: a fresh join link, used at once (the join route swaps it for
+    the room's cookie). A citizen who only has the link from their SMS or e-mail confirmation can join."""
+    appointment = _appointment(page, token)
+    if not (appointment.is_video and appointment.status == AppointmentStatus.BOOKED):
+        messages.error(request, _("This appointment has no video call."))
+        return HttpResponseRedirect(route_url(request, page, "manage", token))
+    join_token = appointment.issue_token(AccessToken.Purpose.JOIN)
+    return HttpResponseRedirect(route_url(request, page, "join", join_token))
+
+
+@guarded
 @require_http_methods(["GET", "HEAD", "POST"])
 def cancel(request, page, token):
     appointment = _appointment(page, token)
@@ -169,7 +184,12 @@ def cancel(request, page, token):
         except CounterError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("Your appointment is cancelled. We sent you an e-mail."))
+            messages.success(
+                request,
+                _("Your appointment is cancelled. We sent you an SMS.")
+                if appointment.reached_by_sms
+                else _("Your appointment is cancelled. We sent you an e-mail."),
+            )
         return HttpResponseRedirect(route_url(request, page, "manage", token))
     return render(request, page, "cancel.html", _manage_context(request, page, appointment, token))
 
@@ -190,7 +210,12 @@ def reschedule(request, page, token):
             except CounterError as exc:
                 error, status = str(exc.message), 409
             else:
-                messages.success(request, _("Your appointment has moved. We sent you an e-mail."))
+                messages.success(
+                    request,
+                    _("Your appointment has moved. We sent you an SMS.")
+                    if appointment.reached_by_sms
+                    else _("Your appointment has moved. We sent you an e-mail."),
+                )
                 return HttpResponseRedirect(route_url(request, page, "manage", token))
         else:
             error, status = _("Choose a time from the list."), 400

@@ -85,6 +85,10 @@ class DigitalCounterPageMixin(RoutablePageMixin):
     def reschedule(self, request, token):
         return citizen.reschedule(request, self, token)
 
+    @re_path(rf"^manage/{TOKEN}/join/$", name="manage_join")
+    def manage_join(self, request, token):
+        return citizen.join_call(request, self, token)
+
     @re_path(rf"^manage/{TOKEN}/calendar/$", name="ics")
     def ics(self, request, token):
         return citizen.download_ics(request, self, token)

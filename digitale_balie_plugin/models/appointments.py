@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.models.choices import LANGUAGE_CHOICES, AppointmentStatus, BookedVia, Channel
 from digitale_balie_plugin.models.services import CounterSeat, Service
-from digitale_balie_plugin.tokens import hash_token, new_reference, new_token
+from digitale_balie_plugin.tokens import SHORT_TOKEN_BYTES, TOKEN_BYTES, hash_token, new_reference, new_token
 
 
 class AppointmentQuerySet(models.QuerySet):
@@ -51,7 +51,11 @@ class Appointment(models.Model):
         verbose_name=_("booked by"),
     )
     citizen_name = models.CharField(_("name"), max_length=150)
-    email = models.EmailField(_("e-mail address"))
+    email = models.EmailField(
+        _("e-mail address"),
+        blank=True,
+        help_text=_("Empty for a caller without e-mail: the confirmation and links then go by SMS."),
+    )
     email_confirmed = models.BooleanField(
         _("e-mail address confirmed"),
         default=True,
@@ -74,6 +78,13 @@ class Appointment(models.Model):
         ordering = ["start"]
         indexes = [models.Index(fields=["seat", "status", "start"])]
         permissions = [("book_on_behalf", _("Can book an appointment on behalf of a citizen"))]
+        constraints = [
+            # Every appointment can reach its citizen (until the retention job erases the contact details).
+            models.CheckConstraint(
+                condition=~models.Q(email="", phone="") | models.Q(personal_data_deleted_at__isnull=False),
+                name="appointment_reaches_its_citizen",
+            )
+        ]
 
     def __str__(self) -> str:
         local = timezone.localtime(self.start, app_settings.TIME_ZONE)
@@ -96,9 +107,15 @@ class Appointment(models.Model):
     def is_changeable(self) -> bool:
         return self.status == AppointmentStatus.BOOKED and self.start > timezone.now()
 
-    def issue_token(self, purpose: str) -> str:
-        """Create a link token for this appointment and return the raw value (never stored)."""
-        raw, digest = new_token()
+    @property
+    def reached_by_sms(self) -> bool:
+        """Booked without an e-mail address (a caller on the phone): every message goes by SMS."""
+        return not self.email and bool(self.phone)
+
+    def issue_token(self, purpose: str, *, short: bool = False) -> str:
+        """Create a link token for this appointment and return the raw value (never stored); ``short``
+        for a link in an SMS (128 bits instead of 256)."""
+        raw, digest = new_token(SHORT_TOKEN_BYTES if short else TOKEN_BYTES)
         AccessToken.objects.create(
             appointment=self, purpose=purpose, token_hash=digest, expires_at=self.token_expiry(purpose)
         )
