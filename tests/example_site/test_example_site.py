@@ -19,3 +19,17 @@ def test_demo_content_loads_twice_and_every_page_renders(client):
     from digitale_balie_plugin.models import Appointment
 
     assert Appointment.objects.filter(email="burger@demostad.example").count() == 1  # rerun books no second one
+
+
+def test_the_citys_code_pages_offer_a_language_choice_and_speak_it(client, site, counter_page):
+    """The "/code/" and "/betalen/" pages are the city's own, with a code block: the language switcher is there
+    too, and a block whose heading the editor left empty speaks the citizen's language."""
+    from example_site.home.models import ContentPage
+
+    page = ContentPage(title="Betalen", slug="betalen", body=[("payment", {"heading": "", "intro": ""})])
+    site.root_page.add_child(instance=page)
+    dutch = client.get(page.url).content.decode()
+    assert "Betalen met een code" in dutch and 'name="language"' in dutch
+    client.cookies["django_language"] = "fr"
+    french = client.get(page.url).content.decode()
+    assert "Payer avec un code" in french and '<option value="fr" lang="fr" selected>' in french

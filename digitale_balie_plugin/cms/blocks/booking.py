@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from digitale_balie_plugin.cms.blocks.headings import DefaultHeadingMixin, heading_block
 from digitale_balie_plugin.links import counter_page_path, route_path
 from digitale_balie_plugin.models import Service
 
@@ -40,8 +41,9 @@ class BookingBlockValue(blocks.StructValue):
         return services.filter(pk__in=self.service_ids) if self.service_ids else services
 
 
-class AppointmentBookingBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(label=_("Heading"), required=False, default=_("Make an appointment"))
+class AppointmentBookingBlock(DefaultHeadingMixin, blocks.StructBlock):
+    default_heading = _("Make an appointment")
+    heading = heading_block()
     intro = blocks.RichTextBlock(label=_("Introduction"), required=False, features=["bold", "italic", "link"])
     services = blocks.MultipleChoiceBlock(
         label=_("Services"),

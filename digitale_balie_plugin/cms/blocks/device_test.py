@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from digitale_balie_plugin.cms.blocks.booking import _site_for
+from digitale_balie_plugin.cms.blocks.headings import DefaultHeadingMixin, heading_block
 from digitale_balie_plugin.links import counter_route_path
 
 
-class DeviceTestBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(label=_("Heading"), required=False, default=_("Test camera and microphone"))
+class DeviceTestBlock(DefaultHeadingMixin, blocks.StructBlock):
+    default_heading = _("Test camera and microphone")
+    heading = heading_block()
     intro = blocks.RichTextBlock(label=_("Introduction"), required=False, features=["bold", "italic", "link"])
 
     class Meta:

@@ -11,16 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from digitale_balie_plugin.cms.blocks.booking import _site_for
+from digitale_balie_plugin.cms.blocks.headings import DefaultHeadingMixin, heading_block
 from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.feedback.forms import PageFeedbackForm
 from digitale_balie_plugin.links import counter_route_path
 
 
-class FeedbackBlock(blocks.StructBlock):
+class FeedbackBlock(DefaultHeadingMixin, blocks.StructBlock):
     feature = Feature.FEEDBACK  # not offered while the feature is switched off (CounterStreamBlock)
-    heading = blocks.CharBlock(
-        label=_("Heading"), required=False, default=_("What do you think of our digital counter?")
-    )
+    default_heading = _("What do you think of our digital counter?")
+    heading = heading_block()
     intro = blocks.RichTextBlock(label=_("Introduction"), required=False, features=["bold", "italic", "link"])
 
     class Meta:

@@ -7,7 +7,6 @@ for and goes to the payment service's page. The form posts to the counter page's
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from wagtail import blocks
 
 from digitale_balie_plugin.cms.blocks.verification import CodeEntryBlock
 from digitale_balie_plugin.conf import Feature
@@ -15,7 +14,7 @@ from digitale_balie_plugin.conf import Feature
 
 class PaymentBlock(CodeEntryBlock):
     feature = Feature.PAYMENTS  # not offered while the feature is switched off (CounterStreamBlock)
-    heading = blocks.CharBlock(label=_("Heading"), required=False, default=_("Pay with a code"))
+    default_heading = _("Pay with a code")
 
     class Meta:
         icon = "doc-full"

@@ -12,15 +12,16 @@ from wagtail import blocks
 
 from digitale_balie_plugin.actions.forms import CodeForm
 from digitale_balie_plugin.cms.blocks.booking import _site_for
+from digitale_balie_plugin.cms.blocks.headings import DefaultHeadingMixin, heading_block
 from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.links import counter_route_path
 
 
-class CodeEntryBlock(blocks.StructBlock):
+class CodeEntryBlock(DefaultHeadingMixin, blocks.StructBlock):
     """A heading, an introduction and the code form. Every code works for every kind of request (the
     code decides where the citizen goes next); the subclasses differ in what they say."""
 
-    heading = blocks.CharBlock(label=_("Heading"), required=False)
+    heading = heading_block()
     intro = blocks.RichTextBlock(label=_("Introduction"), required=False, features=["bold", "italic", "link"])
 
     class Meta:
@@ -40,7 +41,7 @@ class CodeEntryBlock(blocks.StructBlock):
 
 class IdentityVerificationBlock(CodeEntryBlock):
     feature = Feature.IDENTITY  # not offered while the feature is switched off (CounterStreamBlock)
-    heading = blocks.CharBlock(label=_("Heading"), required=False, default=_("Show who you are"))
+    default_heading = _("Show who you are")
 
     class Meta:
         icon = "lock"

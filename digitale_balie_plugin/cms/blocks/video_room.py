@@ -7,6 +7,7 @@ from wagtail import blocks
 
 from digitale_balie_plugin.booking.opening import next_opening, open_seats
 from digitale_balie_plugin.cms.blocks.booking import BookingBlockValue, _site_for, service_choices
+from digitale_balie_plugin.cms.blocks.headings import DefaultHeadingMixin, heading_block
 from digitale_balie_plugin.links import counter_page_path
 
 
@@ -15,8 +16,9 @@ class VideoRoomValue(BookingBlockValue):
         return services.filter(offers_video=True)
 
 
-class VideoRoomBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(label=_("Heading"), required=False, default=_("Talk to us now"))
+class VideoRoomBlock(DefaultHeadingMixin, blocks.StructBlock):
+    default_heading = _("Talk to us now")
+    heading = heading_block()
     intro = blocks.RichTextBlock(label=_("Introduction"), required=False, features=["bold", "italic", "link"])
     services = blocks.MultipleChoiceBlock(
         label=_("Services"),
