@@ -27,7 +27,7 @@ def _event(appointment, join_url: str, manage_url: str, cancelled: bool) -> Even
     event.add("dtstart", appointment.start)
     event.add("dtend", appointment.end)
     event.add("sequence", int(appointment.updated_at.timestamp()) // 60 % 100000)
-    event.add("summary", _("Appointment: %(service)s") % {"service": appointment.service.name})
+    event.add("summary", _("Appointment: %(service)s") % {"service": appointment.service.localized.name})
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     lines = [_("Reference: %(reference)s") % {"reference": appointment.reference}]
     if join_url:

@@ -121,7 +121,7 @@ def _build_email(appointment: Appointment, kind: str, notification: Notification
     marker = notification.pk if site_settings.mark_opened_links else None
     with translation.override(appointment.language):
         context = _email_context(appointment, kind, site_settings, marker=marker)
-        subject = f"{SUBJECTS[kind]()} · {appointment.service.name}"
+        subject = f"{SUBJECTS[kind]()} · {appointment.service.localized.name}"
         text = render_to_string("digitale_balie/email/appointment.txt", context)
         html = render_to_string("digitale_balie/email/appointment.html", context)
     message = site_settings.email(subject, text, [appointment.email])
@@ -242,7 +242,7 @@ def _sms_body(appointment: Appointment, kind: str, notification: Notification) -
             str(SMS_TEXTS[kind])
             % {
                 "municipality": site_settings.display_name(appointment.site),
-                "service": appointment.service.name,
+                "service": appointment.service.localized.name,
                 "date": local.strftime("%d/%m"),
                 "time": local.strftime("%H:%M"),
             },

@@ -52,7 +52,11 @@ def book_appointment(
     booked_by=None,
     email_confirmed: bool | None = None,
 ) -> BookingResult:
-    """Book ``service`` at ``start`` on any free seat, or raise ``SlotUnavailable``."""
+    """Book ``service`` at ``start`` on any free seat, or raise ``SlotUnavailable``.
+
+    A translation of the service (booked from a page in another language) books the service itself: one
+    appointment whatever the language (``models.translations``)."""
+    service = service.canonical()
     if channel not in service.channels:
         raise SlotUnavailable()
     with transaction.atomic():

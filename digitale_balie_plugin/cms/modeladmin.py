@@ -48,10 +48,25 @@ class CaseRecordPermissionHelper(ReadOnlyPermissionHelper):
 class ServiceAdmin(ModelAdmin):
     model = Service
     menu_icon = "list-ul"
-    list_display = ("name", "site", "duration_minutes", "active")
-    list_filter = ("site", "active", "offers_video", "offers_phone", "offers_desk")
+    list_display = ("name", "site", "language", "duration_minutes", "active", "translations")
+    list_filter = ("site", "locale", "active", "offers_video", "offers_phone", "offers_desk")
     search_fields = ("name", "description")
     prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("site", "locale")
+
+    def language(self, obj):
+        return obj.locale.get_display_name()
+
+    language.short_description = _("Language")
+
+    def translations(self, obj):
+        """A link to the service's translations (making one is a POST on that screen, never this GET)."""
+        url = reverse("digitale_balie_translate", args=["service", obj.pk])
+        return format_html('<a class="button button-small button-secondary" href="{}">{}</a>', url, _("Translations"))
+
+    translations.short_description = _("Translations")
 
 
 class CounterSeatAdmin(ModelAdmin):

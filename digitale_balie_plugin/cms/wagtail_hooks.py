@@ -9,7 +9,7 @@ from wagtail_modeladmin.options import modeladmin_register
 from digitale_balie_plugin.booking import admin_urls as booking_admin_urls
 from digitale_balie_plugin.booking.admin_views import PERMISSION as BOOK_ON_BEHALF_PERMISSION
 from digitale_balie_plugin.cases import admin_urls as cases_admin_urls
-from digitale_balie_plugin.cms import permissions, status
+from digitale_balie_plugin.cms import permissions, status, translations
 from digitale_balie_plugin.cms.modeladmin import DigitalCounterAdminGroup
 from digitale_balie_plugin.conf import Feature, app_settings
 from digitale_balie_plugin.console import admin_urls as console_admin_urls
@@ -39,6 +39,11 @@ def register_admin_urls():
         *feature_patterns(Feature.FEEDBACK, feedback_admin_urls.urlpatterns),
         *retention_admin_urls.urlpatterns,
         path("digitale-balie/status/", status.integrations_status, name="digitale_balie_integrations_status"),
+        path(
+            "digitale-balie/translate/<slug:model_name>/<int:pk>/",
+            translations.translate,
+            name="digitale_balie_translate",
+        ),
     ]
 
 

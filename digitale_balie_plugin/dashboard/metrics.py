@@ -270,7 +270,7 @@ def per_service(site, start: date, end: date) -> list[ServiceRow]:
         )
     }
     rows = []
-    for service in Service.objects.for_site(site).order_by("sort_order", "name"):
+    for service in Service.objects.canonical().for_site(site).order_by("sort_order", "name"):
         counted, score = ended.get(service.pk, {}), scores.get(service.pk, {})
         shows, checks = attendance.get(service.pk, {}), verifications.get(service.pk, {})
         rows.append(

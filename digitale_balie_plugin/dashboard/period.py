@@ -37,7 +37,7 @@ class PeriodForm(forms.Form):
         super().__init__({**initial, **given} if given else None, initial=initial)
         self.default_site = default_site
         site = self._chosen_site()
-        self.fields["service"].queryset = Service.objects.for_site(site) if site else Service.objects.none()
+        self.fields["service"].queryset = Service.objects.canonical().for_site(site) if site else Service.objects.none()
         if Site.objects.count() < 2:
             self.fields["site"].widget = forms.HiddenInput()
 

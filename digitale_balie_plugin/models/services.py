@@ -14,6 +14,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.models.choices import AssuranceLevel, Channel, VerificationData, Weekday
+from digitale_balie_plugin.models.translations import CanonicalQuerySet, CanonicalTranslatableMixin, canonical_only
 
 
 def validate_quantum(minutes: int) -> None:
@@ -22,16 +23,19 @@ def validate_quantum(minutes: int) -> None:
         raise ValidationError(_("Use a multiple of %(quantum)s minutes.") % {"quantum": quantum})
 
 
-class ServiceQuerySet(models.QuerySet):
+class ServiceQuerySet(CanonicalQuerySet):
     def active(self):
-        return self.filter(active=True)
+        """Bookable services: switched on, one row each (the default language's; see ``models.translations``)."""
+        return self.filter(active=True).canonical()
 
     def for_site(self, site):
         return self.filter(site=site)
 
 
-class Service(models.Model):
-    """A product a citizen can book, e.g. "Identiteitskaart aanvragen"."""
+class Service(CanonicalTranslatableMixin, models.Model):
+    """A product a citizen can book, e.g. "Identiteitskaart aanvragen"; translated per locale (its words only)."""
+
+    translated_fields = ("name", "description", "what_to_prepare", "payment_description")
 
     site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="balie_services")
     name = models.CharField(_("name"), max_length=150)
@@ -118,11 +122,13 @@ class Service(models.Model):
         FieldRowPanel([FieldPanel("active"), FieldPanel("sort_order")]),
     ]
 
-    class Meta:
+    class Meta(CanonicalTranslatableMixin.Meta):
         verbose_name = _("service")
         verbose_name_plural = _("services")
         ordering = ["sort_order", "name"]
-        constraints = [models.UniqueConstraint(fields=["site", "slug"], name="balie_service_slug_per_site")]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "slug", "locale"], name="balie_service_slug_per_site_and_locale")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -162,7 +168,9 @@ class CounterSeat(ClusterableModel):
     site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="balie_seats")
     name = models.CharField(_("name"), max_length=100)
     location = models.CharField(_("location"), max_length=200, blank=True)
-    services = models.ManyToManyField(Service, related_name="seats", verbose_name=_("services"), blank=True)
+    services = models.ManyToManyField(
+        Service, related_name="seats", verbose_name=_("services"), blank=True, limit_choices_to=canonical_only
+    )
     clerk_groups = models.ManyToManyField(
         "auth.Group",
         related_name="balie_seats",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.actions.registry import ActionType, posted_id, register_action_type
@@ -12,7 +13,7 @@ from digitale_balie_plugin.conf import Feature, app_settings
 from digitale_balie_plugin.exceptions import CounterError
 from digitale_balie_plugin.form_errors import error_text
 from digitale_balie_plugin.links import citizen_url
-from digitale_balie_plugin.models import Payment
+from digitale_balie_plugin.models import CounterSettings, Payment
 from digitale_balie_plugin.payments.forms import RefundForm, RequestPaymentForm
 from digitale_balie_plugin.payments.money import amount_input, euro
 from digitale_balie_plugin.payments.presentation import clerk_view
@@ -46,10 +47,13 @@ class RequestPayment(ActionType):
         service = session.service
         if service is None or service.payment_amount is None:
             return {}
-        return {
-            "amount": amount_input(service.payment_amount),
-            "description": service.payment_description or service.name,
-        }
+        # The citizen reads the description: prefilled in their language (the service's translation).
+        with translation.override(session.citizen_language(CounterSettings.for_site(session.site).default_language)):
+            words = service.localized
+            return {
+                "amount": amount_input(service.payment_amount),
+                "description": words.payment_description or words.name,
+            }
 
     def created(self, action, cleaned_data: dict) -> None:
         create_request(action, cleaned_data)

@@ -26,7 +26,7 @@ class PaymentReportFilterSet(WagtailFilterSet):
     created_at = django_filters.DateFromToRangeFilter(label=_("Requested"), widget=DateRangePickerWidget)
     paid_at = django_filters.DateFromToRangeFilter(label=_("Paid"), widget=DateRangePickerWidget)
     service = django_filters.ModelChoiceFilter(
-        label=_("Service"), field_name="action__session__service", queryset=Service.objects.all()
+        label=_("Service"), field_name="action__session__service", queryset=Service.objects.canonical()
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PaymentStatus.choices)
     method = django_filters.ChoiceFilter(label=_("Method"), choices=lambda: _methods())

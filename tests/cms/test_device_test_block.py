@@ -37,12 +37,15 @@ def test_block_on_a_page_renders_the_device_test(client, page_with_block):
     assert_csp_safe(html)
 
 
-def test_block_without_a_heading_keeps_level_two(client, counter_page):
+def test_block_without_a_heading_shows_its_own_in_the_pages_language(client, counter_page):
+    """An empty heading is the block's own (in the page's language), so the section's headings stay one level
+    below it (h3), as with a heading the editor typed."""
     counter_page.body = [("device_test", {"heading": "", "intro": ""})]
     counter_page.save_revision().publish()
     html = client.get(counter_page.url).content.decode()
     assert html.count("data-balie-device-test") == 1
-    assert re.search(r"<h2>[^<]+</h2>\s*<div class=\"balie-device-grid\">", html)
+    assert "<h2>Test camera en micro</h2>" in html
+    assert re.search(r"<h3>[^<]+</h3>\s*<div class=\"balie-device-grid\">", html)
 
 
 def test_route_renders_the_section_with_every_help_text_hidden(client, counter_page):

@@ -89,4 +89,4 @@ def _book_links(value, site):
     path = counter_page_path(site)
     if path is None:
         return []
-    return [(service, path + route_path("book", service.slug)) for service in value.services_for(site)]
+    return [(service, path + route_path("book", service.slug)) for service in value.services_for(site).localized()]

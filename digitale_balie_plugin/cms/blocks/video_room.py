@@ -42,7 +42,7 @@ class VideoRoomBlock(DefaultHeadingMixin, blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         site = _site_for((parent_context or {}).get("request"), (parent_context or {}).get("page"))
-        services = list(value.services_for(site)) if site else []
+        services = value.services_for(site).localized() if site else []
         path = counter_page_path(site) if site else None
         context.update(
             {

@@ -1,0 +1,60 @@
+"""Translating a service in the admin, as Wagtail translates a page: a copy in another locale, linked to it.
+
+Only the words are the editor's to translate (``Service.translated_fields``); durations, channels, fees and
+the seats stay those of the service in the site's default language (``models.translations``). The screen
+lists the site's other locales; choosing one (a POST) makes the translation, or opens it when it exists.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Locale
+
+from digitale_balie_plugin.models import Service
+
+#: The translatable models of the package, by model name (the URL names them).
+TRANSLATABLE = {"service": Service}
+
+
+def edit_url(instance) -> str:
+    meta = instance._meta
+    return reverse(f"{meta.app_label}_{meta.model_name}_modeladmin_edit", args=[instance.pk])
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def translate(request, model_name: str, pk: int):
+    model = TRANSLATABLE.get(model_name)
+    if model is None or not request.user.has_perm(f"digitale_balie.add_{model_name}"):
+        raise PermissionDenied
+    source = get_object_or_404(model, pk=pk).canonical()
+    existing = {row.locale_id: row for row in model.objects.filter(translation_key=source.translation_key)}
+    locales = Locale.objects.exclude(pk=source.locale_id).order_by("language_code")
+    if request.method == "POST":
+        locale = get_object_or_404(locales, language_code=request.POST.get("language", ""))
+        translation = existing.get(locale.pk)
+        if translation is None:
+            translation = source.copy_for_translation(locale)
+            translation.save()
+            messages.success(
+                request,
+                _("The %(language)s translation is made. Translate its texts and save.")
+                % {"language": locale.get_display_name()},
+            )
+        return redirect(edit_url(translation))
+    rows = [
+        {"locale": locale, "translation": existing.get(locale.pk), "edit_url": edit_url(existing[locale.pk])}
+        if locale.pk in existing
+        else {"locale": locale, "translation": None}
+        for locale in locales
+    ]
+    return TemplateResponse(
+        request,
+        "digitale_balie/admin/translate.html",
+        {"source": source, "rows": rows, "source_url": edit_url(source)},
+    )
