@@ -11,7 +11,10 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
+from wagtail.coreutils import get_supported_content_language_variant
 
 from digitale_balie_plugin.models import AccessToken
 
@@ -29,9 +32,34 @@ def counter_page_model():
     return apps.get_model(*COUNTER_PAGE_MODEL)
 
 
+def _language() -> str | None:
+    """The content language of the active language (the citizen's: the page's, or the one a message is written
+    in), when the site has several (``WAGTAIL_I18N_ENABLED``); ``None`` otherwise."""
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return None
+    try:
+        return get_supported_content_language_variant(translation.get_language() or settings.LANGUAGE_CODE)
+    except LookupError:
+        return None
+
+
 def counter_page_for(site):
-    """The first live digital counter page of ``site`` (``None`` when the site has none)."""
-    return counter_page_model().objects.live().in_site(site).specific().first()
+    """The live digital counter page of ``site`` in the active language (``None`` when the site has none).
+
+    With Wagtail's localisation a French counter page is the translation of the Dutch one, in the French tree
+    (the translation of the site's root page); links in a French message or on a French page lead there. A
+    language without its own counter page falls back to the site's default one."""
+    pages = counter_page_model().objects.live().specific()
+    language = _language()
+    if language:
+        localized = pages.filter(locale__language_code=language)
+        root = site.root_page
+        if root.locale.language_code != language:
+            root = root.get_translations().filter(locale__language_code=language).first()
+        found = localized.descendant_of(root, inclusive=True).first() if root is not None else None
+        if found is not None:
+            return found
+    return pages.in_site(site).first()
 
 
 def route_path(route: str, *args) -> str:
@@ -39,8 +67,8 @@ def route_path(route: str, *args) -> str:
     return counter_page_model()().reverse_subpage(route, args=args).lstrip("/")
 
 
-def _cache_key(site_id: int) -> str:
-    return f"digitale_balie:counter-page-path:{site_id}"
+def _cache_key(site_id: int, language: str | None = None) -> str:
+    return f"digitale_balie:counter-page-path:{site_id}:{language or ''}"
 
 
 def counter_page_path(site) -> str | None:
@@ -49,11 +77,12 @@ def counter_page_path(site) -> str | None:
     The cache is cleared when a counter page is published, unpublished, moved or deleted
     (``cms.signal_handlers``); the timeout is only a safety net.
     """
-    path = cache.get(_cache_key(site.pk))
+    key = _cache_key(site.pk, _language())
+    path = cache.get(key)
     if path is None:
         page = counter_page_for(site)
         path = page.get_url_parts()[2] if page is not None else ""
-        cache.set(_cache_key(site.pk), path, CACHE_TIMEOUT)
+        cache.set(key, path, CACHE_TIMEOUT)
     return path or None
 
 
@@ -67,7 +96,10 @@ def counter_route_path(site, route: str, *args) -> str | None:
 
 def forget_counter_pages() -> None:
     site_model = apps.get_model("wagtailcore", "Site")
-    cache.delete_many([_cache_key(pk) for pk in site_model.objects.values_list("pk", flat=True)])
+    languages = [None, *(code for code, _name in getattr(settings, "WAGTAIL_CONTENT_LANGUAGES", ()))]
+    cache.delete_many(
+        [_cache_key(pk, language) for pk in site_model.objects.values_list("pk", flat=True) for language in languages]
+    )
 
 
 def citizen_url(site, route: str, *args, page=None) -> str:
