@@ -8,11 +8,12 @@ a link, and this module sits below them all.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import translate_url
 from django.utils import translation
 from wagtail.coreutils import get_supported_content_language_variant
 
@@ -112,7 +113,7 @@ def citizen_url(site, route: str, *args, page=None) -> str:
         if not path:
             return ""
         base = site.root_url.rstrip("/") + path
-    return base.rstrip("/") + "/" + route_path(route, *args)
+    return in_active_language(base.rstrip("/") + "/") + route_path(route, *args)
 
 
 def with_marker(url: str, notification_id: int | None) -> str:
@@ -149,5 +150,17 @@ def sms_link(appointment, route: str, *, marker: int | None = None) -> str:
 
 
 def route_url(request, page, name: str, *args) -> str:
-    """URL of one of the page's routes (relative when the page is on the request's site)."""
-    return page.get_url(request) + page.reverse_subpage(name, args=args)
+    """URL of one of the page's routes (relative when the page is on the request's site), in the active
+    language's part of the site."""
+    return in_active_language(page.get_url(request)) + page.reverse_subpage(name, args=args)
+
+
+def in_active_language(url: str) -> str:
+    """``url`` under the active language's prefix (``/fr/…``) when the city serves its pages with
+    ``i18n_patterns`` and the page has no translation of its own: Wagtail then shows the default-language page
+    there, and the citizen's next step must stay in their language. Unchanged on a one-language site."""
+    language = translation.get_language()
+    if not url or not _language() or not language or translation.get_language_from_path(urlsplit(url).path):
+        return url  # one language, or already in a language's part (a translated page)
+    with translation.override(settings.LANGUAGE_CODE):  # Wagtail built it in the default language's part
+        return translate_url(url, language)

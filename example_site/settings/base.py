@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     # A standard Wagtail site:
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.simple_translation",  # "Translate" on pages: the French counter page is one
+    "wagtail.locales",  # Settings → Locales
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -101,6 +103,10 @@ STATICFILES_DIRS = [PROJECT_DIR / "static"]
 WAGTAIL_SITE_NAME = "Stad Demostad"
 WAGTAILADMIN_BASE_URL = "http://localhost:8000"
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Content in Dutch and French (Wagtail's localisation): pages per locale, services translated; the interface
+# also speaks English. Pages are served under i18n_patterns (urls.py): Dutch unprefixed, French under /fr/.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = [("nl", _("Dutch")), ("fr", _("French"))]
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no staff e-mail hashes to a third party; keeps the admin CSP tight
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin would call releases.wagtail.org (blocked by the admin CSP)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

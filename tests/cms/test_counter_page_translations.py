@@ -12,7 +12,7 @@ from django.utils import translation
 from wagtail.models import Locale
 
 from digitale_balie_plugin.booking import service as booking
-from digitale_balie_plugin.links import counter_page_for, counter_route_path
+from digitale_balie_plugin.links import citizen_url, counter_page_for, counter_route_path
 from tests.fixtures import at
 
 MANAGE = re.compile(r"https?://[^/\s]+(/(?:fr/)?digitale-balie/manage/[\w-]+/)")
@@ -64,3 +64,14 @@ def test_a_french_appointment_is_managed_from_either_page(
     assert french.status_code == 200 and '<html lang="fr"' in french.content.decode()
     dutch = client.get(link.removeprefix("/fr"))  # one appointment: the Dutch page knows it too
     assert dutch.status_code == 200 and '<html lang="nl"' in dutch.content.decode()
+
+
+def test_a_language_without_its_own_counter_page_keeps_the_citizen_in_it(settings, site, counter_page):
+    """No French counter page yet: Wagtail shows the Dutch one under /fr/, and links stay there (French UI)."""
+    settings.ROOT_URLCONF = "tests.cms.i18n_urls"
+    settings.WAGTAIL_I18N_ENABLED = True
+    settings.WAGTAIL_CONTENT_LANGUAGES = [("nl", "Nederlands"), ("fr", "Français")]
+    with translation.override("fr"):
+        assert citizen_url(site, "code") == "http://localhost/fr/digitale-balie/code/"
+    with translation.override("nl"):
+        assert citizen_url(site, "code") == "http://localhost/digitale-balie/code/"

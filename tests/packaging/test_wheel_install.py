@@ -20,6 +20,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 BOOKING_ONLY = "(booking and video only)"
+TWO_LANGUAGES = "(two languages)"
+#: wagtail start's catch-all, which the README's two-language urls.py block replaces.
+WAGTAIL_CATCH_ALL = re.compile(r"\nurlpatterns = urlpatterns \+ \[.*?include\(wagtail_urls\).*?\n\]\n", re.S)
 
 SMOKE = """
 import re
@@ -81,6 +84,19 @@ seats = desk.get("/admin/digitale-balie/counter/", HTTP_HOST="localhost", follow
 assert seats.status_code == 200 and "Loket 1" in seats.content.decode(), seats.content.decode()[-2000:]
 console = desk.get(f"/admin/digitale-balie/counter/{seat.pk}/", HTTP_HOST="localhost")
 assert console.status_code == 200
+
+# A second locale: the editor translates the pages and the service; French citizens read French under /fr/.
+from wagtail.models import Locale
+french = Locale.objects.get_or_create(language_code="fr")[0]
+for page in (home, counter, own):
+    page.specific.copy_for_translation(french).save_revision().publish()
+words = service.copy_for_translation(french)
+words.name = "Permis de stationnement"
+words.save()
+html = client.get("/fr/parkeren/", HTTP_HOST="localhost").content.decode()
+assert "Permis de stationnement" in html and "Parkeervergunning" not in html, html[-3000:]
+assert 'href="/fr/digitale-balie/book/parkeervergunning/"' in html, html[-3000:]
+assert "Parkeervergunning" in client.get("/parkeren/", HTTP_HOST="localhost").content.decode()
 print("SMOKE OK")
 """
 
@@ -134,7 +150,11 @@ def run(args, cwd, **env_overrides):
 def apply(site_dir: Path, target: str, code: str) -> None:
     path = site_dir / target.split(" (", 1)[0]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text((path.read_text() + "\n\n" if path.exists() else "") + code)
+    text = path.read_text() if path.exists() else ""
+    if TWO_LANGUAGES in target and path.name == "urls.py":  # it replaces wagtail start's catch-all
+        text, replaced = WAGTAIL_CATCH_ALL.subn("\n", text)
+        assert replaced == 1, text
+    path.write_text((text + "\n\n" if text else "") + code)
 
 
 def test_wheel_contents_metadata_and_a_fresh_wagtail_site_by_the_readme(tmp_path):

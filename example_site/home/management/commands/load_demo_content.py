@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.booking.availability import free_slots
@@ -89,6 +89,53 @@ SERVICES = [
     },
 ]
 
+#: The French words of each service (Wagtail translations: the schedule stays the Dutch service's).
+SERVICES_FR = {
+    "identiteitskaart": {
+        "name": "Demander une carte d'identité",
+        "description": "Vous demandez une nouvelle carte d'identité électronique (eID).",
+        "what_to_prepare": "Votre ancienne carte d'identité et une photo récente.",
+        "payment_description": "Carte d'identité électronique",
+    },
+    "bouwadvies": {
+        "name": "Conseil en construction",
+        "description": "Un architecte de la ville regarde vos plans avec vous.",
+        "what_to_prepare": "Vos plans ou croquis, et des photos de l'endroit.",
+    },
+    "parkeervergunning": {
+        "name": "Permis de stationnement",
+        "description": "Vous demandez une carte de riverain ou un permis de stationnement.",
+        "what_to_prepare": "La plaque d'immatriculation et le certificat d'immatriculation de votre voiture.",
+        "payment_description": "Carte de riverain",
+    },
+    "afvalkalender": {
+        "name": "Questions sur le calendrier des déchets",
+        "description": "Questions sur la collecte des déchets, le calendrier ou le parc à conteneurs.",
+        "payment_description": "Rouleau supplémentaire de sacs poubelles",
+    },
+    "uittreksel-strafregister": {
+        "name": "Extrait de casier judiciaire",
+        "description": "Nous vous aidons à demander un extrait de casier judiciaire.",
+    },
+}
+
+#: The French pages: the translations of the Dutch ones (slug → title, introduction, block intro).
+PAGES_FR = {
+    "stad-demostad": ("Ville de Demostad", None, None),
+    "digitale-balie": (
+        "Guichet numérique",
+        "<p>Parlez avec la ville par vidéo ou par téléphone. Vous ne devez pas venir à l'hôtel de ville.</p>",
+        "<p>Choisissez pourquoi vous voulez un rendez-vous. Ensuite, vous choisissez un jour et une heure.</p>",
+    ),
+    "code": ("Montrez qui vous êtes", None, "<p>Vous appelez la ville ? L'agent vous donne un code. Tapez-le ici.</p>"),
+    "betalen": ("Payer", None, "<p>Vous avez appelé la ville ? L'agent vous donne un code. Tapez-le ici.</p>"),
+    "uw-mening": (
+        "Votre avis",
+        None,
+        "<p>Votre avis nous aide à mieux travailler. Vous ne devez pas donner votre nom.</p>",
+    ),
+}
+
 SEATS = [
     (
         "Loket 1 – Burgerzaken",
@@ -125,6 +172,7 @@ WALK_IN_BLOCK = {
     "intro": "<p>Tijdens de openingsuren neemt u een ticket. Een medewerker helpt u zo snel mogelijk.</p>",
     "services": [],
 }
+WALK_IN_INTRO_FR = "<p>Pendant les heures d'ouverture, prenez un ticket. Un agent vous aide dès que possible.</p>"
 
 
 class Command(BaseCommand):
@@ -163,8 +211,10 @@ class Command(BaseCommand):
         )
         for username, password, first_name, superuser, group in USERS:
             self._user(username, password, first_name, superuser, group)
+        french_counter_page = self._french(home, [counter_page, code_page, pay_page, opinion_page], services)
         self._demo_appointment(services["afvalkalender"])
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {counter_page.url}"))
+        self.stdout.write(f"  in French: {french_counter_page.url}")
         self.stdout.write(
             f"  verification code page (phone channel): {code_page.url}\n"
             f"  payment code page (phone channel): {pay_page.url}\n"
@@ -173,6 +223,44 @@ class Command(BaseCommand):
             f"  general feedback form: {opinion_page.url}\n"
             "  demo identity provider: pick a test person, e.g. Jan Peeters, national number 85.04.12-123.69"
         )
+
+    def _french(self, home, pages, services):
+        """The French side: the home page and the citizen pages translated (Wagtail's localisation), and the
+        services' French words. Blocks keep no heading of their own, so they speak the page's language.
+        Returns the French counter page (the translation of ``pages[0]``)."""
+        french = Locale.objects.get_or_create(language_code="fr")[0]
+        self._translate_page(home, french)
+        translated = [self._translate_page(page, french) for page in pages]
+        for slug, words in SERVICES_FR.items():
+            service = services[slug]
+            translation = service.get_translation_or_none(french) or service.copy_for_translation(french)
+            for field, value in words.items():
+                setattr(translation, field, value)
+            translation.save()
+        return translated[0]
+
+    def _translate_page(self, page, locale):
+        translated = page.get_translation_or_none(locale)
+        if translated is None:
+            translated = page.copy_for_translation(locale)
+        translated = translated.specific
+        title, intro, block_intro = PAGES_FR.get(page.slug, (translated.title, None, None))
+        translated.title = title
+        if intro is not None:
+            translated.intro = intro
+        if block_intro is not None and hasattr(translated, "body"):
+            intros = {"video_room": WALK_IN_INTRO_FR}
+            translated.body = [
+                (block.block_type, block.value)
+                if block.block_type == "text"
+                else (
+                    block.block_type,
+                    {**dict(block.value), "heading": "", "intro": intros.get(block.block_type, block_intro)},
+                )
+                for block in translated.body
+            ]
+        translated.save_revision().publish()
+        return translated
 
     def _demo_appointment(self, service):
         """Book the next free demo time (once) and print a join link, so the conversation can be tried at once."""
@@ -199,7 +287,7 @@ class Command(BaseCommand):
 
     def _site(self):
         root = Page.get_first_root_node()
-        home = HomePage.objects.first()
+        home = HomePage.objects.filter(locale=Locale.get_default()).first()
         if home is None:
             home = root.add_child(
                 instance=HomePage(
@@ -219,12 +307,12 @@ class Command(BaseCommand):
             is_default_site=True,
             defaults={"hostname": "localhost", "port": port, "root_page": home, "site_name": "Stad Demostad"},
         )
-        for stale in Page.objects.child_of(root).exclude(pk=home.pk):
-            stale.delete()  # the "Welcome to Wagtail" page of a fresh install
+        for stale in Page.objects.child_of(root).exclude(translation_key=home.translation_key):
+            stale.delete()  # the "Welcome to Wagtail" page of a fresh install (not the home page's translations)
         return Site.objects.get(is_default_site=True), home
 
     def _counter_page(self, home):
-        page = DigitalCounterPage.objects.first()
+        page = DigitalCounterPage.objects.filter(locale=Locale.get_default()).first()
         if page is not None and not any(block.block_type == "video_room" for block in page.body):
             page.body.append(("video_room", WALK_IN_BLOCK))
             page.save_revision().publish()
@@ -264,7 +352,7 @@ class Command(BaseCommand):
 
     def _content_page(self, home, slug, title, block, heading, intro):
 
-        page = ContentPage.objects.filter(slug=slug).first()
+        page = ContentPage.objects.filter(slug=slug, locale=Locale.get_default()).first()
         if page is None:
             body = [(block, {"heading": heading, "intro": intro})]
             page = home.add_child(instance=ContentPage(title=title, slug=slug, body=body))
@@ -297,7 +385,7 @@ class Command(BaseCommand):
 
     def _service(self, site, slug, data):
         values = {key: value for key, value in data.items() if key != "slug"}
-        service, _ = Service.objects.update_or_create(site=site, slug=slug, defaults=values)
+        service, _ = Service.objects.canonical().update_or_create(site=site, slug=slug, defaults=values)
         return service
 
     def _seat(self, site, name, location, services, clerks, always_open=False):
