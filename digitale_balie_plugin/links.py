@@ -116,6 +116,16 @@ def citizen_url(site, route: str, *args, page=None) -> str:
     return in_active_language(base.rstrip("/") + "/") + route_path(route, *args)
 
 
+def session_link(session, route: str, *args) -> str:
+    """A citizen link of a conversation, in the language the citizen booked in: a clerk's screen builds it in
+    the clerk's language, but it leads the citizen (to the French counter page, for a French booking)."""
+    language = session.appointment.language if session.appointment_id else None
+    if not language:
+        return citizen_url(session.site, route, *args)
+    with translation.override(language):
+        return citizen_url(session.site, route, *args)
+
+
 def with_marker(url: str, notification_id: int | None) -> str:
     """``url`` with the id of the message it is sent in, so opening it can be noted; unchanged without one."""
     if not url or notification_id is None:

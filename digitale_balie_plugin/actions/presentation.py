@@ -7,14 +7,14 @@ from django.utils import timezone
 
 from digitale_balie_plugin.actions import handover
 from digitale_balie_plugin.conf import app_settings
-from digitale_balie_plugin.links import citizen_url
+from digitale_balie_plugin.links import session_link
 
 
 def handover_view(action) -> dict:
     """Link, QR code and short code of an open action (derived on the fly: nothing raw is stored)."""
     if not action.is_open:
         return {}
-    link = citizen_url(action.session.site, "take", handover.link_token(action))
+    link = session_link(action.session, "take", handover.link_token(action))
     code = handover.current_code(action)
     appointment = action.session.appointment
     return {

@@ -34,7 +34,7 @@ from digitale_balie_plugin.console.forms import ContactForm, EndCallForm, Messag
 from digitale_balie_plugin.console.state import console_state
 from digitale_balie_plugin.exceptions import CounterError
 from digitale_balie_plugin.form_errors import error_text
-from digitale_balie_plugin.links import citizen_url
+from digitale_balie_plugin.links import session_link
 from digitale_balie_plugin.live import etag_matches, json_with_etag, not_modified
 from digitale_balie_plugin.models import (
     CallSession,
@@ -222,7 +222,7 @@ def _guest(request, seat, session):
 
 
 def _guest_url(session, raw):
-    return citizen_url(session.site, "guest", raw)
+    return session_link(session, "guest", raw)
 
 
 def _revoke(request, seat, session):
@@ -312,7 +312,7 @@ def _send_link(request, seat, session):
     to = request.POST.get("to", "")
     if not to.strip():
         raise CounterError(_("Fill in a mobile number or an e-mail address."))
-    link = citizen_url(session.site, "take", handover.link_token(action))
+    link = session_link(session, "take", handover.link_token(action))
     channel = handover.send_link(action, to, by_user=request.user, link=link)
     messages.success(request, _("The link was sent by SMS.") if channel == "sms" else _("The link was sent by e-mail."))
 

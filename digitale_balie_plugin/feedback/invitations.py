@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from digitale_balie_plugin.conf import Feature, app_settings
-from digitale_balie_plugin.links import citizen_url
+from digitale_balie_plugin.links import session_link
 from digitale_balie_plugin.models import CallSession, CounterSettings, FeedbackInvitation
 from digitale_balie_plugin.models.calls import SessionStatus
 
@@ -62,7 +62,7 @@ def send(session_pk: int) -> bool:
     if not claimed or not to:
         return False
     raw, invitation = FeedbackInvitation.issue(session, app_settings.FEEDBACK_LINK_VALID)
-    link = citizen_url(session.site, "feedback_link", raw)
+    link = session_link(session, "feedback_link", raw)
     if not link:
         FeedbackInvitation.objects.filter(pk=invitation.pk).update(error="The site has no digital counter page.")
         return False

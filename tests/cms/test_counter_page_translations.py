@@ -12,7 +12,8 @@ from django.utils import translation
 from wagtail.models import Locale
 
 from digitale_balie_plugin.booking import service as booking
-from digitale_balie_plugin.links import citizen_url, counter_page_for, counter_route_path
+from digitale_balie_plugin.calls.sessions import session_for_appointment
+from digitale_balie_plugin.links import citizen_url, counter_page_for, counter_route_path, session_link
 from tests.fixtures import at
 
 MANAGE = re.compile(r"https?://[^/\s]+(/(?:fr/)?digitale-balie/manage/[\w-]+/)")
@@ -75,3 +76,13 @@ def test_a_language_without_its_own_counter_page_keeps_the_citizen_in_it(setting
         assert citizen_url(site, "code") == "http://localhost/fr/digitale-balie/code/"
     with translation.override("nl"):
         assert citizen_url(site, "code") == "http://localhost/digitale-balie/code/"
+
+
+def test_links_a_clerk_gives_lead_to_the_citizens_language(french_counter_page, service, seat):
+    """The clerk's console is Dutch; the guest or hand-over link for a French citizen opens the French page."""
+    appointment = booking.book_appointment(
+        service, at(8, 10), booking.CitizenDetails(name="Chloé Dubois", email="chloe@example.be", language="fr")
+    ).appointment
+    session = session_for_appointment(appointment)
+    with translation.override("nl"):  # the clerk's request
+        assert session_link(session, "code") == "http://localhost/fr/digitale-balie/code/"
