@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -73,15 +74,12 @@ class AppSettings:
         """The optional features switched on. Default: all of them (as in 0.1).
 
         A booking-and-video-only site sets ``"FEATURES": []``; unknown names are a configuration error
-        (a typo must not silently switch a feature off)."""
+        (a typo must not silently switch a feature off). Read on every check (clerk commands, routes,
+        blocks), so the parsing is memoised per list."""
         value = self.get("FEATURES")
-        if value is None:
-            return frozenset(Feature)
-        try:
-            return frozenset(Feature(name) for name in value)
-        except (TypeError, ValueError) as exc:
-            known = ", ".join(f'"{feature}"' for feature in Feature)
-            raise ConfigurationError(f'settings.{SETTING_NAME}["FEATURES"] lists only {known}.') from exc
+        if value is None or isinstance(value, (list, tuple, set, frozenset)):
+            return _features(None if value is None else tuple(str(name) for name in value))
+        raise ConfigurationError(f'settings.{SETTING_NAME}["FEATURES"] must be a list of feature names.')
 
     def feature_on(self, feature: Feature | None) -> bool:
         """Whether ``feature`` is switched on (``None`` stands for the always-on core)."""
@@ -227,6 +225,17 @@ class AppSettings:
         if not isinstance(value, dict):
             raise ConfigurationError(f'settings.{SETTING_NAME}["{kind.upper()}"] must be a dict.')
         return value
+
+
+@lru_cache(maxsize=16)
+def _features(names: tuple | None) -> frozenset[Feature]:
+    if names is None:
+        return frozenset(Feature)
+    try:
+        return frozenset(Feature(name) for name in names)
+    except ValueError as exc:
+        known = ", ".join(f'"{feature}"' for feature in Feature)
+        raise ConfigurationError(f'settings.{SETTING_NAME}["FEATURES"] lists only {known}.') from exc
 
 
 app_settings = AppSettings()

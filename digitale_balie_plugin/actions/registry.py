@@ -141,7 +141,8 @@ def action_types() -> dict[str, ActionType]:
 
 
 def action_type(identifier: str) -> ActionType | None:
-    return action_types().get(identifier)
+    kind = _types.get(identifier)
+    return kind if kind is not None and app_settings.feature_on(kind.feature) else None
 
 
 def clerk_command(slug: str):

@@ -184,3 +184,9 @@ def test_an_unknown_feature_name_is_refused_not_ignored(features):
     features(["payment"])  # a typo must not switch payments off silently
     [error] = package_checks.check_features(None)
     assert error.id == "digitale_balie.E012" and '"payments"' in error.msg
+
+
+def test_features_must_be_a_list(settings):
+    settings.DIGITALE_BALIE = {**settings.DIGITALE_BALIE, "FEATURES": "payments"}  # not a list: refused, not split
+    [error] = package_checks.check_features(None)
+    assert error.id == "digitale_balie.E012" and "a list of feature names" in error.msg
