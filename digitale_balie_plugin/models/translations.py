@@ -88,15 +88,9 @@ class CanonicalTranslatableMixin(TranslatableMixin):
             return self
         language = active_content_language()
         if language not in self._localized_cache:
-            if self.locale_id and language == self.locale.language_code:
-                self._localized_cache[language] = self
-            else:
-                found = (
-                    type(self)
-                    .objects.filter(translation_key=self.translation_key, locale__language_code=language)
-                    .first()
-                )
-                self._localized_cache[language] = found or self
+            found = type(self).objects.filter(translation_key=self.translation_key, locale__language_code=language)
+            found = found.first()  # one query (this row itself when it is in that language)
+            self._localized_cache[language] = self if found is None or found.pk == self.pk else found
         return self._localized_cache[language]
 
     @property
