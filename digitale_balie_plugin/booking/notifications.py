@@ -133,7 +133,8 @@ def _build_email(appointment: Appointment, kind: str, notification: Notification
             manage_url=context.get("manage_url", ""),
             cancelled=kind == Kind.CANCELLED,
         )
-        message.attach(f"afspraak-{appointment.reference}.ics", ics, "text/calendar; charset=utf-8")
+        # Django adds the charset of a text attachment itself (naming it here repeated it in the header).
+        message.attach(f"afspraak-{appointment.reference}.ics", ics, "text/calendar")
     return message
 
 

@@ -46,6 +46,8 @@ def test_booking_creates_appointment_reservations_token_audit_and_mail(service, 
     assert name.endswith(".ics") and mimetype.startswith("text/calendar")
     assert b"BEGIN:VEVENT" in ics and b"/digitale-balie/join/" in ics.replace(b"\r\n ", b"")
     assert message.alternatives[0][1] == "text/html"
+    [part] = [part for part in message.message().walk() if (part.get_filename() or "").endswith(".ics")]
+    assert part["Content-Type"].count("charset") == 1, part["Content-Type"]  # not repeated
 
 
 def test_the_same_seat_time_cannot_be_booked_twice(service, seat, counter_page):
