@@ -7,7 +7,6 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.widgets import AdminDateInput
 from wagtail.models import Site
 
 from digitale_balie_plugin.models import Service
@@ -16,9 +15,20 @@ DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
 
 
+class DateInput(forms.DateInput):
+    """The browser's own date picker: keyboard-operable and translated by the browser. Wagtail's AdminDateInput
+    calls ``initDateChooser`` from an inline script before its JavaScript is loaded on these screens, which
+    left the dashboard's pickers dead."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=AdminDateInput)
-    end = forms.DateField(label=_("Until (included)"), widget=AdminDateInput)
+    start = forms.DateField(label=_("From"), widget=DateInput)
+    end = forms.DateField(label=_("Until (included)"), widget=DateInput)
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.all(), required=False)
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=Service.objects.none(), required=False, empty_label=_("All services")

@@ -253,3 +253,11 @@ def test_staff_comments_without_names_only_with_the_text_permission(manager, dja
     client.force_login(reader)
     html = client.get(url, period).content.decode()
     assert "Het geluid valt weg" in html and "sofie" not in html
+
+
+def test_the_period_pickers_are_the_browsers_own_and_keep_the_chosen_dates(manager):
+    """Wagtail's date chooser widget called initDateChooser before its script loaded: dead pickers (issue 15)."""
+    html = manager.get(reverse("digitale_balie_dashboard"), {"start": "2026-12-01", "end": "2026-12-07"}).content
+    html = html.decode()
+    assert "initDateChooser" not in html
+    assert 'type="date" name="start" value="2026-12-01"' in html and 'name="end" value="2026-12-07"' in html
