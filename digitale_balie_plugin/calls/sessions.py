@@ -205,6 +205,10 @@ def access_for(session_id: int, raw_cookie: str | None) -> ParticipantAccess | N
 
 
 def arrived(session: CallSession) -> None:
+    """The citizen opened the waiting room. On the day of the appointment (early or not) they join the queue;
+    before that day nobody would see them, so they stay expected (their page says when to come back)."""
+    if session.before_its_day:
+        return
     if session.status == SessionStatus.EXPECTED:
         CallSession.objects.filter(pk=session.pk, status=SessionStatus.EXPECTED).update(
             status=SessionStatus.WAITING, waiting_since=timezone.now()

@@ -42,6 +42,7 @@ def _item(session, present: bool) -> dict:
         "status_label": str(SessionStatus(session.status).label),
         "present": present,
         "waiting_since": waiting.strftime("%H:%M") if waiting and present else "",
+        "early": present and session.status == SessionStatus.WAITING and session.arrived_early,
         "walk_in": session.is_walk_in,
         "ticket": session.ticket_number,
         "question": session.appointment.question if session.appointment_id else "",

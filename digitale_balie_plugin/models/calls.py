@@ -41,6 +41,10 @@ class CallSessionQuerySet(models.QuerySet):
         return self.filter(seat=seat, planned_start__gte=start, planned_start__lt=end)
 
 
+#: How much earlier than planned a citizen must be waiting to count as "arrived early".
+EARLY_MARGIN = timedelta(minutes=5)
+
+
 class CallSession(models.Model):
     """One conversation at a counter seat, on any channel; the anchor for in-call actions.
 
@@ -119,6 +123,17 @@ class CallSession(models.Model):
     def is_video(self) -> bool:
         """A video call (join link, waiting room, device test); phone, chat and desk have none."""
         return self.channel == Channel.VIDEO
+
+    @property
+    def before_its_day(self) -> bool:
+        """Opened before the day of the appointment (Monday's link on Friday): not yet in anyone's queue."""
+        today = timezone.localdate(timezone=app_settings.TIME_ZONE)
+        return timezone.localtime(self.planned_start, app_settings.TIME_ZONE).date() > today
+
+    @property
+    def arrived_early(self) -> bool:
+        """Waiting since before the planned time (by more than a few minutes): the clerk may start early."""
+        return bool(self.waiting_since) and self.waiting_since < self.planned_start - EARLY_MARGIN
 
     @property
     def is_open(self) -> bool:

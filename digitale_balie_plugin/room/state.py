@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from digitale_balie_plugin.actions.registry import action_type, detail_relations
 from digitale_balie_plugin.calls.video import site_video_provider
 from digitale_balie_plugin.calls.walk_in import position
+from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.documents.presentation import document_list
 from digitale_balie_plugin.documents.service import limits
 from digitale_balie_plugin.feedback.service import may_answer
@@ -42,6 +44,7 @@ def citizen_state(access) -> dict:
         "call": None,
         "ended": not session.is_open,
         "feedback": access.role == "citizen" and may_answer(session),
+        "before_its_day": session.status == SessionStatus.EXPECTED and session.before_its_day,
     }
     if session.status == SessionStatus.IN_CALL and session.is_video:
         try:
@@ -64,6 +67,17 @@ def _headline(session):
         return _("Your conversation has started.")
     if session.status in (SessionStatus.ENDED, SessionStatus.NO_SHOW):
         return _("The conversation has ended. Thank you.")
+    if session.status == SessionStatus.EXPECTED and session.before_its_day:
+        local = timezone.localtime(session.planned_start, app_settings.TIME_ZONE)
+        return _(
+            "Your appointment is on %(date)s at %(time)s. The waiting room opens that day: come back to this page "
+            "then. You can test your camera and microphone now."
+        ) % {"date": date_format(local, "l j F"), "time": local.strftime("%H:%M")}
+    if session.arrived_early:
+        local = timezone.localtime(session.planned_start, app_settings.TIME_ZONE)
+        return _("You are early: your appointment is at %(time)s. The clerk sees that you are here.") % {
+            "time": local.strftime("%H:%M")
+        }
     return _("Please wait. The clerk will let you in soon.")
 
 
