@@ -64,7 +64,7 @@ def clerk_seat_ids(user) -> set[int]:
     if cached is None:
         seat_ids = {
             seat.pk
-            for seat in CounterSeat.objects.filter(active=True).prefetch_related("clerk_groups")
+            for seat in CounterSeat.objects.canonical().filter(active=True).prefetch_related("clerk_groups")
             if seat.is_clerk(user)
         }
         cached = {"seats": seat_ids, "auth": user.get_session_auth_hash()}

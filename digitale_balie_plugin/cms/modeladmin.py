@@ -45,13 +45,8 @@ class CaseRecordPermissionHelper(ReadOnlyPermissionHelper):
         return app_settings.feature_on(Feature.CRM) and super().user_can_inspect_obj(user, obj)
 
 
-class ServiceAdmin(ModelAdmin):
-    model = Service
-    menu_icon = "list-ul"
-    list_display = ("name", "site", "language", "duration_minutes", "active", "translations")
-    list_filter = ("site", "locale", "active", "offers_video", "offers_phone", "offers_desk")
-    search_fields = ("name", "description")
-    prepopulated_fields = {"slug": ("name",)}
+class TranslatableAdminMixin:
+    """A Language column and filter, and a link to the row's Translations screen (``cms.translations``)."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("site", "locale")
@@ -62,18 +57,27 @@ class ServiceAdmin(ModelAdmin):
     language.short_description = _("Language")
 
     def translations(self, obj):
-        """A link to the service's translations (making one is a POST on that screen, never this GET)."""
-        url = reverse("digitale_balie_translate", args=["service", obj.pk])
+        """A link to the translations (making one is a POST on that screen, never this GET)."""
+        url = reverse("digitale_balie_translate", args=[obj._meta.model_name, obj.pk])
         return format_html('<a class="button button-small button-secondary" href="{}">{}</a>', url, _("Translations"))
 
     translations.short_description = _("Translations")
 
 
-class CounterSeatAdmin(ModelAdmin):
+class ServiceAdmin(TranslatableAdminMixin, ModelAdmin):
+    model = Service
+    menu_icon = "list-ul"
+    list_display = ("name", "site", "language", "duration_minutes", "active", "translations")
+    list_filter = ("site", "locale", "active", "offers_video", "offers_phone", "offers_desk")
+    search_fields = ("name", "description")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class CounterSeatAdmin(TranslatableAdminMixin, ModelAdmin):
     model = CounterSeat
     menu_icon = "user"
-    list_display = ("name", "site", "location", "active")
-    list_filter = ("site", "active", "services")
+    list_display = ("name", "site", "language", "location", "active", "translations")
+    list_filter = ("site", "locale", "active", "services")
     search_fields = ("name", "location")
 
 

@@ -171,7 +171,7 @@ def grant_page_permissions(group: Group, actions) -> list[str]:
 
 def add_to_every_seat(group: Group) -> list[CounterSeat]:
     """Make the group a clerk group of every counter seat (all sites) that does not have it yet."""
-    seats = list(CounterSeat.objects.exclude(clerk_groups=group).order_by("name"))
+    seats = list(CounterSeat.objects.canonical().exclude(clerk_groups=group).order_by("name"))
     for seat in seats:
         seat.clerk_groups.add(group)
     return seats

@@ -1,4 +1,4 @@
-"""Translating a service in the admin, as Wagtail translates a page: a copy in another locale, linked to it.
+"""Translating a service or a seat in the admin, as Wagtail translates a page: a copy in another locale, linked.
 
 Only the words are the editor's to translate (``Service.translated_fields``); durations, channels, fees and
 the seats stay those of the service in the site's default language (``models.translations``). The screen
@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Locale
 
-from digitale_balie_plugin.models import Service
+from digitale_balie_plugin.models import CounterSeat, Service
 
-#: The translatable models of the package, by model name (the URL names them).
-TRANSLATABLE = {"service": Service}
+#: The translatable models of the package, by model name (the URL names them), with what a translation does
+#: not copy (a seat's opening hours stay the original's: the translation holds its public words only).
+TRANSLATABLE = {"service": (Service, ()), "counterseat": (CounterSeat, ("availability_rules",))}
 
 
 def edit_url(instance) -> str:
@@ -29,7 +30,7 @@ def edit_url(instance) -> str:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def translate(request, model_name: str, pk: int):
-    model = TRANSLATABLE.get(model_name)
+    model, not_copied = TRANSLATABLE.get(model_name, (None, ()))
     if model is None or not request.user.has_perm(f"digitale_balie.add_{model_name}"):
         raise PermissionDenied
     source = get_object_or_404(model, pk=pk).canonical()
@@ -39,7 +40,7 @@ def translate(request, model_name: str, pk: int):
         locale = get_object_or_404(locales, language_code=request.POST.get("language", ""))
         translation = existing.get(locale.pk)
         if translation is None:
-            translation = source.copy_for_translation(locale)
+            translation = source.copy_for_translation(locale, exclude_fields=list(not_copied))
             translation.save()
             messages.success(
                 request,

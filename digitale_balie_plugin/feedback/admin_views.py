@@ -27,7 +27,9 @@ class FeedbackFilterSet(WagtailFilterSet):
     given_on = django_filters.DateFromToRangeFilter(label=gettext_lazy("Date"), widget=DateRangePickerWidget)
     service = django_filters.ModelChoiceFilter(label=gettext_lazy("Service"), queryset=Service.objects.canonical())
     channel = django_filters.ChoiceFilter(label=gettext_lazy("Channel"), choices=Channel.choices)
-    seat = django_filters.ModelChoiceFilter(label=gettext_lazy("Counter seat"), queryset=CounterSeat.objects.all())
+    seat = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Counter seat"), queryset=CounterSeat.objects.canonical()
+    )
     source = django_filters.ChoiceFilter(label=gettext_lazy("Asked"), choices=Feedback.Source.choices)
     site = site_filter()
 

@@ -162,8 +162,18 @@ class Service(CanonicalTranslatableMixin, models.Model):
         return [label for flag, label in labels if flag]
 
 
-class CounterSeat(ClusterableModel):
-    """A fixed place clerks work from: a resource, not a person. One citizen at a time."""
+class CounterSeatQuerySet(CanonicalQuerySet):
+    pass
+
+
+class CounterSeat(CanonicalTranslatableMixin, ClusterableModel):
+    """A fixed place clerks work from: a resource, not a person. One citizen at a time.
+
+    Translated per locale for its public words only (name and location, shown to a citizen who comes to the
+    desk); opening hours, services and clerk groups are the default-language seat's (``models.translations``).
+    """
+
+    translated_fields = ("name", "location")
 
     site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="balie_seats")
     name = models.CharField(_("name"), max_length=100)
@@ -180,6 +190,8 @@ class CounterSeat(ClusterableModel):
     )
     active = models.BooleanField(_("active"), default=True)
 
+    objects = CounterSeatQuerySet.as_manager()
+
     panels = [
         FieldPanel("site"),
         FieldPanel("name"),
@@ -190,7 +202,7 @@ class CounterSeat(ClusterableModel):
         InlinePanel("availability_rules", heading=_("Opening hours"), label=_("Opening hours")),
     ]
 
-    class Meta:
+    class Meta(CanonicalTranslatableMixin.Meta):
         verbose_name = _("counter seat")
         verbose_name_plural = _("counter seats")
         ordering = ["name"]

@@ -227,7 +227,8 @@ class History:
     def build(self) -> Counter:
         self.clerks = self._clerks()
         seats = list(
-            CounterSeat.objects.filter(site=self.site, active=True)
+            CounterSeat.objects.canonical()
+            .filter(site=self.site, active=True)
             .exclude(name=DEMO_SEAT)  # always open, for trying a call at any hour: no history there
             .prefetch_related("services", "availability_rules")
         )

@@ -15,7 +15,7 @@ from digitale_balie_plugin.booking import notifications
 from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.booking.ics import appointment_calendar
 from digitale_balie_plugin.cms.blocks import AppointmentBookingBlock
-from digitale_balie_plugin.models import Appointment, Service
+from digitale_balie_plugin.models import Appointment, CounterSeat, Service
 from digitale_balie_plugin.models.notifications import Notification
 from tests.fixtures import at
 
@@ -127,3 +127,26 @@ def test_an_editor_translates_a_service_in_the_admin(client, django_user_model, 
     assert client.post(f"/admin/digitale-balie/translate/service/{service.pk}/", {"language": "xx"}).status_code == 404
     client.force_login(django_user_model.objects.create_user("kim", password="pw", is_staff=True))
     assert client.get(f"/admin/digitale-balie/translate/service/{service.pk}/").status_code in (302, 403)
+
+
+def test_a_desk_appointment_says_where_in_the_citizens_language(
+    bilingual, service, seat, counter_page, django_capture_on_commit_callbacks
+):
+    """Seats are translated for their public words (name, location); the French seat is words only."""
+    seat.name, seat.location = "Loket 1", "Stadhuis, gelijkvloers"
+    seat.save()
+    french_seat = seat.copy_for_translation(bilingual, exclude_fields=["availability_rules"])
+    french_seat.name, french_seat.location = "Guichet 1", "Hôtel de ville, rez-de-chaussée"
+    french_seat.save()
+    assert list(CounterSeat.objects.canonical()) == [seat] and not french_seat.availability_rules.exists()
+    service.offers_desk = True
+    service.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        booking.book_appointment(
+            service,
+            at(8, 10),
+            booking.CitizenDetails(name="Chloé Dubois", email="chloe@example.be", language="fr"),
+            channel="desk",
+        )
+    assert Appointment.objects.get().seat_id == seat.pk  # the one seat, whatever the language
+    assert "Guichet 1, Hôtel de ville, rez-de-chaussée" in mail.outbox[0].body

@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 def test_demo_content_loads_twice_and_every_page_renders(client):
     call_command("load_demo_content")
     call_command("load_demo_content")
-    assert Service.objects.canonical().count() == 5 and CounterSeat.objects.count() == 4
+    assert Service.objects.canonical().count() == 5 and CounterSeat.objects.canonical().count() == 4
+    assert CounterSeat.objects.count() == 8  # with their French words
     assert Service.objects.count() == 10  # each with its French translation, once
     for path in ["/", "/digitale-balie/", "/digitale-balie/book/bouwadvies/", "/digitale-balie/device-test/"]:
         response = client.get(path)

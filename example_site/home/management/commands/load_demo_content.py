@@ -136,6 +136,17 @@ PAGES_FR = {
     ),
 }
 
+#: The seats' public words in French (opening hours, services and clerks stay the Dutch seat's).
+SEAT_WORDS_FR = {
+    "Loket": "Guichet",
+    "Burgerzaken": "Affaires citoyennes",
+    "Omgeving": "Environnement",
+    "Demo (altijd open)": "Démo (toujours ouvert)",
+    "Stadhuis, gelijkvloers": "Hôtel de ville, rez-de-chaussée",
+    "Stadhuis, eerste verdieping": "Hôtel de ville, premier étage",
+    "Overal": "Partout",
+}
+
 SEATS = [
     (
         "Loket 1 – Burgerzaken",
@@ -173,6 +184,12 @@ WALK_IN_BLOCK = {
     "services": [],
 }
 WALK_IN_INTRO_FR = "<p>Pendant les heures d'ouverture, prenez un ticket. Un agent vous aide dès que possible.</p>"
+
+
+def _in_french(text: str) -> str:
+    for dutch, french in SEAT_WORDS_FR.items():
+        text = text.replace(dutch, french)
+    return text
 
 
 class Command(BaseCommand):
@@ -237,6 +254,12 @@ class Command(BaseCommand):
             for field, value in words.items():
                 setattr(translation, field, value)
             translation.save()
+        for seat in CounterSeat.objects.canonical():
+            words = seat.get_translation_or_none(french) or seat.copy_for_translation(
+                french, exclude_fields=["availability_rules"]
+            )
+            words.name, words.location = _in_french(seat.name), _in_french(seat.location)
+            words.save()
         return translated[0]
 
     def _translate_page(self, page, locale):
@@ -389,7 +412,8 @@ class Command(BaseCommand):
         return service
 
     def _seat(self, site, name, location, services, clerks, always_open=False):
-        seat, _ = CounterSeat.objects.update_or_create(site=site, name=name, defaults={"location": location})
+        seats = CounterSeat.objects.canonical()
+        seat, _ = seats.update_or_create(site=site, name=name, defaults={"location": location})
         seat.services.set(services)
         seat.clerk_groups.add(clerks)
         hours = [(day, time(0), time(23, 55)) for day in range(7)] if always_open else OPENING_HOURS
