@@ -174,6 +174,11 @@ def join_call(request, page, token):
     return HttpResponseRedirect(route_url(request, page, "join", join_token))
 
 
+def _say_sent(request, appointment, *, by_sms: str, by_email: str) -> None:
+    """Confirm a change, naming the channel its message went by (SMS for a citizen booked without e-mail)."""
+    messages.success(request, by_sms if appointment.reached_by_sms else by_email)
+
+
 @guarded
 @require_http_methods(["GET", "HEAD", "POST"])
 def cancel(request, page, token):
@@ -184,11 +189,11 @@ def cancel(request, page, token):
         except CounterError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(
+            _say_sent(
                 request,
-                _("Your appointment is cancelled. We sent you an SMS.")
-                if appointment.reached_by_sms
-                else _("Your appointment is cancelled. We sent you an e-mail."),
+                appointment,
+                by_sms=_("Your appointment is cancelled. We sent you an SMS."),
+                by_email=_("Your appointment is cancelled. We sent you an e-mail."),
             )
         return HttpResponseRedirect(route_url(request, page, "manage", token))
     return render(request, page, "cancel.html", _manage_context(request, page, appointment, token))
@@ -210,11 +215,11 @@ def reschedule(request, page, token):
             except CounterError as exc:
                 error, status = str(exc.message), 409
             else:
-                messages.success(
+                _say_sent(
                     request,
-                    _("Your appointment has moved. We sent you an SMS.")
-                    if appointment.reached_by_sms
-                    else _("Your appointment has moved. We sent you an e-mail."),
+                    appointment,
+                    by_sms=_("Your appointment has moved. We sent you an SMS."),
+                    by_email=_("Your appointment has moved. We sent you an e-mail."),
                 )
                 return HttpResponseRedirect(route_url(request, page, "manage", token))
         else:
