@@ -22,6 +22,7 @@ class ShareMessageForm(forms.Form):
 class ShareMessage(ActionType):
     identifier = "share_message"
     label = _("Share a link or message")
+    icon = "comment"
     expires_minutes = 120
     clerk_form_class = ShareMessageForm
     completed_by_citizen = True

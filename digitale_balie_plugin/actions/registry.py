@@ -33,8 +33,10 @@ class ActionType:
     #: The optional feature this kind belongs to (``None``: always on). While it is switched off the kind
     #: is not offered, its commands do not exist and its open actions cannot be taken.
     feature: Feature | None = None
-    #: Shown on the clerk's button and in both panels.
+    #: Shown on the clerk's command and in both panels.
     label = ""
+    #: The Wagtail admin icon of the clerk's command (``wagtailadmin/icons/<name>.svg``).
+    icon = "form"
     #: Minutes before an unfinished action expires.
     expires_minutes = 30
     clerk_form_class: type[forms.Form] = forms.Form
@@ -50,8 +52,12 @@ class ActionType:
     detail_relation = ""
     #: Rendered in the citizen's waiting room / call page, with ``action`` in the context.
     citizen_template = ""
-    #: Rendered in the clerk's side panel, with ``action`` in the context.
+    #: One request's card in the clerk's workspace (status, hand-over, outcome), with ``action`` in the context.
     clerk_template = "digitale_balie/actions/clerk_default.html"
+    #: The focused panel the kind's command opens in the clerk's workspace: by default the clerk's form,
+    #: posted to the console's ``action-<identifier>`` command. A kind with more to show (the documents of
+    #: the conversation, say) brings its own template and fills it through ``clerk_panel_context``.
+    clerk_panel_template = "digitale_balie/actions/clerk_panel.html"
     #: Console commands this kind adds, by URL slug (``"refund"``) -> the name of a method of this class
     #: taking ``(request, session)``. The console routes ``.../sessions/<id>/<slug>/`` to it after checking
     #: that the clerk works at the conversation's seat; the method acts through the kind's own service,
@@ -91,6 +97,10 @@ class ActionType:
         """Override this for actions the citizen completes on a page of their own (consent, checkout):
         the counter-page URL they go to once the action is theirs. ``None``: handled in the call page."""
         return None
+
+    def clerk_panel_context(self, session) -> dict:
+        """Override this: extra context for ``clerk_panel_template`` (what the clerk may see of ``session``)."""
+        return {}
 
     def clerk_context(self, action) -> dict:
         """Override this: extra context for ``clerk_template`` (what the clerk may see, nothing more)."""

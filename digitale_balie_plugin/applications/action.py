@@ -43,6 +43,7 @@ class SendForm(ActionType):
     identifier = "send_form"
     feature = Feature.FORMS
     label = _("Send a form")
+    icon = "form"
     expires_minutes = 24 * 60
     clerk_form_class = SendFormForm
     handover = True

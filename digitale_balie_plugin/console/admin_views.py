@@ -14,14 +14,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from digitale_balie_plugin.actions import handover
-from digitale_balie_plugin.actions.registry import action_type, action_types, clerk_command, detail_relations, posted_id
+from digitale_balie_plugin.actions.registry import action_type, action_types, clerk_command, posted_id
 from digitale_balie_plugin.actions.service import ActionNotAllowed, cancel, create_action
 from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.booking.availability import free_slots
@@ -29,7 +28,7 @@ from digitale_balie_plugin.booking.notifications import reading_note
 from digitale_balie_plugin.calls import seats, sessions
 from digitale_balie_plugin.calls.forms import GuestForm
 from digitale_balie_plugin.calls.video import site_video_provider
-from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.console import workspace
 from digitale_balie_plugin.console.forms import ContactForm, EndCallForm, MessageForm
 from digitale_balie_plugin.console.state import console_state
 from digitale_balie_plugin.exceptions import CounterError
@@ -42,6 +41,7 @@ from digitale_balie_plugin.models import (
     InCallAction,
     Notification,
     Outcome,
+    SessionStatus,
 )
 from digitale_balie_plugin.models.choices import BookedVia, Channel
 from digitale_balie_plugin.security import allow_frames
@@ -72,52 +72,41 @@ def choose_seat(request):
 
 @require_GET
 def counter(request, seat_id):
+    """The workspace: the day's queue, the selected conversation (``?session=``) with one focused panel
+    (``?panel=``, so it works without JavaScript too), and the video."""
     seat = _seat(request, seat_id)
     seats.ensure_sessions(seat)
     provider = site_video_provider(seat.site)
-    state = console_state(seat, request.user)
-    _attach_panels(request, seat, state)
+    today = seats.queue(seat)
+    state = console_state(seat, request.user, today)
     _attach_reading_notes(state)
-    current = CallSession.objects.filter(pk=state["current"]).select_related("service").first()
+    selected = workspace.selected_session(today, request.GET.get("session"))
+    conversation = None
+    if selected is not None:
+        item = next(item for item in state["sessions"] if item["id"] == selected.pk)
+        slots = _follow_up_slots(selected) if selected.status == SessionStatus.IN_CALL else ()
+        conversation = workspace.conversation(request, seat, selected, item, follow_up_slots=slots)
     context = {
         "seat": seat,
         "state": state,
-        "message_form": MessageForm(),
-        "guest_form": GuestForm(),
+        "counts": _counts(state["sessions"]),
+        "conversation": conversation,
+        "open_panel": request.GET.get("panel", ""),
         "contact_form": ContactForm(seat=seat),
-        "end_form": EndCallForm(slots=_follow_up_slots(current) if current else ()),
         "state_url": reverse("digitale_balie:seat_state", args=[seat.pk]),
         "video_notices": _notices(provider),
-        "features": app_settings.FEATURES,
     }
     response = TemplateResponse(request, "digitale_balie/console/counter.html", context)
     return allow_frames(response, provider.frame_origins(), keep_self=True)  # Wagtail's own previews
 
 
-def _attach_panels(request, seat, state) -> None:
-    """Render each action's clerk panel (its kind's template): status, hand-over, outcome."""
-    ids = [action["id"] for item in state["sessions"] for action in item["actions"]]
-    objects = {
-        action.pk: action
-        for action in InCallAction.objects.filter(pk__in=ids).select_related(
-            *detail_relations(), "session", "session__site", "created_by"
-        )
-    }
-    sessions_by_id = CallSession.objects.select_related("service").in_bulk([item["id"] for item in state["sessions"]])
-    for item in state["sessions"]:
-        # One form per row, with ids of its own (the same form twice on a page would repeat ids).
-        item["action_forms"] = [
-            (kind, kind.clerk_form(sessions_by_id[item["id"]], auto_id=f"id_{item['id']}_{kind.identifier}_%s"))
-            for kind in action_types().values()
-        ]
-        for entry in item["actions"]:
-            action = objects.get(entry["id"])
-            kind = action_type(entry["kind"])
-            if action is None or kind is None:
-                continue
-            context = {"seat": seat, "item": item, "action": action, "entry": entry, "kind": kind}
-            context.update(kind.clerk_context(action))
-            entry["panel"] = render_to_string(kind.clerk_template, context, request=request)
+def _counts(items) -> dict:
+    """The queue's header: who is waiting now, who is still to come, who is done."""
+    waiting = sum(1 for item in items if item["status"] == SessionStatus.WAITING and item["present"])
+    later = sum(1 for item in items if item["status"] == SessionStatus.EXPECTED)
+    later += sum(1 for item in items if item["status"] == SessionStatus.WAITING and not item["present"])
+    done = sum(1 for item in items if item["status"] in (SessionStatus.ENDED, SessionStatus.NO_SHOW))
+    return {"waiting": waiting, "later": later, "done": done}
 
 
 def _attach_reading_notes(state) -> None:
@@ -162,7 +151,11 @@ def session_command(request, seat_id, session_id, command):
         failed = True
     if _wants_json(request):
         return _json_messages(request, status=400 if failed else 200)
-    return HttpResponseRedirect(reverse("digitale_balie_console", args=[seat.pk]) + f"#session-{session.pk}")
+    return HttpResponseRedirect(_workspace_url(seat, session))
+
+
+def _workspace_url(seat, session) -> str:
+    return reverse("digitale_balie_console", args=[seat.pk]) + f"?session={session.pk}#conversation-title"
 
 
 def _wants_json(request) -> bool:
@@ -170,18 +163,19 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _json_messages(request, status=200):
+def _json_messages(request, status=200, **extra):
     items = [{"level": message.level_tag, "text": str(message)} for message in messages.get_messages(request)]
-    return JsonResponse({"messages": items}, status=status)
+    return JsonResponse({"messages": items, **extra}, status=status)
 
 
 @require_POST
 def open_contact(request, seat_id):
     seat = _seat(request, seat_id)
     form = ContactForm(request.POST, seat=seat)
+    session = None
     if form.is_valid():
         data = form.cleaned_data
-        sessions.open_contact(
+        session = sessions.open_contact(
             seat,
             channel=data["channel"],
             clerk=request.user,
@@ -192,8 +186,10 @@ def open_contact(request, seat_id):
     else:
         messages.error(request, _("Check the form to open a conversation."))
     if _wants_json(request):
-        return _json_messages(request, status=200 if form.is_valid() else 400)
-    return HttpResponseRedirect(reverse("digitale_balie_console", args=[seat.pk]))
+        return _json_messages(request, status=200 if session else 400, session=session.pk if session else None)
+    if session is None:
+        return HttpResponseRedirect(reverse("digitale_balie_console", args=[seat.pk]))
+    return HttpResponseRedirect(_workspace_url(seat, session))
 
 
 def _start(request, seat, session):

@@ -13,11 +13,13 @@ from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.documents.presentation import document_list
 from digitale_balie_plugin.integrations.video.base import Participant, ParticipantRole
 from digitale_balie_plugin.models import ActionStatus, SessionStatus
+from digitale_balie_plugin.models.choices import Channel
 
 
-def console_state(seat, user) -> dict:
-    """The console's JSON: the queue with presence, and the call the clerk is in (moderator token)."""
-    sessions = queue(seat)
+def console_state(seat, user, sessions=None) -> dict:
+    """The console's JSON: the queue with presence, and the call the clerk is in (moderator token).
+    ``sessions``: today's queue when the caller already has it (the workspace page)."""
+    sessions = queue(seat) if sessions is None else sessions
     here = live.present([session.pk for session in sessions])
     items = [_item(session, session.pk in here) for session in sessions]
     current = next((s for s in sessions if s.status == SessionStatus.IN_CALL and s.is_video), None)
@@ -37,6 +39,7 @@ def _item(session, present: bool) -> dict:
         "service": session.service.name if session.service else "",
         "planned": local.strftime("%H:%M"),
         "channel": session.channel,
+        "channel_label": str(Channel(session.channel).label),
         "is_video": session.is_video,
         "status": session.status,
         "status_label": str(SessionStatus(session.status).label),
@@ -46,6 +49,7 @@ def _item(session, present: bool) -> dict:
         "walk_in": session.is_walk_in,
         "ticket": session.ticket_number,
         "question": session.appointment.question if session.appointment_id else "",
+        "prepare": session.service.what_to_prepare if session.service else "",
         "actions": [
             {
                 "id": action.pk,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from digitale_balie_plugin.actions.presentation import handover_view
 from digitale_balie_plugin.actions.registry import ActionType, posted_id, register_action_type
 from digitale_balie_plugin.conf import Feature
+from digitale_balie_plugin.documents.presentation import document_list
 from digitale_balie_plugin.documents.service import delete
 from digitale_balie_plugin.links import citizen_url
 from digitale_balie_plugin.models import Document
@@ -31,6 +32,8 @@ class ExchangeDocuments(ActionType):
     identifier = "exchange_documents"
     feature = Feature.DOCUMENTS
     label = _("Exchange documents")
+    icon = "doc-full"
+    clerk_panel_template = "digitale_balie/actions/exchange_documents_panel.html"
     expires_minutes = 120
     clerk_form_class = ExchangeDocumentsForm
     handover = True
@@ -54,6 +57,13 @@ class ExchangeDocuments(ActionType):
 
     def clerk_context(self, action) -> dict:
         return {"handover": handover_view(action)}
+
+    def clerk_panel_context(self, session) -> dict:
+        """The panel is the conversation's documents (both ways) and the upload, not only the request's form."""
+        present = getattr(session, "present_documents", None)  # prefetched with the clerk's queue
+        if present is None:
+            present = Document.objects.present().filter(session=session)
+        return {"documents": document_list(present, viewer="clerk")}
 
     def delete_document(self, request, session) -> None:
         """Remove a document of the conversation (the clerk's own mistake, or one the citizen should not have sent)."""

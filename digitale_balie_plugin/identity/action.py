@@ -58,6 +58,7 @@ class VerifyIdentity(ActionType):
     identifier = "verify_identity"
     feature = Feature.IDENTITY
     label = _("Verify identity")
+    icon = "key"
     expires_minutes = 30
     clerk_form_class = VerifyIdentityForm
     handover = True

@@ -29,6 +29,7 @@ class RequestPayment(ActionType):
     identifier = "request_payment"
     feature = Feature.PAYMENTS
     label = _("Request payment")
+    icon = "tag"
     clerk_form_class = RequestPaymentForm
     handover = True
     citizen_roles = ("citizen",)  # an interpreter or carer must not pay in the citizen's place by mistake

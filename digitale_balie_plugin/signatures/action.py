@@ -31,6 +31,7 @@ class RequestSignature(ActionType):
     identifier = "request_signature"
     feature = Feature.SIGNING
     label = _("Request a signature")
+    icon = "edit"
     expires_minutes = 120
     clerk_form_class = RequestSignatureForm
     handover = True

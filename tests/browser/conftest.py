@@ -96,28 +96,41 @@ def clerk_console(browser, base_url, seat_id, username="sofie", password="geheim
     return clerk
 
 
-def open_manage(row):
-    """Open a queue row's "Manage" panel (it stays open across live refreshes and background commands)."""
-    details = row.locator("details.balie-commands")
-    if details.get_attribute("open") is None:
-        details.locator("summary").first.click()
+def open_panel(conversation, slug):
+    """Open one of the selected conversation's focused panels (``message``, ``action-request_payment``…)
+    by its command, as a clerk would; returns the panel."""
+    panel = conversation.locator(f"[data-balie-panel='{slug}']")
+    if not panel.is_visible():
+        conversation.locator(f"[data-balie-open-panel='{slug}']").click()
+    panel.wait_for(timeout=10000)
+    return panel
+
+
+def select_conversation(clerk, item):
+    """Choose a queue item (a locator of ``.balie-queue__item``); returns the workspace's conversation column."""
+    session_id = item.get_attribute("data-session-id")
+    item.locator("a").click()
+    conversation = clerk.page.locator("[data-balie-conversation]")
+    clerk.page.locator(f"[data-balie-console][data-selected='{session_id}']").wait_for(timeout=10000)
+    return conversation
 
 
 def open_phone_conversation(clerk, service):
-    """The clerk opens a phone conversation from the console; returns its queue row."""
+    """The clerk opens a phone conversation from the console; returns the workspace's conversation column."""
+    clerk.page.locator(".balie-contact > summary").click()
     clerk.page.select_option("#id_channel", "phone")
     clerk.page.fill("#id_citizen_name", "Jan")
     clerk.page.select_option("#id_service", str(service.pk))
     clerk.page.locator("form[action$='/contact/'] button[type=submit]").click()
-    row = clerk.page.locator("tr[data-status='in_call']").first
-    row.wait_for(timeout=10000)
-    return row
+    item = clerk.page.locator(".balie-queue__item[data-status='in_call']").first
+    item.wait_for(timeout=10000)
+    return select_conversation(clerk, item)
 
 
 def citizen_waiting_for_clerk(browser, base_url, seat, service, citizen):
     """Jan books the first free slot and waits in the room; the clerk's console shows him present.
 
-    Returns ``(clerk, row)``.
+    Returns ``(clerk, conversation)``: the workspace with Jan's conversation selected.
     """
     import re
 
@@ -132,9 +145,9 @@ def citizen_waiting_for_clerk(browser, base_url, seat, service, citizen):
     citizen.page.goto(base_url + join)
     citizen.page.wait_for_url("**/room/**")
     clerk = clerk_console(browser, base_url, seat.pk)
-    row = clerk.page.locator("tr[data-present='1']")
-    row.wait_for(timeout=15000)
-    return clerk, row
+    item = clerk.page.locator(".balie-queue__item[data-present='1']")
+    item.wait_for(timeout=15000)
+    return clerk, select_conversation(clerk, item)
 
 
 def follow_into_new_tab(citizen, link) -> "PageChecker":

@@ -14,7 +14,7 @@ from django.test import override_settings
 
 from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.models import CallSession
-from tests.browser.conftest import clerk_console, open_manage, wait_for
+from tests.browser.conftest import clerk_console, open_panel, select_conversation, wait_for
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -106,17 +106,16 @@ def test_waiting_room_call_and_end(browser, setup, checked_page):
         clerk_context = clerk.page.context
         stand_in_jitsi(clerk.page)
         clerk.page.reload()  # the stand-in must answer the console's own request for external_api.js
-        row = clerk.page.locator("tr[data-present='1']")
-        row.wait_for(timeout=15000)
-        assert "An Peeters" in row.inner_text()
+        item = clerk.page.locator(".balie-queue__item[data-present='1']")
+        item.wait_for(timeout=15000)
+        assert "An Peeters" in item.inner_text()
 
-        open_manage(row)
-        row.locator("input[name=text]").fill("Ik ben 5 minuten later.")
+        row = select_conversation(clerk, item)
+        open_panel(row, "message").locator("input[name=text]").fill("Ik ben 5 minuten later.")
         row.locator("form[action$='/message/'] button").click()
         citizen.page.get_by_text("Ik ben 5 minuten later.").wait_for(timeout=10000)
 
-        open_manage(clerk.page.locator("tr[data-present='1']"))  # commands run in the background: it may stay open
-        clerk.page.locator("form[action$='/start/'] button").click()
+        row.locator("form[action$='/start/'] button").click()
         citizen.page.locator("[data-fake-jitsi]").wait_for(timeout=10000)
         session = CallSession.objects.get(appointment=setup["appointment"])
         [record] = citizen.page.evaluate("window.__jitsi")
@@ -139,7 +138,7 @@ def test_waiting_room_call_and_end(browser, setup, checked_page):
             == "owner"
         )
 
-        open_manage(clerk.page.locator("tr[data-status='in_call']"))
+        open_panel(row, "end")
         clerk.page.locator("form[action$='/end/'] input[value=resolved]").check()
         clerk.page.locator("form[action$='/end/'] button").click()
         citizen.page.locator("[data-balie-call]").wait_for(state="hidden", timeout=10000)

@@ -10,7 +10,7 @@ from digitale_balie_plugin.models import Document
 from tests.browser.conftest import (
     citizen_waiting_for_clerk,
     clerk_console,
-    open_manage,
+    open_panel,
     open_phone_conversation,
     wait_for,
 )
@@ -48,9 +48,9 @@ def test_documents_both_ways_in_a_video_call(browser, world, checked_page):
     citizen.page.locator("[data-balie-upload-status]").filter(has_text="plannen.pdf").wait_for(timeout=10000)
     citizen.page.locator("[data-balie-documents] a", has_text="plannen.pdf").wait_for(timeout=10000)
 
-    open_manage(row)
-    clerk.page.locator(".balie-console-documents a", has_text="plannen.pdf").wait_for(timeout=15000)
-    form = row.locator(".balie-console-documents form[enctype='multipart/form-data']")
+    documents = open_panel(row, "action-exchange_documents")
+    documents.locator("a", has_text="plannen.pdf").wait_for(timeout=15000)
+    form = documents.locator("form[enctype='multipart/form-data']")
     form.locator("input[type=file]").set_input_files(a_pdf(world["tmp"] / "advies.pdf"))
     form.locator("button[type=submit]").click()
     citizen.page.locator("[data-balie-documents] a", has_text="advies.pdf").wait_for(timeout=15000)
@@ -75,8 +75,7 @@ def test_documents_both_ways_in_a_video_call(browser, world, checked_page):
 def test_documents_on_the_phone_with_a_code(browser, world, checked_page):
     clerk = clerk_console(browser, world["url"], world["seat"].pk)
     row = open_phone_conversation(clerk, world["service"])
-    open_manage(row)
-    form = row.locator("form[action$='/action-exchange_documents/']")
+    form = open_panel(row, "action-exchange_documents").locator("form[action$='/action-exchange_documents/']")
     form.locator("input[name=what]").fill("uw bouwplannen")
     form.locator("button[type=submit]").click()
     row.locator("[data-balie-handover]").wait_for(timeout=10000)
@@ -94,5 +93,5 @@ def test_documents_on_the_phone_with_a_code(browser, world, checked_page):
     citizen.page.locator("[data-balie-upload] button[type=submit]").click()
     citizen.page.locator("[data-balie-documents] a", has_text="plannen.pdf").wait_for(timeout=10000)
     citizen.axe("documents page with a document")
-    clerk.page.locator(".balie-console-documents a", has_text="plannen.pdf").wait_for(timeout=15000)
+    open_panel(row, "action-exchange_documents").locator("a", has_text="plannen.pdf").wait_for(timeout=15000)
     clerk.page.context.close()

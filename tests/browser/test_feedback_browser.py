@@ -6,7 +6,7 @@ from datetime import time
 import pytest
 
 from digitale_balie_plugin.models import Feedback
-from tests.browser.conftest import citizen_waiting_for_clerk, open_manage, wait_for
+from tests.browser.conftest import citizen_waiting_for_clerk, open_panel, wait_for
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,10 +28,9 @@ def test_end_the_call_answer_the_survey_see_it_in_the_report(browser, world, che
     feedback_section = citizen.page.locator("[data-balie-feedback]")
     assert feedback_section.is_hidden()  # not while waiting
 
-    open_manage(row)
-    clerk.page.locator("form[action$='/start/'] button").click()
+    row.locator("form[action$='/start/'] button").click()
     citizen.page.locator("[data-balie-call]").wait_for(timeout=10000)
-    open_manage(clerk.page.locator("tr[data-status='in_call']"))
+    open_panel(row, "end")
     clerk.page.locator("form[action$='/end/'] input[value=resolved]").check()
     clerk.page.locator("form[action$='/end/'] button").click()
 

@@ -17,7 +17,7 @@ from tests.browser.conftest import (
     citizen_waiting_for_clerk,
     clerk_console,
     follow_into_new_tab,
-    open_manage,
+    open_panel,
     open_phone_conversation,
     wait_for,
 )
@@ -60,8 +60,7 @@ def world(live_server, django_user_model, tmp_path):
 
 
 def request_verification(row, expected_number=JAN):
-    open_manage(row)
-    form = row.locator("form[action$='/action-verify_identity/']")
+    form = open_panel(row, "action-verify_identity").locator("form[action$='/action-verify_identity/']")
     form.locator("input[name=expected_national_number]").fill(expected_number)
     form.locator("button[type=submit]").click()
     row.locator("[data-balie-handover]").wait_for(timeout=10000)

@@ -16,7 +16,7 @@ from tests.browser.conftest import (
     citizen_waiting_for_clerk,
     clerk_console,
     follow_into_new_tab,
-    open_manage,
+    open_panel,
     open_phone_conversation,
     wait_for,
 )
@@ -52,8 +52,7 @@ def world(live_server, django_user_model):
 
 
 def request_payment(row, amount="12,50", description="Bewonerskaart parkeren"):
-    open_manage(row)
-    form = row.locator("form[action$='/action-request_payment/']")
+    form = open_panel(row, "action-request_payment").locator("form[action$='/action-request_payment/']")
     assert form.locator("input[name=amount]").input_value() == "10,00"  # the service's fee, filled in
     form.locator("input[name=amount]").fill(amount)
     form.locator("input[name=description]").fill(description)

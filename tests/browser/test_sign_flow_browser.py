@@ -11,7 +11,7 @@ from django.test import override_settings
 from digitale_balie_plugin.cms.models import ApplicationFormPage
 from digitale_balie_plugin.integrations.signing.certificates import make_demo_chain
 from digitale_balie_plugin.models import SignatureRequest
-from tests.browser.conftest import citizen_waiting_for_clerk, follow_into_new_tab, open_manage
+from tests.browser.conftest import citizen_waiting_for_clerk, follow_into_new_tab, open_panel
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory, make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,8 +56,7 @@ def a_pdf(path):
 
 
 def send_action(row, kind, **fields):
-    open_manage(row)
-    form = row.locator(f"form[action$='/action-{kind}/']")
+    form = open_panel(row, f"action-{kind}").locator(f"form[action$='/action-{kind}/']")
     for name, value in fields.items():
         control = form.locator(f"[name={name}]")
         if control.evaluate("el => el.tagName") == "SELECT":
@@ -74,9 +73,9 @@ def test_documents_form_and_signature_in_one_video_call(browser, world, checked_
     # Documents, both ways.
     citizen.page.set_input_files("#balie-document-file", a_pdf(world["tmp"] / "loonfiche.pdf"))
     citizen.page.locator("[data-balie-upload] button[type=submit]").click()
-    open_manage(row)
-    clerk.page.locator(".balie-console-documents a", has_text="loonfiche.pdf").wait_for(timeout=15000)
-    upload = row.locator(".balie-console-documents form[enctype='multipart/form-data']")
+    documents = open_panel(row, "action-exchange_documents")
+    documents.locator("a", has_text="loonfiche.pdf").wait_for(timeout=15000)
+    upload = documents.locator("form[enctype='multipart/form-data']")
     upload.locator("input[type=file]").set_input_files(a_pdf(world["tmp"] / "reglement.pdf"))
     upload.locator("button[type=submit]").click()
     citizen.page.locator("[data-balie-documents] a", has_text="reglement.pdf").wait_for(timeout=15000)
@@ -105,7 +104,9 @@ def test_documents_form_and_signature_in_one_video_call(browser, world, checked_
     answers.wait_for(timeout=15000)
     assert "1-ABC-123" in answers.inner_text()
     row.locator("form[action$='/form-pdf/'] button").click()
-    clerk.page.locator(".balie-console-documents a", has_text="Aanvraag parkeerkaart.pdf").wait_for(timeout=15000)
+    open_panel(row, "action-exchange_documents").locator("a", has_text="Aanvraag parkeerkaart.pdf").wait_for(
+        timeout=15000
+    )
 
     # The signature: identity first (demo OpenID Connect provider), then consent.
     send_action(row, "request_signature", document="Aanvraag parkeerkaart.pdf")
