@@ -4,7 +4,7 @@ import os
 import tempfile
 
 from .base import *
-from .base import DIGITALE_BALIE, Q_CLUSTER
+from .base import BASE_DIR, DIGITALE_BALIE, Q_CLUSTER, TEMPLATES
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-7b1c9e2d4a"  # noqa: S105
@@ -68,3 +68,6 @@ if os.environ.get("BALIE_TEST_CRM_URL"):  # the real-cluster test's receiver
             "TIMEOUT": 30,
         },
     }
+
+# Templates of made-up extensions the tests register (an action type's own panel, say).
+TEMPLATES = [{**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]}]

@@ -3,6 +3,8 @@ routes to it without knowing it (no edit to ``console/``)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib import messages
 from django.urls import reverse
@@ -21,7 +23,12 @@ class StampForm(ActionType):
 
     identifier = "test_stamp"
     label = "Stamp"
+    icon = "tick"
     clerk_commands = {"stamp": "stamp"}
+    clerk_panel_template = "tests/stamp_panel.html"
+
+    def clerk_panel_context(self, session) -> dict:
+        return {"number_of_documents": session.documents.count()}
 
     def stamp(self, request, session) -> None:
         number = posted_id(request, "number")
@@ -48,6 +55,21 @@ def test_a_new_action_types_command_reaches_it_through_the_console(stamp_type, s
     response = console.post(command_url(seat, phone_session, "stamp"), {"number": "7"}, HTTP_ACCEPT="application/json")
     assert response.status_code == 200 and response.json()["messages"][0]["text"] == "Stamped 7."
     assert [(phone_session.pk, 7)] == CALLS
+
+
+def test_a_new_action_type_brings_its_command_and_panel_to_the_workspace(stamp_type, seat, clerk, phone_session):
+    """Its own icon, label and panel (with its own context), next to the built-in kinds; no console code knows it."""
+    page = clerk_client_for_seat(seat, clerk).get(
+        reverse("digitale_balie_console", args=[seat.pk]) + f"?session={phone_session.pk}&panel=action-test_stamp"
+    )
+    html = page.content.decode()
+    command = re.search(r'<a [^>]*data-balie-open-panel="action-test_stamp"[^>]*>(.*?)</a>', html, re.S)
+    assert command and "#icon-tick" in command.group(1) and "Stamp" in command.group(1)
+    assert 'aria-expanded="true"' in command.group(0)  # ?panel= opens it without JavaScript
+    panel = re.search(r'<section class="balie-panel" id="panel-action-test_stamp"[^>]*>(.*?)</section>', html, re.S)
+    assert panel and "hidden" not in panel.group(0).split(">")[0]
+    assert "Stamp form 0 of Jan" in panel.group(1) and command_url(seat, phone_session, "stamp") in panel.group(1)
+    assert 'id="panel-action-request_payment"' in html  # the built-in kinds are still there, closed
 
 
 def test_its_error_is_shown_to_the_clerk_and_nothing_happens(stamp_type, seat, clerk, phone_session):

@@ -57,13 +57,13 @@ def test_the_console_offers_no_switched_off_action(admin_client, features, seat,
     url = reverse("digitale_balie_console", args=[seat.pk])
     everything = admin_client.get(url).content.decode()
     assert 'value="request_payment"' in everything or "request_payment" in everything
-    assert "data-balie-console-documents" in everything
+    assert "data-balie-panel=\"action-exchange_documents\"" in everything
     features([])
     booking_only = admin_client.get(url).content.decode()
     for kind in OPTIONAL_KINDS:
         assert kind not in booking_only, kind
     assert "share_message" in booking_only
-    assert "data-balie-console-documents" not in booking_only  # no document exchange without documents
+    assert "action-exchange_documents" not in booking_only  # no document exchange without documents
 
 
 def test_menus_and_admin_screens_disappear(admin_client, features, site):
