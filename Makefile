@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 DEV := DJANGO_SETTINGS_MODULE=example_site.settings.dev
 
-.PHONY: demo test test-sqlite test-postgres lint messages bench wheel clean
+.PHONY: demo test test-sqlite test-postgres lint messages screenshots bench wheel clean
 
 $(INSTALLED): setup.cfg pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed"'
@@ -41,6 +41,10 @@ lint: $(INSTALLED)
 messages: $(INSTALLED)
 	cd digitale_balie_plugin && $(DEV) ../$(PY) ../manage.py makemessages -l nl -l fr -l en --no-obsolete --no-location
 	cd digitale_balie_plugin && $(DEV) ../$(PY) ../manage.py compilemessages
+
+# The clerk manual's screenshots (docs/img/clerk-*.png), drawn by the whole-day browser test.
+screenshots: $(INSTALLED)
+	BALIE_DOCS_SCREENSHOTS=1 $(PY) -m pytest tests/browser/test_clerk_workspace.py -p no:randomly -q
 
 bench: $(INSTALLED)
 	$(PY) bench/slots.py

@@ -44,7 +44,9 @@ def _item(session, present: bool) -> dict:
         "status": session.status,
         "status_label": str(SessionStatus(session.status).label),
         "present": present,
-        "waiting_since": waiting.strftime("%H:%M") if waiting and present else "",
+        "waiting_since": waiting.strftime("%H:%M")
+        if waiting and present and session.status == SessionStatus.WAITING
+        else "",
         "early": present and session.status == SessionStatus.WAITING and session.arrived_early,
         "walk_in": session.is_walk_in,
         "ticket": session.ticket_number,

@@ -109,8 +109,10 @@ def open_panel(conversation, slug):
 def select_conversation(clerk, item):
     """Choose a queue item (a locator of ``.balie-queue__item``); returns the workspace's conversation column."""
     session_id = item.get_attribute("data-session-id")
-    item.locator("a").click()
     conversation = clerk.page.locator("[data-balie-conversation]")
+    if clerk.page.locator(f"[data-balie-console][data-selected='{session_id}']").count():
+        return conversation  # already the selected one (a click would swap it again while the test acts)
+    item.locator("a").click()
     clerk.page.locator(f"[data-balie-console][data-selected='{session_id}']").wait_for(timeout=10000)
     return conversation
 

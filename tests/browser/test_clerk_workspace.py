@@ -20,7 +20,7 @@ from django.test import override_settings
 from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.integrations.signing.certificates import make_demo_chain
 from digitale_balie_plugin.models import Appointment, CallSession, SignatureRequest
-from tests.browser.conftest import clerk_console, follow_into_new_tab, open_panel, wait_for
+from tests.browser.conftest import clerk_console, follow_into_new_tab, open_panel, select_conversation, wait_for
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory, make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -116,11 +116,7 @@ class Workspace:
         return self.page.locator(".balie-queue__item", has_text=name).first
 
     def select(self, name):
-        item = self.item(name)
-        session_id = item.get_attribute("data-session-id")
-        item.locator("a").click()
-        self.page.locator(f"[data-balie-console][data-selected='{session_id}']").wait_for(timeout=10000)
-        return self.conversation
+        return select_conversation(self.clerk, self.item(name))
 
     def check(self, state):
         """axe clean, no horizontal scroll, and (on request) a screenshot for the manual."""
@@ -174,8 +170,12 @@ def test_a_day_at_the_counter(browser, world, checked_page):
     karel.locator("form[action$='/no-show/'] button").click()
     wait_for(lambda: desk.item("Karel Wouters").get_attribute("data-status") == "no_show")
 
-    # Els (10:30) is selected; Jan (10:00) arrives early while the pointer rests on Els's start button.
-    desk.select("Els Maes")
+    # Els (10:30) is chosen by keyboard; Jan (10:00) arrives early while the pointer rests on Els's start button.
+    desk.item("Els Maes").locator("a").focus()
+    clerk.page.keyboard.press("Enter")
+    els_id = desk.item("Els Maes").get_attribute("data-session-id")
+    clerk.page.locator(f"[data-balie-console][data-selected='{els_id}']").wait_for(timeout=10000)
+    assert clerk.page.evaluate("document.activeElement.id") == "conversation-title"  # the focus follows
     desk.check("a conversation not started")
     citizen.page.goto(world["url"] + world["joins"]["Jan Peeters"])
     citizen.page.wait_for_url("**/room/**")
@@ -290,6 +290,12 @@ def test_a_day_at_the_counter(browser, world, checked_page):
     wait_for(lambda: desk.item("Piet Janssens").get_attribute("data-status") == "ended")
     desk.check("end of the morning")
 
-    assert len(desk.states) == 10
+    # The admin's dark theme (Wagtail follows the system's): the workspace takes Wagtail's colours along.
+    clerk.page.emulate_media(color_scheme="dark")
+    clerk.page.reload()
+    clerk.page.locator(".balie-queue__item").first.wait_for()
+    desk.check("dark theme")
+
+    assert len(desk.states) == 11
     assert not clerk.csp_violations, clerk.csp_violations
     clerk.page.context.close()

@@ -57,7 +57,7 @@ def test_the_console_offers_no_switched_off_action(admin_client, features, seat,
     url = reverse("digitale_balie_console", args=[seat.pk])
     everything = admin_client.get(url).content.decode()
     assert 'value="request_payment"' in everything or "request_payment" in everything
-    assert "data-balie-panel=\"action-exchange_documents\"" in everything
+    assert 'data-balie-panel="action-exchange_documents"' in everything
     features([])
     booking_only = admin_client.get(url).content.decode()
     for kind in OPTIONAL_KINDS:
