@@ -30,6 +30,7 @@ def file_download(handle, *, filename: str, content_type: str, as_attachment: bo
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response._csp_exempt = True  # this policy, not the pages' one (the CSP middlewares would replace it)
     return response
 
 

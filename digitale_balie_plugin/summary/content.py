@@ -53,7 +53,7 @@ def _present(document: Document | None) -> bool:
 
 
 def _item(document: Document) -> DocumentItem:
-    source = _("From you") if document.source == DocumentSource.CITIZEN else _("From the clerk")
+    source = _("from you") if document.source == DocumentSource.CITIZEN else _("from the clerk")
     return DocumentItem(document.pk, document.name, str(filesizeformat(document.size)), str(source))
 
 
