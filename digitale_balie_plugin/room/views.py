@@ -130,6 +130,7 @@ def room(request, page, session_id):
             "action_url": reverse("digitale_balie:room_action", args=[session.pk, 0]).replace("/0/", "/{id}/"),
             "device_test_url": route_url(request, page, "device_test"),
             "feedback_url": route_url(request, page, "feedback", session.pk),
+            "summary_url": route_url(request, page, "summary_room", session.pk),
             "features": app_settings.FEATURES,
             **upload_context(session),
         },
