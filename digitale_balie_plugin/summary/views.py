@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from wagtail.models import Site
 
 from digitale_balie_plugin.booking.notifications import OPENED_PARAMETER, mark_opened
@@ -26,7 +26,8 @@ from digitale_balie_plugin.summary.messages import recipient
 
 
 def _link(token: str, site) -> SummaryLink | None:
-    return SummaryLink.objects.by_token(token).select_related("session__site").filter(session__site=site).first()
+    related = ("session__site", "session__service", "session__clerk", "session__follow_up")
+    return SummaryLink.objects.by_token(token).select_related(*related).filter(session__site=site).first()
 
 
 def _private(response, *, referrer: str = "no-referrer"):
@@ -55,7 +56,7 @@ def _page(request, page, session, *, download, until, manage_url: str = "", sent
     return _private(render(request, page, "summary.html", context))
 
 
-@require_GET
+@require_safe
 def by_link(request, page, token):
     """The summary from the message's link."""
     link = _link(token, page.get_site())
@@ -87,7 +88,7 @@ def manage_follow_up(request, page, token):
     return HttpResponseRedirect(route_url(request, page, "manage", manage_token))
 
 
-@require_GET
+@require_safe
 def from_room(request, page, session_id):
     """The summary from the call's end page, with the room's cookie (the citizen's, not a guest's)."""
     try:
@@ -108,7 +109,7 @@ def from_room(request, page, session_id):
     )
 
 
-@require_GET
+@require_safe
 def download(request, token, document_id):
     """One document the summary offers, as an attachment; an unknown or expired link gets the citizen's page."""
     site = Site.find_for_request(request)

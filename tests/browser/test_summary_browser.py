@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
+from digitale_balie_plugin.booking.availability import free_slots
 from digitale_balie_plugin.calls import sessions
 from digitale_balie_plugin.models import CallSession
 from tests.browser.conftest import PageChecker, wait_for
@@ -56,8 +57,6 @@ def download_first(checker: PageChecker) -> bytes:
 
 @pytest.mark.parametrize("language", ["nl", "fr", "en"])
 def test_the_summary_from_the_end_page_and_from_the_e_mail(language, browser, world, checked_page):
-    from digitale_balie_plugin.booking.availability import free_slots
-
     slot = free_slots(world["service"])[0]
     appointment = book(world["service"], slot.start, language=language)
     body = next(m.body for m in mail.outbox if "/join/" in m.body)

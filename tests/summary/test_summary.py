@@ -4,11 +4,14 @@ with the documents through a link that lives as long as they do, and the same su
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from digitale_balie_plugin.actions import registry
@@ -349,3 +352,38 @@ def test_a_new_action_type_describes_its_own_entry(stamp, service, seat, clerk, 
     [message] = summary_mails("an@example.be")
     assert "Stamped form: Stamped" in message.body and "Number: 42" in message.body
     assert "Stamped form" in Client().get(summary_path(message.body)).content.decode()
+
+
+# --- what a page costs ----------------------------------------------------------------------------------------------
+
+
+def pay(session, clerk, times: int) -> None:
+    for number in range(times):
+        create_action(
+            session, "request_payment", {"amount": Decimal("5.00"), "description": f"Kopie {number}"}, by_user=clerk
+        )
+
+
+def summary_page_queries(service, clerk, start, email, payments, assert_num_queries) -> int:
+    appointment = book(service, start, email=email)
+    session = sessions.start_call(sessions.session_for_appointment(appointment), clerk)
+    pay(session, clerk, payments)
+    sessions.end_call(session, clerk, outcome="resolved")
+    path = summary_path(summary_mails(email)[0].body)
+    citizen = Client()
+    citizen.get(path)  # warm the site's settings and the page path caches, as a second visit finds them
+    with CaptureQueriesContext(connection) as queries:
+        assert citizen.get(path).status_code == 200
+    with assert_num_queries(len(queries)):  # the same again: the figure is stable
+        citizen.get(path)
+    return len(queries)
+
+
+def test_the_page_costs_the_same_with_one_payment_or_five(
+    service, seat, clerk, counter_page, django_assert_num_queries
+):
+    """Half of it is Wagtail serving the counter page; the summary adds its link (with the conversation, service
+    and clerk), the site's settings, the actions with their rows, the service's words and the documents."""
+    one = summary_page_queries(service, clerk, at(7, 10), "een@example.be", 1, django_assert_num_queries)
+    five = summary_page_queries(service, clerk, at(7, 11), "vijf@example.be", 5, django_assert_num_queries)
+    assert one == five == 12
