@@ -21,7 +21,7 @@ from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.calls import sessions
 from digitale_balie_plugin.calls.walk_in import take_ticket
 from digitale_balie_plugin.integrations.sms.demo import DemoSmsProvider
-from digitale_balie_plugin.models import AuditEvent, CounterSettings, Notification, SummaryLink
+from digitale_balie_plugin.models import AuditEvent, CallSession, CounterSettings, Notification, SummaryLink
 from digitale_balie_plugin.retention.job import apply_retention
 from digitale_balie_plugin.summary.messages import send_summary
 from digitale_balie_plugin.tasks import send_call_summary_task
@@ -153,6 +153,23 @@ def test_a_walk_in_gets_the_summary_at_the_address_they_typed(service, seat, cle
     [message] = summary_mails("piet@example.be")
     assert Notification.objects.get(kind="summary").appointment is None
     assert Client().get(summary_path(message.body)).status_code == 200
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_a_walk_in_gets_the_summary_in_the_language_of_the_walk_in_form(
+    language, service, seat, clerk, counter_page, frozen_now
+):
+    frozen_now.move_to(at(7, 9, 30))
+    counter_page.body = [("video_room", {"heading": "", "intro": "", "services": []})]
+    counter_page.save_revision().publish()
+    prefix = "" if language == "nl" else f"/{language}"
+    form = {"service": service.pk, "name": "Piet", "contact": "piet@example.be"}
+    assert Client().post(f"{prefix}/digitale-balie/walk-in/", form).status_code == 302
+    walk_in = CallSession.objects.get(is_walk_in=True)
+    assert walk_in.language == language
+    converse(walk_in, clerk, actions=False)
+    [message] = summary_mails("piet@example.be")
+    assert WORDS[language][0] in message.subject.lower()
 
 
 def test_a_contact_without_any_address_gets_no_message(phone_session, clerk):
