@@ -293,10 +293,9 @@ def test_the_end_page_offers_the_same_summary_to_the_citizen_only(service, seat,
     citizen = Client()
     room = enter(citizen, appointment)
     session = sessions.session_for_appointment(appointment)
-    guest = Client()
-    guest.get(reverse("digitale_balie:room_state", args=[session.pk]))
-    guest_url = sessions.invite_guest(session, "Tolk")
-    guest.get(f"/digitale-balie/guest/{guest_url}/")
+    guest = Client()  # an interpreter in the same call: the summary is not theirs
+    assert guest.get(f"/digitale-balie/guest/{sessions.invite_guest(session, 'Tolk')}/").status_code == 302
+    assert guest.get(reverse("digitale_balie:room_state", args=[session.pk])).status_code == 200
     summary_url = room + "summary/"
     assert citizen.get(summary_url).status_code == 404  # not before the end
     done = converse(appointment, clerk)
@@ -311,6 +310,7 @@ def test_the_end_page_offers_the_same_summary_to_the_citizen_only(service, seat,
     url = downloads(page)[0]
     response = citizen.get(url)  # through the room's cookie, audited like every download
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert AuditEvent.objects.filter(action="document.downloaded", actor_label="citizen").count() == 1
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"  # not the pages' policy
     assert guest.get(summary_url).status_code == 404
     assert Client().get(summary_url).status_code == 404
