@@ -20,14 +20,25 @@ from digitale_balie_plugin.calls.access import access_or_404
 from digitale_balie_plugin.documents.service import open_for_download
 from digitale_balie_plugin.links import counter_page_for, route_url
 from digitale_balie_plugin.models import AccessToken, CounterSettings, Document, ParticipantAccess, SummaryLink
-from digitale_balie_plugin.responses import file_download, invalid_link, render
+from digitale_balie_plugin.ratelimit import hit
+from digitale_balie_plugin.responses import file_download, invalid_link, render, too_many_requests
 from digitale_balie_plugin.summary import content
 from digitale_balie_plugin.summary.messages import recipient
+
+#: Unknown summary links one client may try per window (a guesser is slowed down; the citizen never misses).
+MISSES = (20, 600)
 
 
 def _link(token: str, site) -> SummaryLink | None:
     related = ("session__site", "session__service", "session__clerk", "session__follow_up")
     return SummaryLink.objects.by_token(token).select_related(*related).filter(session__site=site).first()
+
+
+def unknown(request, page):
+    """The citizen's "this link does not work" page (404), or 429 once a client keeps trying unknown links."""
+    if not hit(request, "summary-miss", *MISSES):
+        return _private(too_many_requests(request, page))
+    return _private(invalid_link(request, page))
 
 
 def _private(response, *, referrer: str = "no-referrer"):
@@ -61,7 +72,7 @@ def by_link(request, page, token):
     """The summary from the message's link."""
     link = _link(token, page.get_site())
     if link is None:
-        return _private(invalid_link(request, page))
+        return unknown(request, page)
     if not link.is_usable:
         return gone(request, page)
     if OPENED_PARAMETER in request.GET:
@@ -83,7 +94,7 @@ def manage_follow_up(request, page, token):
     link = _link(token, page.get_site())
     follow_up = content.build(link.session).follow_up if link is not None and link.is_usable else None
     if follow_up is None:
-        return _private(invalid_link(request, page))
+        return unknown(request, page)
     manage_token = follow_up.issue_token(AccessToken.Purpose.MANAGE)
     return HttpResponseRedirect(route_url(request, page, "manage", manage_token))
 
@@ -118,7 +129,7 @@ def download(request, token, document_id):
         raise Http404
     link = _link(token, site)
     if link is None or not link.is_usable:
-        return invalid_link(request, page) if link is None else gone(request, page)
+        return unknown(request, page) if link is None else gone(request, page)
     session = link.session
     language = session.citizen_language(CounterSettings.for_site(site).default_language)
     with translation.override(language):

@@ -265,6 +265,12 @@ def test_unknown_tokens_get_the_citizens_404_never_a_500(counter_page, service, 
     assert citizen.get(download).status_code == 404
 
 
+def test_a_client_that_keeps_trying_unknown_links_is_slowed_down(counter_page, service, seat):
+    guesser = Client()
+    answers = [guesser.get(f"/digitale-balie/summary/{n:043d}/").status_code for n in range(21)]
+    assert answers == [404] * 20 + [429]
+
+
 def test_a_link_never_reaches_another_conversations_documents(service, seat, clerk, counter_page, django_user_model):
     mine = converse(book(service, at(7, 10)), clerk)
     theirs = converse(book(service, at(7, 11), email="other@example.be"), clerk, actions=True)
