@@ -168,9 +168,11 @@ def route_url(request, page, name: str, *args) -> str:
 def in_active_language(url: str) -> str:
     """``url`` under the active language's prefix (``/fr/…``) when the city serves its pages with
     ``i18n_patterns`` and the page has no translation of its own: Wagtail then shows the default-language page
-    there, and the citizen's next step must stay in their language. Unchanged on a one-language site."""
+    there, and the citizen's next step must stay in their language. That holds for a language of the interface
+    without pages of its own too (English on a Dutch and French site). Unchanged on a one-language site."""
     language = translation.get_language()
-    if not url or not _language() or not language or translation.get_language_from_path(urlsplit(url).path):
+    localized = getattr(settings, "WAGTAIL_I18N_ENABLED", False)
+    if not url or not localized or not language or translation.get_language_from_path(urlsplit(url).path):
         return url  # one language, or already in a language's part (a translated page)
     with translation.override(settings.LANGUAGE_CODE):  # Wagtail built it in the default language's part
         return translate_url(url, language)

@@ -1,4 +1,4 @@
-"""Receivers that keep caches honest and hand a finished conversation to the CRM.
+"""Receivers that keep caches honest and hand a finished conversation to the CRM and the citizen's summary.
 
 Connected in ``apps.DigitaleBalieConfig.ready``; the page tree's receivers are in ``cms.signal_handlers``.
 """
@@ -10,6 +10,7 @@ from wagtail.models import Site
 from digitale_balie_plugin.calls.seats import forget_clerk
 from digitale_balie_plugin.cases.service import register_case
 from digitale_balie_plugin.conf import Feature, app_settings
+from digitale_balie_plugin.jobs import enqueue_on_commit
 from digitale_balie_plugin.links import forget_counter_pages
 from digitale_balie_plugin.signals import call_ended
 
@@ -34,8 +35,14 @@ def _register_case(sender=None, session=None, **kwargs):
         register_case(session)
 
 
+def _send_summary(sender=None, session=None, **kwargs):
+    """One summary to the citizen, in the background (``summary.messages``); the task decides whether and how."""
+    enqueue_on_commit("send_call_summary_task", session.pk)
+
+
 def register_signal_handlers():
     call_ended.connect(_register_case, dispatch_uid="balie-register-case")
+    call_ended.connect(_send_summary, dispatch_uid="balie-send-summary")
     user_model = get_user_model()
     post_save.connect(_forget_clerk, sender=user_model, dispatch_uid="balie-forget-clerk")
     m2m_changed.connect(_forget_group_members, sender=user_model.groups.through, dispatch_uid="balie-forget-groups")

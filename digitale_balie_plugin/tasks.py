@@ -14,6 +14,7 @@ from digitale_balie_plugin.cases.service import deliver, due, release_stale
 from digitale_balie_plugin.feedback.invitations import send_due
 from digitale_balie_plugin.payments.receipts import send_receipt
 from digitale_balie_plugin.retention.job import apply_retention
+from digitale_balie_plugin.summary.messages import send_summary
 
 logger = logging.getLogger("digitale_balie.tasks")
 
@@ -23,6 +24,11 @@ REMINDER_SCHEDULE_NAME = "digitale_balie.send_due_reminders"
 def send_appointment_message_task(appointment_pk: int, kind: str) -> list[str]:
     """One message about an appointment, by e-mail and/or SMS (``notifications.send_appointment_message``)."""
     return notifications.send_appointment_message(appointment_pk, kind)
+
+
+def send_call_summary_task(session_pk: int) -> str:
+    """The summary after a conversation (enqueued when it ends); sends nothing twice. Returns the channel."""
+    return send_summary(session_pk)
 
 
 def send_due_reminders_task() -> int:

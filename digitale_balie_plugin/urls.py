@@ -20,6 +20,7 @@ from digitale_balie_plugin.payments import urls as payments_urls
 from digitale_balie_plugin.responses import feature_patterns
 from digitale_balie_plugin.room import urls as room_urls
 from digitale_balie_plugin.signatures import urls as signatures_urls
+from digitale_balie_plugin.summary import urls as summary_urls
 
 app_name = "digitale_balie"
 
@@ -30,6 +31,7 @@ urlpatterns = [
     *feature_patterns(Feature.DOCUMENTS, documents_urls.urlpatterns),
     *feature_patterns(Feature.SIGNING, signatures_urls.urlpatterns),
     *room_urls.urlpatterns,
+    *summary_urls.urlpatterns,
     *console_urls.urlpatterns,
     *feature_patterns(Feature.IDENTITY, identity_urls.urlpatterns),
 ]

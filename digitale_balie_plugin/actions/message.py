@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from digitale_balie_plugin.actions.registry import ActionType, register_action_type
+from digitale_balie_plugin.actions.registry import ActionType, SummaryEntry, register_action_type
 
 
 class ShareMessageForm(forms.Form):
@@ -37,3 +37,9 @@ class ShareMessage(ActionType):
 
     def citizen_summary(self, action) -> dict:
         return dict(action.payload)
+
+    def summary_entry(self, action) -> SummaryEntry | None:
+        """The message itself, and its link (the citizen may want it again after the call)."""
+        url = action.payload.get("url") or ""
+        link = ((action.payload.get("url_label") or str(_("Link")), url),) if url else ()
+        return SummaryEntry(label=str(_("Message from the clerk")), status=action.payload.get("text", ""), details=link)

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django import forms
 
 from digitale_balie_plugin.conf import Feature, app_settings
+
+
+@dataclass(frozen=True)
+class SummaryEntry:
+    """One line of the citizen's summary after the call (``ActionType.summary_entry``): what was asked, how it
+    ended, and what the citizen keeps. Plain values only: the summary page, e-mail and SMS all render it.
+
+    ``details`` are ``(label, value)`` pairs (a payment's receipt: reference, paid at, method); ``document``
+    is a ``Document`` the citizen may download from the summary (the signed PDF), ``None`` for none."""
+
+    label: str
+    status: str
+    details: tuple[tuple[str, str], ...] = field(default=())
+    document: object = None
 
 
 class SessionForm(forms.Form):
@@ -109,6 +125,13 @@ class ActionType:
     def citizen_summary(self, action) -> dict:
         """Override this: JSON-safe data the citizen's widget may show (never more than they may see)."""
         return {}
+
+    def summary_entry(self, action) -> SummaryEntry | None:
+        """Override this: how ``action`` reads in the citizen's summary after the call (``None``: left out).
+
+        Called in the citizen's language, with the kind's ``detail_relation`` row fetched. The default shows
+        the label and the status; never put more in it than the citizen may see."""
+        return SummaryEntry(label=str(self.label), status=str(action.get_status_display()))
 
     def clerk_command(self, slug: str):
         """The bound method behind console command ``slug`` (``None`` when this kind has none)."""

@@ -8,7 +8,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.actions.presentation import handover_view
-from digitale_balie_plugin.actions.registry import ActionType, SessionForm, posted_id, register_action_type
+from digitale_balie_plugin.actions.registry import (
+    ActionType,
+    SessionForm,
+    SummaryEntry,
+    posted_id,
+    register_action_type,
+)
 from digitale_balie_plugin.applications.service import make_pdf
 from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.links import citizen_url
@@ -72,6 +78,15 @@ class SendForm(ActionType):
             "url": self.citizen_url(action),
             "url_label": str(_("Fill in the form")),
         }
+
+    def summary_entry(self, action) -> SummaryEntry | None:
+        submission = getattr(action, "submission", None)
+        if submission is None:
+            return None
+        return SummaryEntry(
+            label=str(_("Form: %(title)s") % {"title": submission.form_page.title}),
+            status=str(_("You sent it.") if submission.submitted_at else _("Not sent.")),
+        )
 
     def clerk_context(self, action) -> dict:
         submission = getattr(action, "submission", None)

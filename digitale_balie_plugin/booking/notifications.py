@@ -42,9 +42,14 @@ Kind = Notification.Kind
 def claim(appointment: Appointment, kind: str, channel: str) -> Notification | None:
     """Atomically claim the right to send one message; ``None`` when it is (being) sent already."""
     key = f"{appointment.pk}:{kind}:{channel}:{appointment.start:%Y%m%dT%H%M}"
+    return claim_key(key, appointment=appointment, kind=kind, channel=channel)
+
+
+def claim_key(key: str, **fields) -> Notification | None:
+    """Claim the message ``key`` (a new row with ``fields``, or a failed one to retry); ``None``: not yours."""
     try:
         with transaction.atomic():
-            return Notification.objects.create(appointment=appointment, kind=kind, channel=channel, dedupe_key=key)
+            return Notification.objects.create(dedupe_key=key, **fields)
     except IntegrityError:
         won = Notification.objects.filter(
             dedupe_key=key, status=Notification.Status.FAILED, attempts__lt=MAX_ATTEMPTS
@@ -52,7 +57,7 @@ def claim(appointment: Appointment, kind: str, channel: str) -> Notification | N
         return Notification.objects.get(dedupe_key=key) if won else None
 
 
-def _finish(notification: Notification, *, error: Exception | None = None, retry: bool = True, **fields) -> None:
+def finish(notification: Notification, *, error: Exception | None = None, retry: bool = True, **fields) -> None:
     if error is None:
         notification.status = Notification.Status.SENT
     else:
@@ -95,13 +100,18 @@ def send_appointment_email(appointment_pk: int, kind: str) -> bool:
     notification = claim(appointment, kind, Notification.Channel.EMAIL)
     if notification is None:
         return False
+    return deliver_email(notification, lambda: _build_email(appointment, kind, notification))
+
+
+def deliver_email(notification: Notification, build) -> bool:
+    """Send the e-mail ``build()`` makes for a claimed ``notification`` and record the outcome on it."""
     try:
-        _build_email(appointment, kind, notification).send()
+        build().send()
     except Exception as exc:  # noqa: BLE001 - any mail backend error: record it, retry later
-        logger.warning("E-mail %s for appointment %s failed: %s", kind, appointment.pk, exc)
-        _finish(notification, error=exc)
+        logger.warning("E-mail %s (%s) failed: %s", notification.kind, notification.dedupe_key, exc)
+        finish(notification, error=exc)
         return False
-    _finish(notification)
+    finish(notification)
     return True
 
 
@@ -191,21 +201,22 @@ def send_sms(appointment: Appointment, kind: str) -> bool:
     notification = claim(appointment, kind, Notification.Channel.SMS)
     if notification is None:
         return False
+    return deliver_sms(notification, appointment.phone, _sms_body(appointment, kind, notification), appointment.site)
+
+
+def deliver_sms(notification: Notification, phone: str, body: str, site) -> bool:
+    """Hand a claimed SMS to the gateway and record the outcome on ``notification``; ``True`` when accepted."""
     provider = get_sms_provider()
     try:
-        message = SmsMessage(
-            to=normalize_phone_number(appointment.phone),
-            body=_sms_body(appointment, kind, notification),
-            reference=notification.dedupe_key,
-        )
-        result = provider.send(message, status_callback_url=_sms_callback_url(appointment, provider.identifier))
+        message = SmsMessage(to=normalize_phone_number(phone), body=body, reference=notification.dedupe_key)
+        result = provider.send(message, status_callback_url=_sms_callback_url(site, provider.identifier))
     except (ValueError, SmsRejected) as exc:
-        _finish(notification, error=_describe(exc), retry=False, provider=provider.identifier)
+        finish(notification, error=_describe(exc), retry=False, provider=provider.identifier)
         return False
     except IntegrationError as exc:
-        _finish(notification, error=_describe(exc), provider=provider.identifier)
+        finish(notification, error=_describe(exc), provider=provider.identifier)
         return False
-    _finish(
+    finish(
         notification,
         provider=provider.identifier,
         provider_message_id=result.provider_message_id,
@@ -257,14 +268,14 @@ def _sms_body(appointment: Appointment, kind: str, notification: Notification) -
         return " ".join(parts)
 
 
-def _sms_callback_url(appointment: Appointment, provider_id: str) -> str | None:
+def _sms_callback_url(site, provider_id: str) -> str | None:
     from django.urls import NoReverseMatch, reverse
 
     try:
         path = reverse("digitale_balie:sms_status", args=[provider_id])
     except NoReverseMatch:
         return None
-    return appointment.site.root_url.rstrip("/") + path
+    return site.root_url.rstrip("/") + path
 
 
 def record_delivery(report: DeliveryReport, provider_id: str) -> int:
@@ -284,20 +295,23 @@ def record_delivery(report: DeliveryReport, provider_id: str) -> int:
 _LARGEST_ID = 2**63 - 1
 
 
-def mark_opened(raw_id: str | None, *, appointment_id: int, site) -> bool:
+def mark_opened(raw_id: str | None, *, site, **owner) -> bool:
     """Note that the citizen opened a link from notification ``raw_id`` (the ``?n=`` of the link).
 
-    Call it only after the link's token proved valid for ``appointment_id``: the notification must
-    belong to that same appointment, so a guessed or foreign id changes nothing. Only the first
-    opening counts (one conditional UPDATE); a site that turned the marker off notes nothing.
+    Call it only after the link's token proved valid for ``owner`` (``appointment_id=…``, or ``session_id=…``
+    for a summary): the notification must belong to that same appointment or conversation, so a guessed or
+    foreign id changes nothing. Only the first opening counts (one conditional UPDATE); a site that turned
+    the marker off notes nothing.
     """
+    if not owner:
+        raise ValueError("Say whose link it is (appointment_id or session_id).")
     try:
         pk = int(raw_id or "")
     except ValueError:
         return False
     if not 0 < pk <= _LARGEST_ID or not CounterSettings.for_site(site).mark_opened_links:
         return False
-    rows = Notification.objects.filter(pk=pk, appointment_id=appointment_id, opened_at__isnull=True)
+    rows = Notification.objects.filter(pk=pk, opened_at__isnull=True, **owner)
     return rows.update(opened_at=timezone.now()) == 1
 
 

@@ -21,8 +21,9 @@ class CounterClosed(CounterError):
     default_message = _("The digital counter is closed now.")
 
 
-def take_ticket(service, *, name: str, contact: str) -> Joined:
-    """Give the citizen the next ticket at the open seat with the shortest queue."""
+def take_ticket(service, *, name: str, contact: str, language: str = "") -> Joined:
+    """Give the citizen the next ticket at the open seat with the shortest queue (``language``: the one they
+    use, for what we send them later)."""
     seats = open_seats([service])
     if not seats:
         raise CounterClosed()
@@ -37,6 +38,7 @@ def take_ticket(service, *, name: str, contact: str) -> Joined:
             service=service,
             citizen_name=name,
             contact=contact,
+            language=language,
             is_walk_in=True,
             ticket_number=number,
             planned_start=now,

@@ -35,6 +35,7 @@ from digitale_balie_plugin.responses import feature_required, invalid_link
 from digitale_balie_plugin.room import views as room
 from digitale_balie_plugin.security import use_counter_policy
 from digitale_balie_plugin.signatures import views as signatures
+from digitale_balie_plugin.summary import views as summaries
 
 TOKEN = r"(?P<token>[A-Za-z0-9_-]{20,100})"  # noqa: S105 - a URL pattern, not a secret
 
@@ -120,6 +121,18 @@ class DigitalCounterPageMixin(RoutablePageMixin):
     @path("room/<int:session_id>/", name="room")
     def room(self, request, session_id):
         return room.room(request, self, session_id)
+
+    @path("room/<int:session_id>/summary/", name="summary_room")
+    def summary_room(self, request, session_id):
+        return summaries.from_room(request, self, session_id)
+
+    @re_path(rf"^summary/{TOKEN}/$", name="summary")
+    def summary(self, request, token):
+        return summaries.by_link(request, self, token)
+
+    @re_path(rf"^summary/{TOKEN}/appointment/$", name="summary_appointment")
+    def summary_appointment(self, request, token):
+        return summaries.manage_follow_up(request, self, token)
 
     @path("device-test/", name="device_test")
     def device_test(self, request):

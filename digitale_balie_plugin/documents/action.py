@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.actions.presentation import handover_view
-from digitale_balie_plugin.actions.registry import ActionType, posted_id, register_action_type
+from digitale_balie_plugin.actions.registry import ActionType, SummaryEntry, posted_id, register_action_type
 from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.documents.presentation import document_list
 from digitale_balie_plugin.documents.service import delete
@@ -54,6 +54,15 @@ class ExchangeDocuments(ActionType):
             else _("The clerk asks you to send documents.")
         )
         return {"text": str(text)}
+
+    def summary_entry(self, action) -> SummaryEntry | None:
+        """What the clerk asked for; the documents themselves are in the summary's own list."""
+        what = action.payload.get("what") or ""
+        return SummaryEntry(
+            label=str(_("Documents asked for")),
+            status=str(action.get_status_display()),
+            details=((str(_("What")), what),) if what else (),
+        )
 
     def clerk_context(self, action) -> dict:
         return {"handover": handover_view(action)}

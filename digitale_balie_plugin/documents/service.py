@@ -106,14 +106,15 @@ def _store(session, checked, *, source, user, request, actor) -> Document:
     return document
 
 
-def open_for_download(document: Document, *, user=None, actor: str = ""):
-    """The file, opened for reading; writes the access to the audit log."""
+def open_for_download(document: Document, *, user=None, actor: str = "", **data):
+    """The file, opened for reading; writes the access to the audit log (with ``data``: how it was reached)."""
     record(
         "document.downloaded",
         document,
         user=user,
         actor_label=actor or ("" if user else "citizen"),
         site=document.session.site,
+        **data,
     )
     return document_storage().open(document.storage_name, "rb")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,7 +30,7 @@ from digitale_balie_plugin.documents.presentation import document_list
 from digitale_balie_plugin.documents.uploads import limit_uploads
 from digitale_balie_plugin.exceptions import CounterError
 from digitale_balie_plugin.models import CallSession, Document, DocumentSource, InCallAction
-from digitale_balie_plugin.responses import invalid_link, render
+from digitale_balie_plugin.responses import file_download, invalid_link, render
 
 EXCHANGE_KIND = "exchange_documents"
 SIGN_KIND = "request_signature"
@@ -113,11 +113,7 @@ def download(request, document_id):
     if party is None:
         raise Http404
     handle = service.open_for_download(document, user=party.user, actor="" if party.user else "citizen")
-    response = FileResponse(handle, as_attachment=True, filename=document.name, content_type=document.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return file_download(handle, filename=document.name, content_type=document.content_type)
 
 
 def exchange_page(request, page, action_id):

@@ -10,10 +10,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from digitale_balie_plugin.actions.registry import ActionType, register_action_type
+from digitale_balie_plugin.actions.registry import ActionType, SummaryEntry, register_action_type
 from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.identity import national_number
-from digitale_balie_plugin.identity.presentation import clerk_view
+from digitale_balie_plugin.identity.presentation import clerk_view, summary_details
 from digitale_balie_plugin.links import citizen_url
 from digitale_balie_plugin.models import (
     ActionStatus,
@@ -104,6 +104,16 @@ class VerifyIdentity(ActionType):
 
     def clerk_context(self, action) -> dict:
         return clerk_view(action)
+
+    def summary_entry(self, action) -> SummaryEntry | None:
+        """Verified or not, how and when: never a name, birth date or number (the summary goes by e-mail)."""
+        verification = getattr(action, "identity", None)
+        verified = verification is not None and verification.verified_at is not None
+        return SummaryEntry(
+            label=str(_("Identity check")),
+            status=str(_("Your identity was verified.") if verified else _("Your identity was not verified.")),
+            details=summary_details(verification) if verified else (),
+        )
 
 
 def _expected(data: dict) -> list:

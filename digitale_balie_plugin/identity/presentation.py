@@ -4,6 +4,7 @@ limited to what the service needs (``Service.identity_data``)."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from digitale_balie_plugin.actions.presentation import handover_view
 from digitale_balie_plugin.conf import app_settings
@@ -37,6 +38,16 @@ def clerk_view(action) -> dict:
         "personal_data_deleted": bool(verification.personal_data_deleted_at),
     }
     return {"identity": outcome, "handover": handover_view(action)}
+
+
+def summary_details(verification) -> tuple[tuple[str, str], ...]:
+    """How and when a verification succeeded, for the citizen's summary (nothing that identifies them)."""
+    details = [(str(_("With")), _provider_title(verification.provider))] if verification.provider else []
+    if verification.level:
+        details.append((str(_("Level")), str(AssuranceLevel(verification.level).label)))
+    local = timezone.localtime(verification.verified_at, app_settings.TIME_ZONE)
+    details.append((str(_("Time")), local.strftime("%H:%M")))
+    return tuple(details)
 
 
 def _provider_title(name: str) -> str:

@@ -35,6 +35,7 @@ from digitale_balie_plugin.models.payments import Payment, PaymentAttempt, Payme
 from digitale_balie_plugin.models.services import AvailabilityRule, Closure, CounterSeat, Service
 from digitale_balie_plugin.models.settings import CounterSettings
 from digitale_balie_plugin.models.signatures import SignatureRequest
+from digitale_balie_plugin.models.summaries import SummaryLink
 
 __all__ = [
     "AccessToken",
@@ -70,6 +71,7 @@ __all__ = [
     "SessionStatus",
     "SignatureRequest",
     "StaffSurveyAnswer",
+    "SummaryLink",
     "TimeSaved",
     "UseAgain",
     "VerificationData",

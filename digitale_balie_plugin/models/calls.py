@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.models.appointments import Appointment
-from digitale_balie_plugin.models.choices import Channel
+from digitale_balie_plugin.models.choices import LANGUAGE_CHOICES, Channel
 from digitale_balie_plugin.models.services import CounterSeat, Service
 from digitale_balie_plugin.tokens import hash_token, new_token
 
@@ -74,6 +74,13 @@ class CallSession(models.Model):
     citizen_name = models.CharField(_("name"), max_length=150, blank=True)
     contact = models.CharField(
         _("contact"), max_length=200, blank=True, help_text=_("E-mail address or phone number, for a walk-in.")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=LANGUAGE_CHOICES,
+        blank=True,
+        help_text=_("The language a walk-in used; an appointment has its own."),
     )
     is_walk_in = models.BooleanField(_("walk-in"), default=False)
     ticket_number = models.PositiveIntegerField(_("ticket"), null=True, blank=True)
@@ -140,8 +147,10 @@ class CallSession(models.Model):
         return self.status not in (SessionStatus.ENDED, SessionStatus.NO_SHOW)
 
     def citizen_language(self, fallback: str) -> str:
-        """The language the citizen booked in; ``fallback`` (the site's) for a walk-in or a call without one."""
-        return self.appointment.language if self.appointment_id else fallback
+        """The language the citizen booked in (or used at the walk-in desk); ``fallback`` (the site's) otherwise."""
+        if self.appointment_id:
+            return self.appointment.language
+        return self.language or fallback
 
     @property
     def links_valid_until(self):

@@ -1,13 +1,15 @@
-"""Messages sent about an appointment, and the marker that makes sending idempotent."""
+"""Messages sent about an appointment or a conversation, and the marker that makes sending idempotent."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.models.appointments import Appointment
+from digitale_balie_plugin.models.calls import CallSession
 
 
 class Notification(models.Model):
-    """One e-mail or SMS about an appointment.
+    """One e-mail or SMS about an appointment, or the summary after a conversation (``session``; a walk-in's
+    summary has no appointment).
 
     Why a row per message: the row *is* the sent-marker. A worker claims it atomically (insert
     with a unique ``dedupe_key``, or a conditional update from ``failed``) before it talks to
@@ -21,6 +23,7 @@ class Notification(models.Model):
         CANCELLED = "cancelled", _("Cancellation")
         REMINDER = "reminder", _("Reminder")
         CONFIRM_EMAIL = "confirm_email", _("Confirm e-mail address")
+        SUMMARY = "summary", _("Summary of the conversation")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
@@ -32,7 +35,17 @@ class Notification(models.Model):
         FAILED = "failed", _("Failed, will retry")
         GAVE_UP = "gave_up", _("Failed")
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="notifications")
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    session = models.ForeignKey(
+        CallSession,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("conversation"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     dedupe_key = models.CharField(max_length=120, unique=True)

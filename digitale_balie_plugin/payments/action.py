@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from digitale_balie_plugin.actions.registry import ActionType, posted_id, register_action_type
+from digitale_balie_plugin.actions.registry import ActionType, SummaryEntry, posted_id, register_action_type
 from digitale_balie_plugin.conf import Feature, app_settings
 from digitale_balie_plugin.exceptions import CounterError
 from digitale_balie_plugin.form_errors import error_text
@@ -16,7 +16,7 @@ from digitale_balie_plugin.links import citizen_url
 from digitale_balie_plugin.models import CounterSettings, Payment
 from digitale_balie_plugin.payments.forms import RefundForm, RequestPaymentForm
 from digitale_balie_plugin.payments.money import amount_input, euro
-from digitale_balie_plugin.payments.presentation import clerk_view
+from digitale_balie_plugin.payments.presentation import clerk_view, receipt_details
 from digitale_balie_plugin.payments.service import create_request, is_busy, refresh_if_stale
 from digitale_balie_plugin.payments.service import refund as refund_payment
 
@@ -87,6 +87,17 @@ class RequestPayment(ActionType):
 
     def clerk_context(self, action) -> dict:
         return clerk_view(action)
+
+    def summary_entry(self, action) -> SummaryEntry | None:
+        """The amount, the status and, once paid, the receipt (reference, time, method)."""
+        payment = getattr(action, "payment", None)
+        if payment is None:
+            return None
+        return SummaryEntry(
+            label=str(_("Payment: %(description)s") % {"description": payment.description}),
+            status=str(payment.get_status_display()),
+            details=receipt_details(payment),
+        )
 
     def refund(self, request, session) -> None:
         """Return money of a paid request (users with the refund permission only)."""

@@ -29,6 +29,18 @@ def local_time(value) -> str:
     return timezone.localtime(value, app_settings.TIME_ZONE).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
+def receipt_details(payment) -> tuple[tuple[str, str], ...]:
+    """The amount and, once paid, what a receipt says: for the citizen's summary after the call."""
+    details = [(str(_("Amount")), euro(payment.amount))]
+    if payment.is_paid:
+        details += [(str(_("Paid at")), local_time(payment.paid_at)), (str(_("Reference")), payment.reference)]
+        if payment.method:
+            details.append((str(_("Paid with")), payment.method))
+    if payment.amount_refunded:
+        details.append((str(_("Refunded")), euro(payment.amount_refunded)))
+    return tuple(details)
+
+
 def citizen_status(payment) -> dict:
     status = PaymentStatus(payment.status)
     final = status in (PaymentStatus.PAID, PaymentStatus.FAILED, PaymentStatus.CANCELLED, PaymentStatus.EXPIRED)

@@ -16,6 +16,7 @@ from digitale_balie_plugin.models import (
     InCallAction,
     Notification,
     ParticipantAccess,
+    SummaryLink,
     WaitingRoomMessage,
 )
 
@@ -44,11 +45,14 @@ def appointments(queryset, now) -> int:
 
 
 def sessions(queryset, now) -> int:
-    """Name and contact go, with the waiting-room messages, the guests' and citizen's accesses and the free
-    texts sent to the citizen. Channel, status, times, outcome and seat stay."""
+    """Name and contact go, with the waiting-room messages, the guests' and citizen's accesses, the summary's
+    links, mail errors (which may quote the address) and the free texts sent to the citizen. Channel, status,
+    times, outcome and seat stay."""
     due = queryset.filter(personal_data_deleted_at__isnull=True)
     WaitingRoomMessage.objects.filter(session__in=due).delete()
     ParticipantAccess.objects.filter(session__in=due).delete()
+    SummaryLink.objects.filter(session__in=due).delete()
+    Notification.objects.filter(session__in=due).exclude(error="").update(error="")
     InCallAction.objects.filter(session__in=due, kind__in=FREE_TEXT_ACTION_KINDS).update(payload={})
     return due.update(citizen_name="", contact="", personal_data_deleted_at=now)
 

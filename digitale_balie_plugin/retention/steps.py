@@ -20,6 +20,7 @@ from digitale_balie_plugin.models import (
     IdentityVerification,
     Payment,
     SignatureRequest,
+    SummaryLink,
 )
 from digitale_balie_plugin.retention import anonymise
 from digitale_balie_plugin.retention.policy import Policy
@@ -58,6 +59,15 @@ def documents(policy: Policy) -> int:
     return delete_many(due, reason="retention", now=policy.now)
 
 
+def summaries(policy: Policy) -> int:
+    """Summary links die with the documents they lead to: revoked (their page then says why, with a 410) once
+    past their expiry, or once their conversation is older than the documents' period now set."""
+    cutoff = policy.cutoff("documents")
+    expired = Q(expires_at__lte=policy.now) | Q(session__ended_at__lt=cutoff) | Q(created_at__lt=cutoff)
+    due = SummaryLink.objects.filter(expired, session__site=policy.site, revoked_at__isnull=True)
+    return due.update(revoked_at=policy.now)
+
+
 def submissions(policy: Policy) -> int:
     """Form answers follow the documents' period: the PDF made of them is a document."""
     due = ApplicationSubmission.objects.filter(
@@ -91,6 +101,7 @@ STEPS = {
     "notes": notes,
     "identities": identities,
     "documents": documents,
+    "summaries": summaries,
     "submissions": submissions,
     "signatures": signatures,
     "payments": payments,

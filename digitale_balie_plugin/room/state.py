@@ -44,6 +44,7 @@ def citizen_state(access) -> dict:
         "call": None,
         "ended": not session.is_open,
         "feedback": access.role == "citizen" and may_answer(session),
+        "summary": access.role == "citizen" and session.status == SessionStatus.ENDED,
         "before_its_day": session.status == SessionStatus.EXPECTED and session.before_its_day,
     }
     if session.status == SessionStatus.IN_CALL and session.is_video:

@@ -23,6 +23,7 @@ from digitale_balie_plugin.exceptions import InvalidToken
 from digitale_balie_plugin.integrations.video.base import Participant, ParticipantRole
 from digitale_balie_plugin.links import route_url
 from digitale_balie_plugin.models import ParticipantAccess
+from digitale_balie_plugin.models.choices import current_language
 from digitale_balie_plugin.ratelimit import hit
 from digitale_balie_plugin.responses import invalid_link, render
 from digitale_balie_plugin.room.forms import WalkInForm
@@ -79,7 +80,10 @@ def walk_in(request, page):
         return render(request, page, "walk_in.html", {"form": form}, status=400)
     try:
         joined = take_ticket(
-            form.cleaned_data["service"], name=form.cleaned_data["name"], contact=form.cleaned_data["contact"]
+            form.cleaned_data["service"],
+            name=form.cleaned_data["name"],
+            contact=form.cleaned_data["contact"],
+            language=current_language(),
         )
     except CounterClosed as exc:
         return render(request, page, "walk_in.html", {"form": form, "closed": exc.message}, status=409)
@@ -130,6 +134,7 @@ def room(request, page, session_id):
             "action_url": reverse("digitale_balie:room_action", args=[session.pk, 0]).replace("/0/", "/{id}/"),
             "device_test_url": route_url(request, page, "device_test"),
             "feedback_url": route_url(request, page, "feedback", session.pk),
+            "summary_url": route_url(request, page, "summary_room", session.pk),
             "features": app_settings.FEATURES,
             **upload_context(session),
         },

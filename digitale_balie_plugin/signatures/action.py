@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.actions.presentation import handover_view
-from digitale_balie_plugin.actions.registry import ActionType, SessionForm, register_action_type
+from digitale_balie_plugin.actions.registry import ActionType, SessionForm, SummaryEntry, register_action_type
 from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.links import citizen_url
 from digitale_balie_plugin.models import AssuranceLevel, Document
@@ -61,6 +61,18 @@ class RequestSignature(ActionType):
             "url": self.citizen_url(action),
             "url_label": str(_("Read and sign")),
         }
+
+    def summary_entry(self, action) -> SummaryEntry | None:
+        """Signed or not; once signed, the signed PDF to download (while the documents are kept)."""
+        signature = getattr(action, "signature", None)
+        if signature is None:
+            return None
+        signed = signature.signed_at is not None
+        return SummaryEntry(
+            label=str(_("Signature: %(name)s") % {"name": signature.document.name}),
+            status=str(_("You signed it.") if signed else _("Not signed.")),
+            document=signature.signed_document if signed else None,
+        )
 
     def clerk_context(self, action) -> dict:
         signature = getattr(action, "signature", None)

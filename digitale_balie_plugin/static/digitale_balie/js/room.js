@@ -93,6 +93,7 @@ if (root) {
     renderDocuments(state.documents || []);
     renderCall(state);
     $("[data-balie-feedback]").hidden = !state.feedback;
+    $("[data-balie-summary]").hidden = !state.summary;
     if (state.ended) {
       window.clearInterval(heartbeat);
       stop();
