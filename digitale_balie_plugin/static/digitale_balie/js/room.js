@@ -23,7 +23,8 @@ if (root) {
       const time = document.createElement("span");
       time.className = "balie-time";
       time.textContent = message.time;
-      item.append(time, " ", message.text);
+      const from = Object.assign(document.createElement("span"), { className: "balie-from", textContent: `${message.from}:` });
+      item.append(time, " ", from, " ", message.text);
       return item;
     }) : [Object.assign(document.createElement("li"), { textContent: texts["no-messages"] })]));
   }
