@@ -42,8 +42,29 @@ def measure(browser, url, width):
     return figures
 
 
-def test_measure(browser, long_hours):
+def test_a_seat_open_all_day_gives_a_short_booking_page(browser, long_hours):
+    """Measured before the change (seven days, every time a button): 859 buttons, 25,773 px high at 390 px."""
     base, counter_page = long_hours
     url = base + counter_page.url + "book/afvalkalender/"
-    for width in (390, 1280):
-        print(width, measure(browser, url, width))
+    phone = measure(browser, url, 390)
+    assert phone["visible"] <= 2 * 36 and phone["radios"] <= 3 * 143, phone
+    assert phone["height"] < 4000 and not phone["scroll"], phone
+    assert measure(browser, url, 1280)["height"] < 2500
+
+
+def test_more_days_and_parts_of_the_day_open_without_javascript(browser, long_hours):
+    base, counter_page = long_hours
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + counter_page.url + "book/afvalkalender/")
+    assert page.locator("fieldset.balie-day").count() == 3
+    page.get_by_role("link", name="Toon meer dagen").click()
+    page.wait_for_url("**days=6**")
+    assert page.locator("fieldset.balie-day").count() == 6
+    parts = page.locator("details.balie-day-part")
+    closed = parts.nth(next(i for i in range(parts.count()) if parts.nth(i).get_attribute("open") is None))
+    closed.locator("summary").click()
+    closed.locator("input[name=slot]").first.check()
+    page.get_by_role("button", name="Volgende").click()
+    page.wait_for_url("**/details/?slot=*")
+    context.close()
