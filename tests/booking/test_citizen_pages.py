@@ -114,3 +114,19 @@ def test_the_language_switcher_links_to_this_page_in_each_language(client, book_
     assert f'href="/en{book_url}?from=2026-12-09" lang="en" hreflang="en">English' in nav
     french = client.get(f"/fr{book_url}").content.decode()
     assert 'lang="fr" hreflang="fr" aria-current="true"' in french and "Afficher plus de jours" in french
+
+
+def test_the_code_form_has_the_error_summary_too(client, counter_page):
+    html = client.post(counter_page.url + "code/", {"code": "ZZZZZZ"}).content.decode()
+    assert "Er is een probleem" in html and 'href="#id_code">' in html
+    assert 'aria-describedby="id_code_helptext id_code_error"' in html and 'aria-invalid="true"' in html
+
+
+def test_the_guest_and_receipt_forms_point_at_their_errors():
+    from digitale_balie_plugin.calls.forms import GuestForm
+    from digitale_balie_plugin.payments.forms import ReceiptForm
+
+    guest, receipt = GuestForm({"name": ""}), ReceiptForm({"email": "x"})
+    assert not guest.is_valid() and not receipt.is_valid()
+    assert guest.fields["name"].widget.attrs["aria-describedby"] == "id_name_error"
+    assert receipt.fields["email"].widget.attrs["aria-describedby"] == "id_email_helptext id_email_error"
