@@ -22,7 +22,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.browser.conftest import WCAG_21_AA
-from tests.factories import make_pdf
+from tests.factories import ensure_page_tree, make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,6 +74,7 @@ def demo(live_server):
     from digitale_balie_plugin.cms.models import ApplicationFormPage
     from digitale_balie_plugin.models import CounterSeat, Service
 
+    ensure_page_tree()  # a transactional test flushed what the migrations made (the default locale)
     call_command("load_demo_content", stdout=StringIO())
     Site.objects.filter(is_default_site=True).update(port=int(live_server.url.rsplit(":", 1)[1]))
     return {
