@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.urls import translate_url
 from django.utils import translation
 from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Page
 
 from digitale_balie_plugin.models import AccessToken
 
@@ -176,3 +177,34 @@ def in_active_language(url: str) -> str:
         return url  # one language, or already in a language's part (a translated page)
     with translation.override(settings.LANGUAGE_CODE):  # Wagtail built it in the default language's part
         return translate_url(url, language)
+
+
+def language_versions(request, page=None) -> list[tuple[str, str]]:
+    """(language, URL) of the page the citizen is on, in each of ``settings.LANGUAGES``: a translated page where
+    one exists (the French counter page), else the same page under the language's prefix (``/en/…``); a counter
+    page's route and the query string come along (``book/afval/?from=…``)."""
+    suffix = f"?{request.GET.urlencode()}" if request.GET else ""
+    route, translations = "", {}
+    if isinstance(page, Page):
+        here, path = _unprefixed(page.get_url(request) or ""), _unprefixed(request.path)
+        route = path[len(here) :] if here and path.startswith(here) else ""
+        if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+            translations = {p.locale.language_code: p for p in page.get_translations(inclusive=True).live()}
+    return [(code, _version(request, code, page, translations, route) + suffix) for code, _name in settings.LANGUAGES]
+
+
+def _unprefixed(path: str) -> str:
+    """``path`` without its language prefix (``/fr/x/`` → ``/x/``)."""
+    language = translation.get_language_from_path(path)
+    return path[len(language) + 1 :] if language and path.startswith(f"/{language}/") else path
+
+
+def _version(request, language: str, page, translations: dict, route: str) -> str:
+    """One language's URL of the request's page (see :func:`language_versions`)."""
+    translated = translations.get(language)
+    if translated is not None:
+        return translated.get_url(request) + route
+    default = translations.get(settings.LANGUAGE_CODE, page)
+    path = default.get_url(request) + route if default is not None else request.path
+    with translation.override(settings.LANGUAGE_CODE):
+        return translate_url(path, language)

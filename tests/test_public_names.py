@@ -55,6 +55,7 @@ ADMIN_URL_NAMES = {
 PAGE_ROUTES = {
     "book": ["afval"],
     "book_details": ["afval"],
+    "book_check": ["afval"],
     "confirmation": ["t" * 43],
     "manage": ["t" * 43],
     "cancel": ["t" * 43],

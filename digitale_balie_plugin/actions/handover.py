@@ -38,7 +38,7 @@ from digitale_balie_plugin.integrations.sms.base import SmsMessage, normalize_ph
 from digitale_balie_plugin.integrations.sms.registry import get_sms_provider
 from digitale_balie_plugin.models import ActionStatus, InCallAction
 from digitale_balie_plugin.models.audit import record
-from digitale_balie_plugin.models.settings import CounterSettings
+from digitale_balie_plugin.models.settings import CounterSettings, clerk_as_seen
 from digitale_balie_plugin.tokens import hash_token
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # 31 symbols: no 0/O, 1/I/L to mix up on the phone
@@ -253,7 +253,7 @@ def send_link(action: InCallAction, to: str, *, by_user, link: str) -> str:
     with translation.override(language):
         context = {
             "municipality": site_settings.display_name(session.site),
-            "clerk": (action.created_by.first_name if action.created_by else "") or _("a clerk"),
+            "clerk": clerk_as_seen(action.created_by, session.site),
             "link": link,
         }
         body = render_to_string("digitale_balie/email/action_link.txt", context).strip()

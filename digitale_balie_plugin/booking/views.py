@@ -7,6 +7,7 @@ service layer does the work; errors it raises carry a translated message we show
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -15,14 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from digitale_balie_plugin.booking import drafts, slot_pages
 from digitale_balie_plugin.booking import service as booking
-from digitale_balie_plugin.booking.availability import days_with_slots, free_slots, slot_at
+from digitale_balie_plugin.booking.availability import free_slots, slot_at
 from digitale_balie_plugin.booking.forms import CitizenDetailsForm, SlotChoiceForm
 from digitale_balie_plugin.booking.ics import appointment_calendar
 from digitale_balie_plugin.booking.notifications import note_opened
+from digitale_balie_plugin.booking.slot_pages import parse_days
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.exceptions import CounterError, InvalidToken, SlotUnavailable
-from digitale_balie_plugin.links import route_url
+from digitale_balie_plugin.integrations.sms.base import format_phone_number
+from digitale_balie_plugin.links import in_active_language, route_url
 from digitale_balie_plugin.models import AccessToken
 from digitale_balie_plugin.models.choices import AppointmentStatus
 from digitale_balie_plugin.ratelimit import hit
@@ -43,17 +47,12 @@ def _first_day(request) -> date | None:
 
 
 def slot_page(service, request, *, exclude_appointment_id=None) -> dict:
-    """Slots of one page of days (``SLOT_DAYS_PER_PAGE`` days that have free times)."""
-    days = days_with_slots(free_slots(service, exclude_appointment_id=exclude_appointment_id))
-    start = _first_day(request)
-    index = next((i for i, (day, _slots) in enumerate(days) if start and day >= start), 0)
-    per_page = app_settings.SLOT_DAYS_PER_PAGE
-    shown = days[index : index + per_page]
-    return {
-        "days": shown,
-        "next_day": days[index + per_page][0] if len(days) > index + per_page else None,
-        "previous_day": days[max(index - per_page, 0)][0] if index > 0 else None,
-    }
+    """One page of days with free times: ``?from=<date>`` and ``?days=<n>`` (validated; bad values are ignored).
+
+    The slots are computed once for the whole horizon (a fixed number of queries), whatever the days shown."""
+    slots = free_slots(service, exclude_appointment_id=exclude_appointment_id)
+    count = parse_days(request.GET.get("days"), app_settings.SLOT_DAYS_PER_PAGE)
+    return {"slot_page": slot_pages.slot_page(slots, first=_first_day(request), count=count)}
 
 
 @guarded
@@ -63,10 +62,12 @@ def choose_slot(request, page, service_slug):
 
 
 def _choose_slot_page(request, page, service, *, error: str = "", status: int = 200):
+    draft = drafts.load(request)
     context = {
         "service": service,
         "error": error,
         "form_action": route_url(request, page, "book_details", service.slug),
+        "chosen_slot": draft.get("slot") if draft and draft.get("service") == service.slug else "",
     }
     context.update(slot_page(service, request))
     return render(request, page, "choose_slot.html", context, status=status)
@@ -75,50 +76,103 @@ def _choose_slot_page(request, page, service, *, error: str = "", status: int = 
 @guarded
 @require_http_methods(["GET", "HEAD", "POST"])
 def details(request, page, service_slug):
+    """Step 2: the citizen's details (prefilled with earlier answers); a valid POST leads to the check page."""
     service = _service(page, service_slug)
     if request.method == "POST":
-        return _submit_booking(request, page, service)
+        return _submit_details(request, page, service)
     choice = SlotChoiceForm(request.GET)
     if not choice.is_valid():
         return _choose_slot_page(request, page, service, error=_("Choose a time first."), status=400)
     if slot_at(service, choice.cleaned_data["slot"]) is None:
         return _choose_slot_page(request, page, service, error=str(SlotUnavailable.default_message), status=409)
-    form = CitizenDetailsForm(
-        service=service, initial={"slot": request.GET["slot"], "language": request.LANGUAGE_CODE or "nl"}
-    )
+    initial = {"language": request.LANGUAGE_CODE or "nl", **drafts.answers(drafts.load(request))}
+    form = CitizenDetailsForm(service=service, initial={**initial, "slot": request.GET["slot"]})
     return _details_page(request, page, service, form, choice.cleaned_data["slot"])
 
 
 def _details_page(request, page, service, form, start, status=200):
-    local_start = timezone.localtime(start, app_settings.TIME_ZONE) if start else None
     return render(
         request,
         page,
         "details.html",
-        {
-            "service": service,
-            "form": form,
-            "start": local_start,
-            "end": local_start + timedelta(minutes=service.duration_minutes) if local_start else None,
-            "back_url": route_url(request, page, "book", service.slug),
-        },
+        {**_when(service, start), "service": service, "form": form, "back_url": _back_to_slots(request, page, service)},
         status=status,
     )
 
 
-def _submit_booking(request, page, service):
+def _when(service, start) -> dict:
+    local_start = timezone.localtime(start, app_settings.TIME_ZONE) if start else None
+    return {
+        "start": local_start,
+        "end": local_start + timedelta(minutes=service.duration_minutes) if local_start else None,
+    }
+
+
+def _back_to_slots(request, page, service, start=None) -> str:
+    url = route_url(request, page, "book", service.slug)
+    return f"{url}?from={timezone.localtime(start, app_settings.TIME_ZONE):%Y-%m-%d}" if start else url
+
+
+def _submit_details(request, page, service):
     attempts, window = app_settings.BOOKING_RATE_LIMIT
     if not hit(request, "booking", attempts, window):
         return too_many_requests(request, page)
     form = CitizenDetailsForm(request.POST, service=service)
     if not form.is_valid():
         return _details_page(request, page, service, form, form.cleaned_data.get("slot"), status=400)
+    drafts.save(request, service.slug, request.POST)
+    return HttpResponseRedirect(route_url(request, page, "book_check", service.slug), status=303)
+
+
+@guarded
+@require_http_methods(["GET", "HEAD", "POST"])
+def check(request, page, service_slug):
+    """Step 3: "check your details", each with a link to change it; its POST books (safe to repeat)."""
+    service = _service(page, service_slug)
+    key = request.POST.get("key", "")
+    if request.method == "POST" and key and (done := drafts.booked_before(key, wait=0)):
+        return HttpResponseRedirect(done, status=303)  # booked already (a reload, a second click)
+    draft = drafts.load(request)
+    if not draft or draft.get("service") != service.slug:
+        messages.error(request, _("We lost your details. Please choose a time again."))
+        return HttpResponseRedirect(route_url(request, page, "book", service.slug), status=303)
+    form = CitizenDetailsForm(draft, service=service)
+    if not form.is_valid():  # e.g. a channel this service does not offer: back to the form, with its errors
+        return _details_page(request, page, service, form, form.cleaned_data.get("slot"), status=400)
+    if request.method == "POST" and key == draft["key"]:
+        return _book(request, page, service, form, key)
+    return render(request, page, "check.html", _check_context(request, page, service, form, draft))
+
+
+def _check_context(request, page, service, form, draft) -> dict:
+    details_url = route_url(request, page, "book_details", service.slug) + "?" + urlencode({"slot": draft["slot"]})
+    return {
+        **_when(service, form.cleaned_data["slot"]),
+        "service": service,
+        "form": form,
+        "key": draft["key"],
+        "details_url": details_url,
+        "slots_url": _back_to_slots(request, page, service, form.cleaned_data["slot"]),
+        "services_url": in_active_language(page.get_url(request)),
+        "channel_label": dict(form.fields["channel"].choices).get(form.cleaned_data["channel"]),
+        "language_label": dict(form.fields["language"].choices).get(form.cleaned_data["language"]),
+        "phone": format_phone_number(form.cleaned_data["phone"]) if form.cleaned_data["phone"] else "",
+    }
+
+
+def _book(request, page, service, form, key):
+    if not drafts.start_booking(key):  # a second POST of the same answers: where the first one led
+        return HttpResponseRedirect(drafts.booked_before(key) or route_url(request, page, "book", service.slug), 303)
     data = form.cleaned_data
     try:
         result = booking.book_appointment(service, data["slot"], form.citizen(), channel=data["channel"])
     except SlotUnavailable as exc:
+        drafts.release(key)  # the answers stay: after choosing another time, they are filled in again
         return _choose_slot_page(request, page, service, error=str(exc.message), status=409)
-    return HttpResponseRedirect(route_url(request, page, "confirmation", result.manage_token))
+    confirmation_url = route_url(request, page, "confirmation", result.manage_token)
+    drafts.booked(key, confirmation_url)
+    drafts.forget(request)
+    return HttpResponseRedirect(confirmation_url, status=303)
 
 
 # --- after booking ---------------------------------------------------------------------------

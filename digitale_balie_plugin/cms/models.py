@@ -70,6 +70,10 @@ class DigitalCounterPageMixin(RoutablePageMixin):
     def book_details(self, request, service_slug):
         return citizen.details(request, self, service_slug)
 
+    @path("book/<slug:service_slug>/check/", name="book_check")
+    def book_check(self, request, service_slug):
+        return citizen.check(request, self, service_slug)
+
     @re_path(rf"^booked/{TOKEN}/$", name="confirmation")
     def confirmation(self, request, token):
         return citizen.confirmation(request, self, token)

@@ -14,6 +14,7 @@ from digitale_balie_plugin.documents.presentation import document_list
 from digitale_balie_plugin.integrations.video.base import Participant, ParticipantRole
 from digitale_balie_plugin.models import ActionStatus, SessionStatus
 from digitale_balie_plugin.models.choices import Channel
+from digitale_balie_plugin.models.settings import clerk_as_seen
 
 
 def console_state(seat, user, sessions=None) -> dict:
@@ -75,7 +76,7 @@ def _item(session, present: bool) -> dict:
 
 def _moderator_access(session, user):
     participant = Participant(
-        display_name=user.get_full_name() or user.get_username(),
+        display_name=clerk_as_seen(user, session.site),
         role=ParticipantRole.MODERATOR,
         participant_id=f"clerk-{user.pk}",
     )

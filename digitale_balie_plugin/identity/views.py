@@ -40,7 +40,7 @@ from digitale_balie_plugin.links import counter_page_for
 from digitale_balie_plugin.models import ActionStatus, FailureReason, SessionStatus
 from digitale_balie_plugin.models.audit import record, record_about
 from digitale_balie_plugin.models.choices import current_language
-from digitale_balie_plugin.models.settings import CounterSettings
+from digitale_balie_plugin.models.settings import CounterSettings, clerk_as_seen
 from digitale_balie_plugin.responses import invalid_link, render
 from digitale_balie_plugin.security import allow_form_targets
 
@@ -108,7 +108,7 @@ def _consent_context(request, verification, error):
         "verification": verification,
         "municipality": settings_.display_name(session.site),
         "service": session.service,
-        "clerk_name": (clerk.first_name if clerk else "") or _("a clerk"),
+        "clerk_name": clerk_as_seen(clerk, session.site),
         "channel": session.get_channel_display(),
         "in_conversation": session.status in (SessionStatus.IN_CALL, SessionStatus.WAITING),
         "providers": [(backend.name, backend.display_name()) for backend in get_identity_providers()],

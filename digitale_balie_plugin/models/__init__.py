@@ -33,7 +33,7 @@ from digitale_balie_plugin.models.identity import FailureReason, IdentityVerific
 from digitale_balie_plugin.models.notifications import Notification
 from digitale_balie_plugin.models.payments import Payment, PaymentAttempt, PaymentStatus, Refund
 from digitale_balie_plugin.models.services import AvailabilityRule, Closure, CounterSeat, Service
-from digitale_balie_plugin.models.settings import CounterSettings
+from digitale_balie_plugin.models.settings import CounterSettings, clerk_as_seen
 from digitale_balie_plugin.models.signatures import SignatureRequest
 from digitale_balie_plugin.models.summaries import SummaryLink
 
@@ -76,6 +76,7 @@ __all__ = [
     "UseAgain",
     "VerificationData",
     "WaitingRoomMessage",
+    "clerk_as_seen",
 ]
 
 #: Page models moved to the Wagtail layer's app (``digitale_balie_plugin.cms``) in 0.2: importing them from

@@ -5,6 +5,7 @@ from email.utils import formataddr
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -172,3 +173,13 @@ class CounterSettings(BaseSiteSetting):
         address = self.sender_email or settings.DEFAULT_FROM_EMAIL
         name = self.sender_name or self.municipality_name
         return formataddr((str(name), address)) if name else address
+
+
+def clerk_as_seen(user, site) -> str:
+    """How a citizen sees a clerk, everywhere (pages, messages, the video call): a person of their city, by
+    first name and the municipality's name ("Sofie, Stad Demostad"), never a login name or a role."""
+    municipality = CounterSettings.for_site(site).display_name(site)
+    first_name = (getattr(user, "first_name", "") or "").strip()
+    if not first_name:
+        return gettext("A clerk of %(municipality)s") % {"municipality": municipality}
+    return gettext("%(first_name)s, %(municipality)s") % {"first_name": first_name, "municipality": municipality}

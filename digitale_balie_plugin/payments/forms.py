@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.form_errors import AccessibleErrorsMixin
 from digitale_balie_plugin.integrations.payments.registry import get_payments_provider
 from digitale_balie_plugin.payments.money import amount_input, euro
 
@@ -110,7 +111,7 @@ class RefundForm(forms.Form):
         return amount
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(AccessibleErrorsMixin, forms.Form):
     """On the pay page, when we have no e-mail address for the receipt (a phone call without appointment)."""
 
     email = forms.EmailField(

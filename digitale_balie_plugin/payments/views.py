@@ -19,7 +19,7 @@ from digitale_balie_plugin.exceptions import ConfigurationError, CounterError
 from digitale_balie_plugin.integrations.payments.registry import get_payments_provider
 from digitale_balie_plugin.links import citizen_url
 from digitale_balie_plugin.models.choices import current_language
-from digitale_balie_plugin.models.settings import CounterSettings
+from digitale_balie_plugin.models.settings import CounterSettings, clerk_as_seen
 from digitale_balie_plugin.payments import service
 from digitale_balie_plugin.payments.forms import ReceiptForm
 from digitale_balie_plugin.payments.money import euro
@@ -94,7 +94,7 @@ def _context(payment, form, error) -> dict:
         "amount": euro(payment.amount),
         "municipality": settings_.display_name(session.site),
         "service": session.service,
-        "clerk_name": (payment.action.created_by.first_name if payment.action.created_by else ""),
+        "clerk_name": clerk_as_seen(payment.action.created_by, session.site),
         "form": form,
         "ask_email": not receipt_address(payment),
         "error": error,

@@ -16,6 +16,7 @@ from digitale_balie_plugin.documents.service import limits
 from digitale_balie_plugin.feedback.service import may_answer
 from digitale_balie_plugin.integrations.video.base import Participant, ParticipantRole, VideoError
 from digitale_balie_plugin.models import ActionStatus, SessionStatus
+from digitale_balie_plugin.models.settings import clerk_as_seen
 
 
 def upload_context(session) -> dict:
@@ -36,9 +37,7 @@ def citizen_state(access) -> dict:
         "status": session.status,
         "status_label": str(SessionStatus(session.status).label),
         "headline": str(_headline(session)),
-        "messages": [
-            {"text": m.text, "time": timezone.localtime(m.created_at).strftime("%H:%M")} for m in session.messages.all()
-        ],
+        "messages": _messages(session),
         "actions": _actions(session),
         "documents": document_list(session.documents.present(), viewer="citizen") if access.role == "citizen" else [],
         "call": None,
@@ -53,6 +52,18 @@ def citizen_state(access) -> dict:
         except VideoError:
             data["headline"] = str(VideoError.default_message)
     return data
+
+
+def _messages(session) -> list[dict]:
+    """The clerk's messages, each signed as the citizen sees the clerk ("Sofie, Stad Demostad")."""
+    names: dict[int | None, str] = {}
+    items = []
+    for message in session.messages.select_related("sent_by"):
+        if message.sent_by_id not in names:
+            names[message.sent_by_id] = clerk_as_seen(message.sent_by, session.site)
+        time = timezone.localtime(message.created_at).strftime("%H:%M")
+        items.append({"text": message.text, "time": time, "from": names[message.sent_by_id]})
+    return items
 
 
 def _headline(session):

@@ -18,6 +18,7 @@ from digitale_balie_plugin.actions.service import create_action
 from digitale_balie_plugin.documents.service import open_for_download
 from digitale_balie_plugin.exceptions import CounterError
 from digitale_balie_plugin.links import citizen_url, counter_page_for
+from digitale_balie_plugin.models.settings import clerk_as_seen
 from digitale_balie_plugin.responses import invalid_link, render
 from digitale_balie_plugin.signatures import service
 
@@ -56,7 +57,7 @@ def sign(request, page, action_id):
         {
             "signature": signature,
             "verification": verification,
-            "clerk_name": signature.action.created_by.first_name if signature.action.created_by else "",
+            "clerk_name": clerk_as_seen(signature.action.created_by, session.site),
             "service": session.service,
             "read_url": reverse("digitale_balie:signature_document", args=[signature.action_id]),
             "signed_url": reverse("digitale_balie:document_download", args=[signature.signed_document_id])

@@ -41,13 +41,20 @@ def test_book_manage_reschedule_cancel(checked_page, counter):
     page.wait_for_url("**/details/**")
     checked_page.axe("details")
 
-    page.get_by_role("button", name="Boek de afspraak").click()  # everything empty: field errors
+    page.get_by_role("button", name="Verder").click()  # everything empty: field errors
     assert page.get_by_text("Vul uw naam in").count() >= 1
+    assert page.evaluate("document.activeElement.dataset.balieErrorSummary") == ""  # the summary has the focus
     checked_page.axe("details with errors")
+    page.get_by_role("link", name="Vul uw naam in.").click()  # the summary's link puts the focus in the field
+    assert page.evaluate("document.activeElement.id") == "id_name"
 
     page.get_by_label("Uw naam").fill("An Peeters")
     page.get_by_label("Uw e-mailadres").fill("an@example.be")
     page.get_by_label("Video").check()
+    page.get_by_role("button", name="Verder").click()
+    page.wait_for_url("**/check/")
+    assert Appointment.objects.count() == 0
+    checked_page.axe("check your details")
     page.get_by_role("button", name="Boek de afspraak").click()
     page.wait_for_url("**/booked/**")
     checked_page.axe("confirmation")
@@ -78,9 +85,8 @@ def test_booking_by_keyboard_alone_and_in_french(checked_page, counter):
     base, counter_page = counter
     page = checked_page.page
     page.goto(base + counter_page.url + "book/identiteitskaart/")
-    page.get_by_label("Taal").select_option("fr")
-    page.get_by_role("button", name="Taal wijzigen").press("Enter")
-    page.wait_for_load_state()
+    page.get_by_role("link", name="Français").press("Enter")
+    page.wait_for_url("**/fr/**")
     assert page.locator("html").get_attribute("lang") == "fr"
     checked_page.axe("choose a time (fr)")
 
@@ -95,6 +101,9 @@ def test_booking_by_keyboard_alone_and_in_french(checked_page, counter):
         page.keyboard.press("Tab")
         page.keyboard.type(text)
     page.keyboard.press("Enter")
+    page.wait_for_url("**/check/")
+    checked_page.axe("check your details (fr)")
+    page.locator(".balie-form button[type=submit]").press("Enter")
     page.wait_for_url("**/booked/**")
     checked_page.axe("confirmation (fr)")
     assert Appointment.objects.get().language == "fr"

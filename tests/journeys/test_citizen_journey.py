@@ -36,6 +36,16 @@ def details(**overrides):
     return data
 
 
+def book(client, url, data):
+    """Details, then "check your details", then the booking POST: returns the last response."""
+    response = client.post(url + "details/", data)
+    if response.status_code != 303:
+        return response
+    check = client.get(response["Location"])
+    key = re.search(r'name="key" value="([^"]+)"', check.content.decode()).group(1)
+    return client.post(response["Location"], {"key": key})
+
+
 def test_counter_page_lists_services_of_its_own_site_only(client, counter_page, service, seat):
     from tests.factories import ServiceFactory
 
@@ -58,7 +68,17 @@ def test_full_booking_then_manage_reschedule_ics_and_cancel(client, book_url, co
     response = client.get(book_url + "details/", {"slot": slot_key(at(8, 10))})
     assert response.status_code == 200 and "10:00" in response.content.decode()
     response = client.post(book_url + "details/", details())
-    assert response.status_code == 302
+    assert response.status_code == 303 and response["Location"].endswith("/book/identiteitskaart/check/")
+    assert not Appointment.objects.exists()  # not before the citizen checked their details
+    check = client.get(response["Location"])
+    html = check.content.decode()
+    assert "Controleer uw gegevens" in html and "An Peeters" in html and "an@example.be" in html
+    assert html.count(">Wijzigen<") == 8
+    key = re.search(r'name="key" value="([^"]+)"', html).group(1)
+    response = client.post(book_url + "check/", {"key": key})
+    assert response.status_code == 303
+    again = client.post(book_url + "check/", {"key": key})  # a reload or a second click: the same booking
+    assert again.status_code == 303 and again["Location"] == response["Location"]
     confirmation = client.get(response["Location"])
     assert "Uw afspraak is geboekt" in confirmation.content.decode() or confirmation.status_code == 200
     appointment = Appointment.objects.get()
@@ -93,11 +113,24 @@ def test_field_errors_are_shown_in_the_citizens_language(client, book_url):
 
 
 def test_a_time_taken_meanwhile_gives_a_friendly_retry(client, book_url):
-    assert client.post(book_url + "details/", details()).status_code == 302
-    response = client.post(book_url + "details/", details(email="other@example.be"))
+    from django.test import Client
+
+    assert book(client, book_url, details()).status_code == 303
+    other = Client()
+    response = other.post(book_url + "details/", details(name="Bo Janssens", email="other@example.be"))
+    check_url = response["Location"]
+    html = other.get(check_url).content.decode()
+    key = re.search(r'name="key" value="([^"]+)"', html).group(1)
+    response = other.post(check_url, {"key": key})
     assert response.status_code == 409
-    assert 'type="radio" name="slot"' in response.content.decode()  # choose again, right there
+    html = response.content.decode()
+    assert 'type="radio" name="slot"' in html and "balie-error" in html  # choose again, right there
     assert Appointment.objects.count() == 1
+    # Nothing lost: after choosing another time, the details form is filled in with the earlier answers.
+    html = other.get(book_url + "details/", {"slot": slot_key(at(8, 11))}).content.decode()
+    assert 'value="Bo Janssens"' in html and 'value="other@example.be"' in html
+    assert book(other, book_url, details(slot=slot_key(at(8, 11)), name="Bo Janssens")).status_code == 303
+    assert Appointment.objects.count() == 2
 
 
 @pytest.mark.parametrize(
@@ -146,4 +179,5 @@ def test_citizen_pages_have_a_strict_csp(client, book_url):
 def test_garbage_never_gives_a_500(client, book_url, query):
     assert client.get(book_url + "details/", query).status_code in (200, 400, 409)
     assert client.get(book_url, query).status_code == 200
-    assert client.post(book_url + "details/", {**details(), **query}).status_code in (302, 400, 409)
+    assert client.post(book_url + "details/", {**details(), **query}).status_code in (303, 400, 409)
+    assert client.post(book_url + "check/", query).status_code in (200, 303, 400, 409)  # no key: shown again

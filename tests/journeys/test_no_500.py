@@ -26,7 +26,9 @@ def test_random_input_never_breaks_anything(client, counter_page, manage_url, da
     for method, url, ok in [
         ("get", book, {200}),
         ("get", book + "details/", {200, 400, 409}),
-        ("post", book + "details/", {302, 400, 409, 429}),
+        ("post", book + "details/", {303, 400, 409, 429}),
+        ("get", book + "check/", {200, 303, 400}),
+        ("post", book + "check/", {200, 303, 400, 409, 429}),
         ("post", manage_url + "reschedule/", {200, 302, 400, 409}),
         ("get", manage_url + "reschedule/", {200, 302}),
     ]:

@@ -54,15 +54,19 @@ client = Client()
 html = client.get("/parkeren/", HTTP_HOST="localhost").content.decode()
 assert "Maak een afspraak" in html and "Parkeervergunning" in html and "Alles over parkeren" in html, html
 
-# A citizen books without JavaScript: choose a time (a plain GET form), then the details (a plain POST).
+# A citizen books without JavaScript: choose a time (a plain GET form), the details and the check (plain POSTs).
 book = "/digitale-balie/book/parkeervergunning/"
 choose = client.get(book, HTTP_HOST="localhost")
 assert choose.status_code == 200 and "unsafe-inline" not in choose["Content-Security-Policy"]
 slot = re.search(r'name="slot" value="([^"]+)"', choose.content.decode()).group(1)
 details = {"slot": slot, "channel": "video", "name": "An Peeters", "email": "an@example.be", "phone": "",
            "language": "nl", "question": "Een bewonerskaart."}
-booked = client.post(book + "details/", details, HTTP_HOST="localhost")
-assert booked.status_code == 302, booked.content.decode()[-2000:]
+checking = client.post(book + "details/", details, HTTP_HOST="localhost")
+assert checking.status_code == 303, checking.content.decode()[-2000:]
+check = client.get(checking["Location"], HTTP_HOST="localhost").content.decode()
+key = re.search(r'name="key" value="([^"]+)"', check).group(1)  # "check your details", then book
+booked = client.post(checking["Location"], {"key": key}, HTTP_HOST="localhost")
+assert booked.status_code == 303, booked.content.decode()[-2000:]
 appointment = Appointment.objects.get()
 confirmation = client.get(booked["Location"], HTTP_HOST="localhost").content.decode()
 # One zone (the README's TIME_ZONE): the citizen reads the hour the clerk will see.

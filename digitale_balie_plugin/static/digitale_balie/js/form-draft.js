@@ -27,6 +27,4 @@ if (form) {
     window.sessionStorage.setItem(key, JSON.stringify(data));
   });
   form.addEventListener("submit", () => window.sessionStorage.removeItem(key));
-  const summary = document.querySelector("[data-balie-error-summary]");
-  if (summary) summary.focus();
 }

@@ -23,7 +23,8 @@ if (root) {
       const time = document.createElement("span");
       time.className = "balie-time";
       time.textContent = message.time;
-      item.append(time, " ", message.text);
+      const from = Object.assign(document.createElement("span"), { className: "balie-from", textContent: `${message.from}:` });
+      item.append(time, " ", from, " ", message.text);
       return item;
     }) : [Object.assign(document.createElement("li"), { textContent: texts["no-messages"] })]));
   }
@@ -104,21 +105,29 @@ if (root) {
   // Uploads go in the background: a page load would end the video call.
   const upload = $("[data-balie-upload]");
   if (upload) {
+    const status = upload.querySelector("[data-balie-upload-status]");
+    const file = upload.querySelector("input[type=file]");
+    // One state at a time: a later answer replaces an earlier error (text, colour and the field's marking).
+    const show = (text, failed) => {
+      status.textContent = text;
+      status.classList.toggle("balie-field-error", failed);
+      if (failed) file.setAttribute("aria-invalid", "true");
+      else file.removeAttribute("aria-invalid");
+    };
     upload.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const status = upload.querySelector("[data-balie-upload-status]");
       const button = upload.querySelector("button");
       button.disabled = true;
+      show("", false);
       try {
         const response = await fetch(upload.getAttribute("action"), {
           method: "POST", body: new FormData(upload), credentials: "same-origin", headers: { Accept: "application/json" },
         });
         const answer = await response.json();
-        status.textContent = answer.messages.map((message) => message.text).join(" ");
-        status.className = response.ok ? "balie-upload-status" : "balie-upload-status balie-field-error";
+        show(answer.messages.map((message) => message.text).join(" "), !response.ok);
         if (response.ok) upload.reset();
       } catch (error) {
-        status.textContent = upload.dataset.failed;
+        show(upload.dataset.failed, true);
       } finally {
         button.disabled = false;
       }

@@ -169,7 +169,7 @@ DEMO_SEAT = "Loket 9 – Demo (altijd open)"
 
 USERS = [
     ("admin", "admin-demo-2026", "Beheerder", True, None),
-    ("baliemedewerker", "balie-demo-2026", "Sofie (baliemedewerker)", False, "clerks"),
+    ("baliemedewerker", "balie-demo-2026", "Sofie", False, "clerks"),
     ("redacteur", "redactie-demo-2026", "Jan (redacteur)", False, "editors"),
     ("manager", "manager-demo-2026", "Mia (diensthoofd)", False, "managers"),
 ]
