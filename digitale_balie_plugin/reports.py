@@ -6,6 +6,7 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.urls import path
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Site
@@ -20,6 +21,16 @@ class PermissionReportView(ReportView):
         if not request.user.has_perm(self.permission):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def stream_csv(self, queryset):
+        """The CSV is streamed after the view has returned, when Wagtail no longer holds the reader's language:
+        keep it for the headings and the values (a payment method's name)."""
+        return _in_language(translation.get_language(), super().stream_csv(queryset))
+
+
+def _in_language(language: str, lines):
+    with translation.override(language):
+        yield from lines
 
 
 def site_filter(field_name: str = "site") -> django_filters.ModelChoiceFilter:
