@@ -1,10 +1,11 @@
 """Every heading of every package admin screen is in the admin's language (issue 15).
 
 The screens are crawled (``tests/admin_pages.py``) with the demo data, as the demo's superuser whose admin
-language is Dutch. A heading is a column heading, a term of a definition list (inspect screens, the case
-record), a field label or a legend. Each must be a Dutch text of a loaded catalogue (ours, Wagtail's or
-Django's), unless it is the demo's own data: a service, seat or site name, or a text with digits in it
-(scores, dates). A heading that bypasses gettext, or a field without a translated verbose name, fails.
+language is Dutch. A heading is a section heading, a column heading, a term of a definition list (inspect
+screens, the case record), a field label or a legend. Each must be a Dutch text of a loaded catalogue (ours,
+Wagtail's or Django's), unless it is the demo's own data: a service, seat or site name, a person's name, or a
+text with digits in it (scores, dates). A heading that bypasses gettext, or a field without a translated
+verbose name, fails.
 """
 
 import re
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 class Headings(HTMLParser):
     """The text of column headings, list terms, field labels and legends (not the data around them)."""
 
-    TAGS = {"th", "dt", "legend"}
+    TAGS = {"h2", "th", "dt", "legend"}
 
     def __init__(self):
         super().__init__()
@@ -50,12 +51,14 @@ def headings(html: str) -> list[str]:
 
 
 def demo_names() -> set[str]:
-    """What the demo data names: services, seats and sites (in any language)."""
+    """What the demo data names: services, seats, sites and people (in any language)."""
+    from django.contrib.auth import get_user_model
     from wagtail.models import Site
 
     from digitale_balie_plugin.models import CounterSeat, Service
 
     names = [*Service.objects.values_list("name", flat=True), *CounterSeat.objects.values_list("name", flat=True)]
+    names += [user.get_full_name() or user.get_username() for user in get_user_model().objects.all()]
     return {name.casefold() for name in [*names, *Site.objects.values_list("site_name", flat=True)]}
 
 
