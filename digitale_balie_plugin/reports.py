@@ -12,7 +12,20 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Site
 
 
-class PermissionReportView(ReportView):
+class ReadersLanguageExportMixin:
+    """For Wagtail's spreadsheet exports (reports, modeladmin listings): a CSV is streamed after the view has
+    returned, when Wagtail no longer holds the reader's language; keep it for the headings and the values."""
+
+    def stream_csv(self, queryset):
+        return _in_language(translation.get_language(), super().stream_csv(queryset))
+
+
+def _in_language(language: str, lines):
+    with translation.override(language):
+        yield from lines
+
+
+class PermissionReportView(ReadersLanguageExportMixin, ReportView):
     """A Wagtail report view only users with ``permission`` may open (or export)."""
 
     permission = ""
@@ -21,16 +34,6 @@ class PermissionReportView(ReportView):
         if not request.user.has_perm(self.permission):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-    def stream_csv(self, queryset):
-        """The CSV is streamed after the view has returned, when Wagtail no longer holds the reader's language:
-        keep it for the headings and the values (a payment method's name)."""
-        return _in_language(translation.get_language(), super().stream_csv(queryset))
-
-
-def _in_language(language: str, lines):
-    with translation.override(language):
-        yield from lines
 
 
 def site_filter(field_name: str = "site") -> django_filters.ModelChoiceFilter:

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
-from wagtail_modeladmin.views import CreateView, EditView, InspectView
+from wagtail_modeladmin.views import CreateView, EditView, IndexView, InspectView
 
 from digitale_balie_plugin.booking.notifications import DELIVERY_LABELS, delivery_label
 from digitale_balie_plugin.cms.case_records import CaseRecordInspectView
@@ -22,6 +22,7 @@ from digitale_balie_plugin.models import (
     Notification,
     Service,
 )
+from digitale_balie_plugin.reports import ReadersLanguageExportMixin
 
 
 class ReadOnlyPermissionHelper(PermissionHelper):
@@ -101,8 +102,13 @@ class AppointmentInspectView(InspectView):
         return super().get_context_data(notifications=notifications, **kwargs)
 
 
+class AppointmentIndexView(ReadersLanguageExportMixin, IndexView):
+    pass
+
+
 class AppointmentAdmin(ModelAdmin):
     model = Appointment
+    index_view_class = AppointmentIndexView
     menu_icon = "date"
     list_display = ("reference", "start", "service", "seat", "channel", "status", "citizen_name", "booked_via")
     list_filter = ("start", "service", "status", "channel", "booked_via", "site")

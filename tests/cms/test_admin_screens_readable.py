@@ -74,3 +74,15 @@ def test_the_clerks_slot_list_speaks_the_admins_language(service, seat, django_u
     page = client.get(reverse("digitale_balie_book_on_behalf"), {"service": service.pk}).content.decode()
     assert f'<optgroup label="{day}">' in page and time in page
     assert not re.search(r">(Mon|Tue|Wed|Thu|Fri) \d", page) and "(1)" not in page
+
+
+def test_csv_exports_keep_the_readers_language(service, seat, counter_page, django_user_model):
+    """A CSV is streamed after the view returned: its headings used to fall back to the site's language."""
+    from digitale_balie_plugin.booking import service as booking
+    from tests.fixtures import at
+
+    booking.book_appointment(service, at(8, 10), booking.CitizenDetails(name="An", email="an@example.be"))
+    client = admin_in(django_user_model, "fr")
+    export = client.get(reverse("digitale_balie_appointment_modeladmin_index"), {"export": "csv"})
+    headings = b"".join(export.streaming_content).decode().splitlines()[0]
+    assert "Référence" in headings or "référence" in headings, headings
