@@ -158,6 +158,11 @@ class ClerkBookingForm(CitizenDetailsForm):
             "Leave it empty when the citizen has no e-mail: we then send everything by SMS."
         )
         self.fields["phone"].label = _("Mobile number")
+        # The clerk fills this in about the citizen: the citizen's "you" becomes "the citizen".
+        self.fields["channel"].label = _("How does the citizen want to talk to us?")
+        self.fields["name"].label = _("Name of the citizen")
+        self.fields["sms_consent"].label = _("The citizen wants a reminder by SMS the day before.")
+        self.fields["question"].label = _("What is the question about? (optional)")
         self.fields["slot"].choices = [("", "---------"), *slot_choices(slots)]
         self.fields["slot"].widget = forms.Select(choices=self.fields["slot"].choices)
 

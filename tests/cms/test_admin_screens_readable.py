@@ -63,17 +63,18 @@ def test_the_notification_list_names_every_delivery_filter(service, seat, counte
 
 
 @pytest.mark.parametrize(
-    ("language", "day", "time"),
+    ("language", "day", "time", "name"),
     [
-        ("nl", "maandag 7 december 2026", "09:00 (nog 1 vrij)"),
-        ("fr", "lundi 7 décembre 2026", "09:00 (places libres : 1)"),
+        ("nl", "maandag 7 december 2026", "09:00 (nog 1 vrij)", "Naam van de burger"),
+        ("fr", "lundi 7 décembre 2026", "09:00 (places libres : 1)", "Nom du citoyen"),
     ],
 )
-def test_the_clerks_slot_list_speaks_the_admins_language(service, seat, django_user_model, language, day, time):
+def test_the_clerks_slot_list_speaks_the_admins_language(service, seat, django_user_model, language, day, time, name):
     client = admin_in(django_user_model, language)
     page = client.get(reverse("digitale_balie_book_on_behalf"), {"service": service.pk}).content.decode()
     assert f'<optgroup label="{day}">' in page and time in page
     assert not re.search(r">(Mon|Tue|Wed|Thu|Fri) \d", page) and "(1)" not in page
+    assert name in page and "Uw naam" not in page and "Votre nom" not in page  # the clerk books for someone else
 
 
 def test_csv_exports_keep_the_readers_language(service, seat, counter_page, django_user_model):
