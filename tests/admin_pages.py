@@ -34,18 +34,32 @@ NOT_CRAWLED = {
 ADMIN_USERNAME, ADMIN_PASSWORD = "admin", "admin-demo-2026"  # the demo's superuser (load_demo_content)
 
 
+def reads_admin_in(user, language: str):
+    """Wagtail shows ``user`` the admin in ``language`` (their profile's preferred language)."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+    return user
+
+
+def client_for(user, language: str):
+    """A test client logged in as ``user``, who reads the admin in ``language``."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(reads_admin_in(user, language))
+    return client
+
+
 def load_demo(language: str = "nl"):
     """The demo content and history; the demo superuser reads the admin in ``language``. Returns the user."""
     from django.contrib.auth import get_user_model
-    from wagtail.users.models import UserProfile
 
     call_command("load_demo_content", stdout=StringIO())
     call_command("load_demo_history", stdout=StringIO())
-    admin = get_user_model().objects.get(username=ADMIN_USERNAME)
-    profile = UserProfile.get_for_user(admin)
-    profile.preferred_language = language
-    profile.save()
-    return admin
+    return reads_admin_in(get_user_model().objects.get(username=ADMIN_USERNAME), language)
 
 
 def _patterns(patterns):

@@ -5,12 +5,12 @@ import re
 import pytest
 import responses
 from django.conf import settings
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
-from wagtail.users.models import UserProfile
 
 from digitale_balie_plugin.calls import sessions
 from digitale_balie_plugin.models import CaseRecord, Notification
+from tests.admin_pages import client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,13 +19,7 @@ WEBHOOK = {"CRM": {"BACKEND": "webhook", "OPTIONS": {"URL": CRM_URL, "SECRET": "
 
 
 def admin_in(django_user_model, language="nl"):
-    admin = django_user_model.objects.create_superuser(f"admin-{language}", "a@example.be", "pw")
-    profile = UserProfile.get_for_user(admin)
-    profile.preferred_language = language
-    profile.save()
-    client = Client()
-    client.force_login(admin)
-    return client
+    return client_for(django_user_model.objects.create_superuser(f"admin-{language}", "a@example.be", "pw"), language)
 
 
 @override_settings(DIGITALE_BALIE={**settings.DIGITALE_BALIE, **WEBHOOK})

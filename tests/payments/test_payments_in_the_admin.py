@@ -4,12 +4,11 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.test import Client
 from django.urls import reverse
-from wagtail.users.models import UserProfile
 
 from digitale_balie_plugin.models import Payment
 from digitale_balie_plugin.payments.methods import method_label
+from tests.admin_pages import client_for
 from tests.payments.test_payments import clerk_client, paid, refund_command, request_  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,12 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def finance_client(django_user_model, language):
     user = django_user_model.objects.create_user(f"fin-{language}", password="pw")
     user.user_permissions.add(*Permission.objects.filter(codename__in=["access_admin", "view_finance_report"]))
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
-    client = Client()
-    client.force_login(user)
-    return client
+    return client_for(user, language)
 
 
 @pytest.mark.parametrize(
