@@ -9,6 +9,7 @@ it with the CRM's side. The attempts come from the audit trail (``case.delivery_
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -22,7 +23,7 @@ from digitale_balie_plugin.actions.registry import action_type
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.integrations.crm.registry import crm_provider_for
 from digitale_balie_plugin.models import ActionStatus, AuditEvent, Outcome, PaymentStatus
-from digitale_balie_plugin.models.choices import Channel
+from digitale_balie_plugin.models.choices import AssuranceLevel, Channel
 from digitale_balie_plugin.models.settings import CounterSettings
 from digitale_balie_plugin.payments.money import euro
 
@@ -51,12 +52,15 @@ RESULT_LABELS = {
     "verified": gettext_lazy("Verified"),
     "signed": gettext_lazy("Signed"),
 }
-CHOICES = {"channel": Channel, "outcome": Outcome}
+CHOICES = {"channel": Channel, "outcome": Outcome, "level": AssuranceLevel, "status": PaymentStatus}
 
 
 def _when(value) -> str:
-    moment = parse_datetime(value) if isinstance(value, str) else value
-    if moment is None:
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else value
+    except ValueError:  # well-formed but impossible ("2026-13-45T…")
+        moment = None
+    if not isinstance(moment, datetime) or timezone.is_naive(moment):
         return str(value or "–")
     return date_format(timezone.localtime(moment, app_settings.TIME_ZONE), "DATETIME_FORMAT")
 
@@ -78,8 +82,6 @@ def _value(key: str, value) -> str:
             return euro(Decimal(str(value)))
         except InvalidOperation:
             return str(value)
-    if key == "status":
-        return _label(PaymentStatus, value)
     if key == "follow_up" and isinstance(value, dict):
         return _("%(reference)s on %(start)s") % {
             "reference": value.get("appointment", ""),
@@ -95,8 +97,10 @@ def record_fields(payload: dict) -> list[tuple[str, str]]:
 def record_actions(payload: dict) -> list[dict]:
     actions = []
     for action in payload.get("actions") or []:
-        kind = action_type(action.get("kind", ""))
-        result = action.get("result") or {}
+        if not isinstance(action, dict):  # the record is what was sent: show it, whatever its shape
+            continue
+        kind = action_type(str(action.get("kind", "")))
+        result = action.get("result") if isinstance(action.get("result"), dict) else {}
         actions.append(
             {
                 "label": str(kind.label) if kind else action.get("kind", ""),
@@ -143,7 +147,7 @@ class CaseRecordInspectView(InspectView):
 
     def get_context_data(self, **kwargs):
         case = self.instance
-        payload = case.payload or {}
+        payload = case.payload if isinstance(case.payload, dict) else {}
         return super().get_context_data(
             case=case,
             crm=crm_name(case),

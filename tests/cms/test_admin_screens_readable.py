@@ -81,3 +81,12 @@ def test_csv_exports_keep_the_readers_language(service, seat, counter_page, djan
     export = client.get(reverse("digitale_balie_appointment_modeladmin_index"), {"export": "csv"})
     headings = b"".join(export.streaming_content).decode().splitlines()[0]
     assert "Référence" in headings or "référence" in headings, headings
+
+
+def test_a_record_of_any_shape_is_shown_never_a_500():
+    from digitale_balie_plugin.cms.case_records import record_actions, record_fields
+
+    odd = {"started_at": "2026-13-45T10:00:00", "ended_at": 5, "channel": "fax", "actions": ["x", {"result": 3}]}
+    assert dict(record_fields(odd)) == {"Begonnen": "2026-13-45T10:00:00", "Afgelopen": "5", "Kanaal": "fax"}
+    assert record_actions(odd) == [{"label": "", "status": "–", "result": []}]
+    assert record_actions({"actions": []}) == []
