@@ -57,6 +57,9 @@ def load_demo(language: str = "nl"):
     """The demo content and history; the demo superuser reads the admin in ``language``. Returns the user."""
     from django.contrib.auth import get_user_model
 
+    from tests.factories import ensure_page_tree
+
+    ensure_page_tree()  # after a transactional test's flush, the tree's root and the default locale are gone
     call_command("load_demo_content", stdout=StringIO())
     call_command("load_demo_history", stdout=StringIO())
     return reads_admin_in(get_user_model().objects.get(username=ADMIN_USERNAME), language)
