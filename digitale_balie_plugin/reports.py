@@ -6,12 +6,26 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.urls import path
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Site
 
 
-class PermissionReportView(ReportView):
+class ReadersLanguageExportMixin:
+    """For Wagtail's spreadsheet exports (reports, modeladmin listings): a CSV is streamed after the view has
+    returned, when Wagtail no longer holds the reader's language; keep it for the headings and the values."""
+
+    def stream_csv(self, queryset):
+        return _in_language(translation.get_language(), super().stream_csv(queryset))
+
+
+def _in_language(language: str, lines):
+    with translation.override(language):
+        yield from lines
+
+
+class PermissionReportView(ReadersLanguageExportMixin, ReportView):
     """A Wagtail report view only users with ``permission`` may open (or export)."""
 
     permission = ""

@@ -4,10 +4,13 @@ except through the service layer's results."""
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.booking.service import CitizenDetails
 from digitale_balie_plugin.booking.slots import parse_slot_key
+from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.form_errors import AccessibleErrorsMixin
 from digitale_balie_plugin.integrations.sms.base import format_phone_number, normalize_phone_number
 from digitale_balie_plugin.models import CounterSettings
@@ -117,6 +120,17 @@ class CitizenDetailsForm(AccessibleErrorsMixin, forms.Form):
         return cleaned
 
 
+def slot_choices(slots) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The clerk's list of times, grouped by day in the admin's language: "maandag 7 december 2026" holds
+    "09:00 (nog 2 vrij)", the number being how many citizens can still book that time."""
+    days: dict[str, list[tuple[str, str]]] = {}
+    for slot in slots:
+        local = timezone.localtime(slot.start, app_settings.TIME_ZONE)
+        label = _("%(time)s (free: %(count)s)") % {"time": time_format(local, "H:i"), "count": slot.capacity}
+        days.setdefault(date_format(local, "l j F Y"), []).append((slot.key, label))
+    return list(days.items())
+
+
 class ClerkBookingForm(CitizenDetailsForm):
     """A clerk books for a citizen who phoned or came to the desk.
 
@@ -144,9 +158,12 @@ class ClerkBookingForm(CitizenDetailsForm):
             "Leave it empty when the citizen has no e-mail: we then send everything by SMS."
         )
         self.fields["phone"].label = _("Mobile number")
-        self.fields["slot"].choices = [("", "---------")] + [
-            (slot.key, f"{slot.start:%a %d/%m/%Y %H:%M} ({slot.capacity})") for slot in slots
-        ]
+        # The clerk fills this in about the citizen: the citizen's "you" becomes "the citizen".
+        self.fields["channel"].label = _("How does the citizen want to talk to us?")
+        self.fields["name"].label = _("Name of the citizen")
+        self.fields["sms_consent"].label = _("The citizen wants a reminder by SMS the day before.")
+        self.fields["question"].label = _("What is the question about? (optional)")
+        self.fields["slot"].choices = [("", "---------"), *slot_choices(slots)]
         self.fields["slot"].widget = forms.Select(choices=self.fields["slot"].choices)
 
     def clean_slot(self):

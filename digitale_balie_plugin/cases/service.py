@@ -123,6 +123,7 @@ def _failed(case: CaseRecord, exc: CrmError, now) -> None:
         site=case.session.site,
         attempt=case.attempts,
         gave_up=give_up,
+        problem=str(exc.message)[:200],  # our own words for what went wrong (shown on the record's page)
     )
 
 

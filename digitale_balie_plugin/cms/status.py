@@ -7,23 +7,37 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from digitale_balie_plugin.conf import SETTING_NAME
 from digitale_balie_plugin.exceptions import ConfigurationError
 from digitale_balie_plugin.identity import service as identity_service
 from digitale_balie_plugin.integrations import all_registries
 from digitale_balie_plugin.integrations.identity.registry import get_identity_providers
 from digitale_balie_plugin.integrations.identity.status import check_backend
 
+#: What each integration kind is called on the page; its settings key (``DIGITALE_BALIE["PAYMENTS"]``) is shown
+#: beside it for the operator.
+KIND_LABELS = {
+    "SMS": gettext_lazy("Text messages (SMS)"),
+    "VIDEO": gettext_lazy("Video calls"),
+    "PAYMENTS": gettext_lazy("Payments"),
+    "ANTIVIRUS": gettext_lazy("Virus scanner"),
+    "SIGNING": gettext_lazy("Signing documents"),
+    "CRM": gettext_lazy("Case records (CRM)"),
+    "IDENTITY": gettext_lazy("Identity verification"),
+}
+
 
 def integrations_status(request):
     """Superusers only: the page shows configuration details and calls the providers."""
     if not request.user.is_superuser:
         raise PermissionDenied
-    return TemplateResponse(
-        request,
-        "digitale_balie/admin/integrations_status.html",
-        {"kinds": [_describe(registry) for registry in all_registries()] + _identity(request)},
-    )
+    kinds = [_describe(registry) for registry in all_registries()] + _identity(request)
+    for kind in kinds:
+        kind["label"] = KIND_LABELS.get(kind["kind"], kind["kind"])
+        kind["setting"] = "" if kind["kind"] == "IDENTITY" else f'{SETTING_NAME}["{kind["kind"]}"]'
+    return TemplateResponse(request, "digitale_balie/admin/integrations_status.html", {"kinds": kinds})
 
 
 def _identity(request) -> list[dict]:
@@ -31,7 +45,7 @@ def _identity(request) -> list[dict]:
 
     return [
         {
-            "kind": _("IDENTITY"),
+            "kind": "IDENTITY",
             "provider": backend.display_name(),
             "problems": _refusal(backend),
             "lines": check_backend(backend, request),

@@ -66,7 +66,7 @@ class Appointment(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, default="nl")
     question = models.TextField(_("what is it about"), blank=True)
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     personal_data_deleted_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 

@@ -37,10 +37,10 @@ class AuditEvent(models.Model):
     actor_label = models.CharField(
         _("actor"), max_length=100, blank=True, help_text=_("'citizen', 'system' or the user's name at that time.")
     )
-    object_type = models.CharField(max_length=60)
-    object_id = models.CharField(max_length=40)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=40)
     site = models.ForeignKey("wagtailcore.Site", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    data = models.JSONField(default=dict, blank=True, help_text=_("Never personal identifiers in clear."))
+    data = models.JSONField(_("details"), default=dict, blank=True, help_text=_("Never personal identifiers in clear."))
 
     objects = AuditQuerySet.as_manager()
 

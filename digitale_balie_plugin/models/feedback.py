@@ -174,7 +174,13 @@ class ChannelCount(models.Model):
     desk_visits = models.PositiveIntegerField(_("visits at the counter"), default=0)
     phone_calls = models.PositiveIntegerField(_("phone calls"), default=0)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("entered by"),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -36,7 +36,12 @@ class Notification(models.Model):
         GAVE_UP = "gave_up", _("Failed")
 
     appointment = models.ForeignKey(
-        Appointment, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+        Appointment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("appointment"),
     )
     session = models.ForeignKey(
         CallSession,
@@ -48,18 +53,18 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    dedupe_key = models.CharField(max_length=120, unique=True)
+    dedupe_key = models.CharField(_("sent once per"), max_length=120, unique=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SENDING)
-    attempts = models.PositiveSmallIntegerField(default=1)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
     provider = models.CharField(_("provider"), max_length=30, blank=True)
-    provider_message_id = models.CharField(max_length=100, blank=True, db_index=True)
+    provider_message_id = models.CharField(_("provider's message id"), max_length=100, blank=True, db_index=True)
     delivery_status = models.CharField(_("delivery status"), max_length=20, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
     opened_at = models.DateTimeField(
         _("opened"), null=True, blank=True, help_text=_("When the citizen first opened a link from this message.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("notification")

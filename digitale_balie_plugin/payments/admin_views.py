@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime
 
 import django_filters
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 
 from digitale_balie_plugin.models import Payment, PaymentStatus, Service
+from digitale_balie_plugin.payments.methods import method_label
 from digitale_balie_plugin.payments.money import euro
 from digitale_balie_plugin.reports import PermissionReportView, site_filter
 
@@ -39,7 +40,7 @@ class PaymentReportFilterSet(WagtailFilterSet):
 
 def _methods():
     return [
-        (m, m)
+        (m, method_label(m))
         for m in Payment.objects.exclude(method="").values_list("method", flat=True).distinct().order_by("method")
     ]
 
@@ -48,6 +49,11 @@ class AmountColumn(Column):
     def get_value(self, instance):
         value = super().get_value(instance)
         return euro(value) if value is not None else ""
+
+
+class MethodColumn(Column):
+    def get_value(self, instance):
+        return method_label(super().get_value(instance))
 
 
 class FinanceReportView(PermissionReportView):
@@ -66,7 +72,7 @@ class FinanceReportView(PermissionReportView):
         DateColumn("paid_at", label=_("Paid")),
         Column("service_name", label=_("Service")),
         Column("get_status_display", label=_("Status")),
-        Column("method", label=_("Method")),
+        MethodColumn("method", label=_("Method")),
         AmountColumn("amount", label=_("Amount")),
         AmountColumn("amount_refunded", label=_("Refunded")),
         Column("description", label=_("Description")),
@@ -104,9 +110,10 @@ class FinanceReportView(PermissionReportView):
         "clerk": _("Requested by"),
     }
 
-    def get_queryset(self):
-        from django.db.models import F
+    #: The export carries the method's name, as the report shows it.
+    custom_field_preprocess = {"method": {"csv": method_label, "xlsx": method_label}}
 
+    def get_queryset(self):
         return (
             Payment.objects.annotate(
                 service_name=F("action__session__service__name"),

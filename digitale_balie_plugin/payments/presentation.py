@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from digitale_balie_plugin.actions.presentation import handover_view
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.models import PaymentStatus
-from digitale_balie_plugin.payments.money import euro
+from digitale_balie_plugin.payments.methods import method_label
+from digitale_balie_plugin.payments.money import amount_input, euro
 
 #: What the citizen reads on the return page, per status.
 CITIZEN_TEXT = {
@@ -76,6 +77,8 @@ def clerk_view(action) -> dict:
             "paid_at": local_time(payment.paid_at),
             "refunded": euro(payment.amount_refunded) if payment.amount_refunded else "",
             "refundable": payment.refundable > 0,
+            "refund_input": amount_input(payment.refundable),  # "12,50" in Dutch: what the refund form reads
+            "method": method_label(payment.method),
             "attempts": payment.attempts.count(),
             "refunds": [
                 {"amount": euro(refund.amount), "reason": refund.reason, "status": refund.get_status_display()}

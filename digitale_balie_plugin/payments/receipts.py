@@ -15,6 +15,7 @@ from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.models import Payment, PaymentStatus
 from digitale_balie_plugin.models.audit import record
 from digitale_balie_plugin.models.settings import CounterSettings
+from digitale_balie_plugin.payments.methods import method_label
 from digitale_balie_plugin.payments.money import euro
 
 
@@ -52,6 +53,7 @@ def _message(payment: Payment, to: str) -> EmailMessage:
             "municipality": site_settings.display_name(session.site),
             "service": session.service,
             "amount": euro(payment.amount),
+            "method": method_label(payment.method),
             "paid_at": timezone.localtime(payment.paid_at, app_settings.TIME_ZONE),
         }
         subject = _("%(municipality)s: receipt of your payment %(reference)s") % {

@@ -101,7 +101,7 @@ def test_phone_payment_with_a_code_then_a_refund(browser, world, checked_page):
     pay_at_the_demo_checkout(citizen, email="jan@example.be")
 
     panel = paid_on_console(clerk)
-    assert "kbc" in panel.inner_text() and not navigations  # updated in place
+    assert "KBC/CBC-betaalknop" in panel.inner_text() and not navigations  # updated in place, the method by name
     payment = Payment.objects.get()
     assert payment.status == PaymentStatus.PAID and payment.amount == 12.5
     assert payment.action.status == ActionStatus.COMPLETED

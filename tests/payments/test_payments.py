@@ -314,7 +314,7 @@ def test_finance_report_filters_and_exports(paid, django_user_model):
     assert paid.reference not in client.get(url, {"status": "failed"}).content.decode()
     csv = client.get(url, {"export": "csv"})
     body = b"".join(csv.streaming_content).decode()
-    assert csv.status_code == 200 and paid.reference in body and "bancontact" in body and "12.50" in body
+    assert csv.status_code == 200 and paid.reference in body and "Bancontact" in body and "12.50" in body
     xlsx = client.get(url, {"export": "xlsx"})
     assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
 
