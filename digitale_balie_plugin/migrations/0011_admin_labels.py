@@ -6,66 +6,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('digitale_balie', '0010_call_summary'),
+        ("digitale_balie", "0010_call_summary"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='appointment',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
+            model_name="appointment",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='data',
-            field=models.JSONField(blank=True, default=dict, help_text='Never personal identifiers in clear.', verbose_name='details'),
+            model_name="auditevent",
+            name="data",
+            field=models.JSONField(
+                blank=True, default=dict, help_text="Never personal identifiers in clear.", verbose_name="details"
+            ),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='object_id',
-            field=models.CharField(max_length=40, verbose_name='object id'),
+            model_name="auditevent",
+            name="object_id",
+            field=models.CharField(max_length=40, verbose_name="object id"),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='object_type',
-            field=models.CharField(max_length=60, verbose_name='object type'),
+            model_name="auditevent",
+            name="object_type",
+            field=models.CharField(max_length=60, verbose_name="object type"),
         ),
         migrations.AlterField(
-            model_name='channelcount',
-            name='entered_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by'),
+            model_name="channelcount",
+            name="entered_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="entered by",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='appointment',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='digitale_balie.appointment', verbose_name='appointment'),
+            model_name="notification",
+            name="appointment",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notifications",
+                to="digitale_balie.appointment",
+                verbose_name="appointment",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='attempts',
-            field=models.PositiveSmallIntegerField(default=1, verbose_name='attempts'),
+            model_name="notification",
+            name="attempts",
+            field=models.PositiveSmallIntegerField(default=1, verbose_name="attempts"),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created at'),
+            model_name="notification",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='dedupe_key',
-            field=models.CharField(max_length=120, unique=True, verbose_name='sent once per'),
+            model_name="notification",
+            name="dedupe_key",
+            field=models.CharField(max_length=120, unique=True, verbose_name="sent once per"),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='provider_message_id',
+            model_name="notification",
+            name="provider_message_id",
             field=models.CharField(blank=True, db_index=True, max_length=100, verbose_name="provider's message id"),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
+            model_name="notification",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
         ),
     ]
