@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.http import FileResponse, Http404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern
+from django.utils import translation
 
 from digitale_balie_plugin.conf import Feature, app_settings
 
@@ -80,3 +82,28 @@ def feature_patterns(feature: Feature, patterns: list[URLPattern]) -> list[URLPa
         URLPattern(pattern.pattern, feature_required(feature)(pattern.callback), pattern.default_args, pattern.name)
         for pattern in patterns
     ]
+
+
+#: Sent by our scripts with the language of the page they run on (``live.js``).
+PAGE_LANGUAGE_HEADER = "X-Balie-Language"
+
+
+def in_page_language(view):
+    """Answer a page's script in the language of that page.
+
+    The scripts' endpoints live under ``/digitale-balie/``, outside the site's ``i18n_patterns``, so Django would
+    answer them in the default language: a French waiting room would turn Dutch at its first poll. The header
+    names the page's language; anything not in ``LANGUAGES`` is ignored."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        language = request.headers.get(PAGE_LANGUAGE_HEADER, "").lower()
+        if language not in dict(settings.LANGUAGES):
+            return view(request, *args, **kwargs)
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            return response
+
+    return wrapped

@@ -30,7 +30,7 @@ from digitale_balie_plugin.documents.presentation import document_list
 from digitale_balie_plugin.documents.uploads import limit_uploads
 from digitale_balie_plugin.exceptions import CounterError
 from digitale_balie_plugin.models import CallSession, Document, DocumentSource, InCallAction
-from digitale_balie_plugin.responses import file_download, invalid_link, render
+from digitale_balie_plugin.responses import file_download, in_page_language, invalid_link, render
 
 EXCHANGE_KIND = "exchange_documents"
 SIGN_KIND = "request_signature"
@@ -62,6 +62,7 @@ def party_for(request, session: CallSession) -> Party | None:
 
 @csrf_exempt
 @require_POST
+@in_page_language
 def upload(request, session_id):
     session = get_object_or_404(CallSession.objects.select_related("site"), pk=session_id)
     max_bytes = service.limits(session.site)[1]

@@ -17,9 +17,11 @@ from digitale_balie_plugin.calls.access import access_or_404, cookie_name
 from digitale_balie_plugin.live import etag_matches, json_with_etag, not_modified
 from digitale_balie_plugin.models import ActionStatus, InCallAction
 from digitale_balie_plugin.room.state import citizen_state
+from digitale_balie_plugin.responses import in_page_language
 
 
 @require_GET
+@in_page_language
 def state(request, session_id):
     """Unchanged: the cookie check and the version both come from the cache — a 304 without SQL."""
     cached = sessions.unchanged_version(session_id, request.COOKIES.get(cookie_name(session_id)))
@@ -48,6 +50,7 @@ def heartbeat(request, session_id):
 
 
 @require_POST
+@in_page_language
 def action(request, session_id, action_id):
     """The citizen opened (``opened``) or finished (``done``) a simple action, such as a shared message."""
     access = access_or_404(request, session_id)

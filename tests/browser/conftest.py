@@ -157,3 +157,25 @@ def follow_into_new_tab(citizen, link) -> "PageChecker":
     with citizen.page.context.expect_page() as opened:
         link.click()
     return PageChecker(opened.value)
+
+
+def signing_and_identity(settings, live_server, tmp_path) -> dict:
+    """Settings for a conversation that verifies and signs: documents in ``tmp_path``, a demo seal certificate,
+    and the demo OpenID Connect provider served by the live server (pass them to ``override_settings``)."""
+    from digitale_balie_plugin.integrations.signing.certificates import make_demo_chain
+    from example_site.settings.demo_idp import DEMO_CLIENT_ID, demo_client_private_jwks, demo_idp_settings
+
+    make_demo_chain(tmp_path / "seal.p12", "geheim")
+    idp = demo_idp_settings(tmp_path, live_server.url)
+    signing = {"PKCS12_PATH": str(tmp_path / "seal.p12"), "PKCS12_PASSPHRASE": "geheim"}
+    return {
+        "DIGITALE_BALIE": {
+            **settings.DIGITALE_BALIE,
+            "DOCUMENTS_ROOT": str(tmp_path / "documents"),
+            "SIGNING": {"BACKEND": "pyhanko", "OPTIONS": signing},
+        },
+        "DEMO_IDP": idp,
+        "SOCIAL_AUTH_BALIE_DEMO_OIDC_ENDPOINT": idp["ISSUER"],
+        "SOCIAL_AUTH_BALIE_DEMO_KEY": DEMO_CLIENT_ID,
+        "SOCIAL_AUTH_BALIE_DEMO_PRIVATE_JWKS": demo_client_private_jwks(tmp_path),
+    }

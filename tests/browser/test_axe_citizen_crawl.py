@@ -49,6 +49,8 @@ EXCLUDED = {
     "seat_state": "the clerk's JSON poll",
     "identity_complete": "the identity provider's redirect URI (it ends on verify_result, crawled)",
     "identity_jwks": "JSON keys",
+    "summary_appointment": "POST only: the summary's follow-up makes a fresh manage link (manage is crawled)",
+    "summary_download": "a file download",
 }
 
 #: Incomplete colour-contrast results that may stay, by CSS selector, each with its reason.
@@ -168,7 +170,7 @@ def crawl_language(crawl: Crawl, prefix: str):
     from digitale_balie_plugin.booking import service as booking
     from digitale_balie_plugin.booking.availability import free_slots
     from digitale_balie_plugin.calls import sessions
-    from digitale_balie_plugin.models import AccessToken, FeedbackInvitation, Outcome
+    from digitale_balie_plugin.models import AccessToken, FeedbackInvitation, Outcome, SummaryLink
     from digitale_balie_plugin.models.choices import BookedVia
 
     demo, page = crawl.demo, crawl.page
@@ -226,6 +228,10 @@ def crawl_language(crawl: Crawl, prefix: str):
     sessions.start_call(session, demo["clerk"])
     sessions.end_call(session, demo["clerk"], outcome=Outcome.RESOLVED)
     crawl.visit("room", counter + f"room/{session_id}/", "room after the call")
+    crawl.visit("summary_room", counter + f"room/{session_id}/summary/", "the summary from the ended room")
+    raw_summary, _link = SummaryLink.issue(session, 30)
+    crawl.visit("summary", counter + f"summary/{raw_summary}/", "the summary from its message")
+    crawl.visit("summary", counter + "summary/" + "x" * 43 + "/", "an unknown summary link")
     crawl.visit("feedback", counter + f"feedback/{session_id}/", "feedback after the call")
     raw, _invitation = FeedbackInvitation.issue(session, timedelta(days=7))
     crawl.visit("feedback_link", counter + f"feedback/link/{raw}/", "feedback from the e-mail")

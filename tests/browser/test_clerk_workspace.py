@@ -18,9 +18,15 @@ from django.core import mail
 from django.test import override_settings
 
 from digitale_balie_plugin.booking import service as booking
-from digitale_balie_plugin.integrations.signing.certificates import make_demo_chain
 from digitale_balie_plugin.models import Appointment, CallSession, SignatureRequest
-from tests.browser.conftest import clerk_console, follow_into_new_tab, open_panel, select_conversation, wait_for
+from tests.browser.conftest import (
+    clerk_console,
+    follow_into_new_tab,
+    open_panel,
+    select_conversation,
+    signing_and_identity,
+    wait_for,
+)
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory, make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,7 +47,6 @@ def day():
 @pytest.fixture
 def world(day, live_server, django_user_model, tmp_path, settings):
     from example_site.home.models import ContentPage
-    from example_site.settings.demo_idp import DEMO_CLIENT_ID, demo_client_private_jwks, demo_idp_settings
 
     date, clock = day
     site = SiteFactory(is_default_site=True, hostname="localhost", port=int(live_server.url.rsplit(":", 1)[1]))
@@ -61,24 +66,7 @@ def world(day, live_server, django_user_model, tmp_path, settings):
         instance=ContentPage(title="Betalen", slug="betalen", body=[("payment", {"heading": "Betalen", "intro": ""})])
     )
     django_user_model.objects.create_superuser("sofie", "sofie@example.be", "geheim-wachtwoord", first_name="Sofie")
-    make_demo_chain(tmp_path / "seal.p12", "geheim")
-    idp = demo_idp_settings(tmp_path, live_server.url)
-    balie = {
-        **settings.DIGITALE_BALIE,
-        "DOCUMENTS_ROOT": str(tmp_path / "documents"),
-        "SIGNING": {
-            "BACKEND": "pyhanko",
-            "OPTIONS": {"PKCS12_PATH": str(tmp_path / "seal.p12"), "PKCS12_PASSPHRASE": "geheim"},
-        },
-    }
-    overrides = {
-        "DIGITALE_BALIE": balie,
-        "DEMO_IDP": idp,
-        "SOCIAL_AUTH_BALIE_DEMO_OIDC_ENDPOINT": idp["ISSUER"],
-        "SOCIAL_AUTH_BALIE_DEMO_KEY": DEMO_CLIENT_ID,
-        "SOCIAL_AUTH_BALIE_DEMO_PRIVATE_JWKS": demo_client_private_jwks(tmp_path),
-    }
-    with override_settings(**overrides):
+    with override_settings(**signing_and_identity(settings, live_server, tmp_path)):
         # The day's five, booked at 07:00; then the clock moves to 09:50.
         joins = {}
         for hour, minute, name, channel in (

@@ -9,9 +9,8 @@ import pytest
 from django.test import override_settings
 
 from digitale_balie_plugin.cms.models import ApplicationFormPage
-from digitale_balie_plugin.integrations.signing.certificates import make_demo_chain
 from digitale_balie_plugin.models import SignatureRequest
-from tests.browser.conftest import citizen_waiting_for_clerk, follow_into_new_tab, open_panel
+from tests.browser.conftest import citizen_waiting_for_clerk, follow_into_new_tab, open_panel, signing_and_identity
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory, make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,8 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def world(live_server, django_user_model, tmp_path, settings):
-    from example_site.settings.demo_idp import DEMO_CLIENT_ID, demo_client_private_jwks, demo_idp_settings
-
     site = SiteFactory(is_default_site=True, hostname="localhost", port=int(live_server.url.rsplit(":", 1)[1]))
     service = ServiceFactory(site=site, name="Parkeerkaart", slug="parkeerkaart", identity_level="high")
     seat = SeatFactory(services_for=service, hours=((time(0, 0), time(23, 55)),))
@@ -29,24 +26,7 @@ def world(live_server, django_user_model, tmp_path, settings):
     form_page.form_fields.create(label="E-mailadres", field_type="email", required=True, sort_order=1)
     form_page.save_revision().publish()
     django_user_model.objects.create_superuser("sofie", "sofie@example.be", "geheim-wachtwoord", first_name="Sofie")
-    make_demo_chain(tmp_path / "seal.p12", "geheim")
-    idp = demo_idp_settings(tmp_path, live_server.url)
-    balie = {
-        **settings.DIGITALE_BALIE,
-        "DOCUMENTS_ROOT": str(tmp_path / "documents"),
-        "SIGNING": {
-            "BACKEND": "pyhanko",
-            "OPTIONS": {"PKCS12_PATH": str(tmp_path / "seal.p12"), "PKCS12_PASSPHRASE": "geheim"},
-        },
-    }
-    overrides = {
-        "DIGITALE_BALIE": balie,
-        "DEMO_IDP": idp,
-        "SOCIAL_AUTH_BALIE_DEMO_OIDC_ENDPOINT": idp["ISSUER"],
-        "SOCIAL_AUTH_BALIE_DEMO_KEY": DEMO_CLIENT_ID,
-        "SOCIAL_AUTH_BALIE_DEMO_PRIVATE_JWKS": demo_client_private_jwks(tmp_path),
-    }
-    with override_settings(**overrides):
+    with override_settings(**signing_and_identity(settings, live_server, tmp_path)):
         yield {"url": live_server.url, "seat": seat, "service": service, "tmp": tmp_path}
 
 

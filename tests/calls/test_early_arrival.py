@@ -18,8 +18,8 @@ from tests.fixtures import at
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def citizen_headline(session) -> str:
-    with translation.override("en"):
+def citizen_headline(session, language="en") -> str:
+    with translation.override(language):
         return citizen_state(session.accesses.get(role="citizen"))["headline"]
 
 
@@ -32,8 +32,8 @@ def arrive(client, appointment) -> CallSession:
     return room, session
 
 
-def book(service, start, language="nl"):
-    details = booking.CitizenDetails(name="An Peeters", email="an@example.be", question="eID", language=language)
+def book(service, start, language="nl", email="an@example.be"):
+    details = booking.CitizenDetails(name="An Peeters", email=email, question="eID", language=language)
     return booking.book_appointment(service, start, details).appointment
 
 
@@ -65,3 +65,34 @@ def test_on_time_is_not_early(client, service, seat, counter_page, frozen_now):
     frozen_now.move_to(at(7, 9, 58))
     _, session = arrive(client, appointment)
     assert session.status == SessionStatus.WAITING and not session.arrived_early
+
+
+@pytest.mark.parametrize(
+    "language, before, early",
+    [
+        ("nl", "Uw afspraak is op dinsdag 8 december om 10:00.", "U bent vroeg: uw afspraak is om 10:00."),
+        (
+            "fr",
+            "Votre rendez-vous est le mardi 8 décembre à 10:00.",
+            "Vous êtes en avance : votre rendez-vous est à 10:00.",
+        ),
+        ("en", "Your appointment is on Tuesday 8 December at 10:00.", "You are early: your appointment is at 10:00."),
+    ],
+)
+def test_both_in_the_citizens_language(client, service, seat, counter_page, language, before, early):
+    _, tomorrow = arrive(client, book(service, at(8, 10), language, email="morgen@example.be"))
+    assert citizen_headline(tomorrow, language).startswith(before)
+    _, today = arrive(client, book(service, at(7, 10), language, email="vandaag@example.be"))
+    assert citizen_headline(today, language).startswith(early)
+
+
+@pytest.mark.parametrize(
+    "header, expected",
+    [("fr", "Votre rendez-vous est le"), ("en", "Your appointment is on"), ("xx", "Uw afspraak is op"), ("", "Uw")],
+)
+def test_the_live_headline_speaks_the_pages_language(client, service, seat, counter_page, header, expected):
+    """The poll's endpoint is outside the language prefixes: the page's script names its language (before, a
+    French waiting room turned Dutch at its first poll); an unknown language is ignored."""
+    _, session = arrive(client, book(service, at(8, 10), "fr"))
+    state = client.get(reverse("digitale_balie:room_state", args=[session.pk]), HTTP_X_BALIE_LANGUAGE=header)
+    assert state.status_code == 200 and state.json()["headline"].startswith(expected)

@@ -38,7 +38,7 @@ def appointment(service, seat, counter_page):
 
 def join_link(appointment):
     [message] = [m for m in mail.outbox if m.to == [appointment.email]][:1]
-    return re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", message.body).group(1)
+    return re.search(r"https?://[^/]+((?:/[a-z]{2})?/digitale-balie/join/[\w-]+/)", message.body).group(1)
 
 
 def enter_room(client, appointment):

@@ -6,11 +6,16 @@ export function csrfToken(root) {
   return input ? input.value : "";
 }
 
+// Our endpoints live outside the site's language prefixes: each request names the page's language.
+export function pageLanguage() {
+  return { "X-Balie-Language": document.documentElement.lang || "" };
+}
+
 export function post(url, root, data = {}) {
   const body = new URLSearchParams(data);
   return fetch(url, {
     method: "POST", body, credentials: "same-origin",
-    headers: { "X-CSRFToken": csrfToken(root), Accept: "application/json" },
+    headers: { "X-CSRFToken": csrfToken(root), Accept: "application/json", ...pageLanguage() },
   });
 }
 
@@ -22,7 +27,7 @@ export function poll(url, seconds, onChange) {
   let timer = null;
   const tick = async () => {
     try {
-      const headers = etag ? { "If-None-Match": etag } : {};
+      const headers = etag ? { "If-None-Match": etag, ...pageLanguage() } : pageLanguage();
       if (token) headers["X-Balie-Poll"] = token;
       const response = await fetch(url, { credentials: "same-origin", headers });
       if (response.status === 200) {

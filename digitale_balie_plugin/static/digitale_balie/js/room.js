@@ -1,5 +1,5 @@
 // The citizen's waiting room and call page: heartbeat, live state, messages, actions, the video room.
-import { embedRoom, poll, post, stopPreview } from "./live.js";
+import { embedRoom, pageLanguage, poll, post, stopPreview } from "./live.js";
 
 const root = document.querySelector("[data-balie-room]");
 if (root) {
@@ -121,7 +121,7 @@ if (root) {
       show("", false);
       try {
         const response = await fetch(upload.getAttribute("action"), {
-          method: "POST", body: new FormData(upload), credentials: "same-origin", headers: { Accept: "application/json" },
+          method: "POST", body: new FormData(upload), credentials: "same-origin", headers: { Accept: "application/json", ...pageLanguage() },
         });
         const answer = await response.json();
         show(answer.messages.map((message) => message.text).join(" "), !response.ok);
