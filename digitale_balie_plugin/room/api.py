@@ -16,8 +16,8 @@ from digitale_balie_plugin.calls import sessions
 from digitale_balie_plugin.calls.access import access_or_404, cookie_name
 from digitale_balie_plugin.live import etag_matches, json_with_etag, not_modified
 from digitale_balie_plugin.models import ActionStatus, InCallAction
-from digitale_balie_plugin.room.state import citizen_state
 from digitale_balie_plugin.responses import in_page_language
+from digitale_balie_plugin.room.state import citizen_state
 
 
 @require_GET
