@@ -129,21 +129,46 @@ def open_phone_conversation(clerk, service):
     return select_conversation(clerk, item)
 
 
-def citizen_waiting_for_clerk(browser, base_url, seat, service, citizen):
-    """Jan books the first free slot and waits in the room; the clerk's console shows him present.
-
-    Returns ``(clerk, conversation)``: the workspace with Jan's conversation selected.
-    """
+def join_today(service, seat, name="Jan", email="jan@example.be"):
+    """An appointment in today's queue and its join link: the first free time of today, booked (with its
+    e-mail); late in the evening, when that is tomorrow, an appointment of this hour (the citizen is late).
+    Returns ``(appointment, join path)``."""
     import re
+    from datetime import timedelta
 
     from django.core import mail
+    from django.utils import timezone
 
     from digitale_balie_plugin.booking import service as booking
     from digitale_balie_plugin.booking.availability import free_slots
+    from digitale_balie_plugin.models import AccessToken, Appointment
 
     slot = free_slots(service)[0]
-    booking.book_appointment(service, slot.start, booking.CitizenDetails(name="Jan", email="jan@example.be"))
-    join = re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", mail.outbox[-1].body).group(1)
+    if timezone.localdate(slot.start) == timezone.localdate():
+        booked = booking.book_appointment(service, slot.start, booking.CitizenDetails(name=name, email=email))
+        join = re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", mail.outbox[-1].body).group(1)
+        return booked.appointment, join
+    start = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+    length = timedelta(minutes=service.duration_minutes)
+    appointment = Appointment.objects.create(
+        site_id=service.site_id,
+        service=service,
+        seat=seat,
+        start=start,
+        end=start + length,
+        reserved_until=start + length,
+        citizen_name=name,
+        email=email,
+    )
+    return appointment, f"/digitale-balie/join/{appointment.issue_token(AccessToken.Purpose.JOIN)}/"
+
+
+def citizen_waiting_for_clerk(browser, base_url, seat, service, citizen):
+    """Jan has an appointment today and waits in the room; the clerk's console shows him present.
+
+    Returns ``(clerk, conversation)``: the workspace with Jan's conversation selected.
+    """
+    _appointment, join = join_today(service, seat)
     citizen.page.goto(base_url + join)
     citizen.page.wait_for_url("**/room/**")
     clerk = clerk_console(browser, base_url, seat.pk)

@@ -5,16 +5,12 @@ and the browser's request for its ``external_api.js`` is answered by a stand-in 
 options it was given and the commands it receives.
 """
 
-import re
-
 import jwt
 import pytest
-from django.core import mail
 from django.test import override_settings
 
-from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.models import CallSession
-from tests.browser.conftest import clerk_console, open_panel, select_conversation, wait_for
+from tests.browser.conftest import clerk_console, join_today, open_panel, select_conversation, wait_for
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,13 +56,7 @@ def setup(live_server, django_user_model):
     clerk = django_user_model.objects.create_superuser(
         "sofie", "sofie@example.be", "geheim-wachtwoord", first_name="Sofie"
     )
-    from digitale_balie_plugin.booking.availability import free_slots
-
-    slot = free_slots(service)[0]
-    appointment = booking.book_appointment(
-        service, slot.start, booking.CitizenDetails(name="An Peeters", email="an@example.be")
-    ).appointment
-    join = re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", mail.outbox[0].body).group(1)
+    appointment, join = join_today(service, seat, name="An Peeters", email="an@example.be")
     return {
         "url": live_server.url,
         "page": page,
