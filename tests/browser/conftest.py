@@ -204,3 +204,13 @@ def signing_and_identity(settings, live_server, tmp_path) -> dict:
         "SOCIAL_AUTH_BALIE_DEMO_KEY": DEMO_CLIENT_ID,
         "SOCIAL_AUTH_BALIE_DEMO_PRIVATE_JWKS": demo_client_private_jwks(tmp_path),
     }
+
+
+def log_in_at_the_demo_provider(citizen, person="jan-peeters"):
+    """On the consent page: choose the demo identity provider, pick a test person, confirm; ends on the result."""
+    citizen.page.locator("[data-provider=balie-demo]").click()
+    citizen.page.wait_for_url("**/demo-idp/authorize**")
+    citizen.page.locator(f"#person-{person}").check()
+    citizen.page.locator("#level-advanced").check()
+    citizen.page.locator("button[value=confirm]").click()
+    citizen.page.wait_for_url("**/result/")

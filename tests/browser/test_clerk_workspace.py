@@ -22,6 +22,7 @@ from digitale_balie_plugin.models import Appointment, CallSession, SignatureRequ
 from tests.browser.conftest import (
     clerk_console,
     follow_into_new_tab,
+    log_in_at_the_demo_provider,
     open_panel,
     select_conversation,
     signing_and_identity,
@@ -196,11 +197,7 @@ def test_a_day_at_the_counter(browser, world, checked_page):
     link = citizen.page.locator(".balie-action a[href*='/verify/']")
     link.wait_for(timeout=15000)
     consent = follow_into_new_tab(citizen, link)
-    consent.page.locator("[data-provider=balie-demo]").click()
-    consent.page.locator("#person-jan-peeters").check()
-    consent.page.locator("#level-advanced").check()
-    consent.page.locator("button[value=confirm]").click()
-    consent.page.wait_for_url("**/result/")
+    log_in_at_the_demo_provider(consent)
     consent.page.close()
     jan.locator(".balie-action-panel[data-status='completed']").wait_for(timeout=15000)
 
@@ -235,10 +232,7 @@ def test_a_day_at_the_counter(browser, world, checked_page):
     signing.page.wait_for_url("**/sign/*/")
     if signing.page.locator("[data-balie-verify-first]").count():
         signing.page.locator("[data-balie-verify-first]").click()
-        signing.page.locator("[data-provider=balie-demo]").click()
-        signing.page.locator("#person-jan-peeters").check()
-        signing.page.locator("#level-advanced").check()
-        signing.page.locator("button[value=confirm]").click()
+        log_in_at_the_demo_provider(signing)
         signing.page.locator("[data-balie-continue]").click()
         signing.page.wait_for_url("**/sign/*/")
     signing.page.locator("#balie-agree").check()

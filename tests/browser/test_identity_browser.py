@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     citizen_waiting_for_clerk,
     clerk_console,
     follow_into_new_tab,
+    log_in_at_the_demo_provider,
     open_panel,
     open_phone_conversation,
     wait_for,
@@ -64,15 +65,6 @@ def request_verification(row, expected_number=JAN):
     form.locator("input[name=expected_national_number]").fill(expected_number)
     form.locator("button[type=submit]").click()
     row.locator("[data-balie-handover]").wait_for(timeout=10000)
-
-
-def log_in_at_the_demo_provider(citizen, person="jan-peeters"):
-    citizen.page.locator("[data-provider=balie-demo]").click()
-    citizen.page.wait_for_url("**/demo-idp/authorize**")
-    citizen.page.locator(f"#person-{person}").check()
-    citizen.page.locator("#level-advanced").check()
-    citizen.page.locator("button[value=confirm]").click()
-    citizen.page.wait_for_url("**/result/")
 
 
 def verified_on_console(clerk):

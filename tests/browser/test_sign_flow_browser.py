@@ -10,7 +10,13 @@ from django.test import override_settings
 
 from digitale_balie_plugin.cms.models import ApplicationFormPage
 from digitale_balie_plugin.models import SignatureRequest
-from tests.browser.conftest import citizen_waiting_for_clerk, follow_into_new_tab, open_panel, signing_and_identity
+from tests.browser.conftest import (
+    citizen_waiting_for_clerk,
+    follow_into_new_tab,
+    log_in_at_the_demo_provider,
+    open_panel,
+    signing_and_identity,
+)
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory, make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -97,12 +103,7 @@ def test_documents_form_and_signature_in_one_video_call(browser, world, checked_
     sign_tab.axe("sign page before verification")
     sign_tab.page.locator("[data-balie-verify-first]").click()
     sign_tab.page.wait_for_url("**/verify/*/")
-    sign_tab.page.locator("[data-provider=balie-demo]").click()
-    sign_tab.page.wait_for_url("**/demo-idp/authorize**")
-    sign_tab.page.locator("#person-jan-peeters").check()
-    sign_tab.page.locator("#level-advanced").check()
-    sign_tab.page.locator("button[value=confirm]").click()
-    sign_tab.page.wait_for_url("**/result/")
+    log_in_at_the_demo_provider(sign_tab)
     sign_tab.page.locator("[data-balie-continue]").click()
     sign_tab.page.wait_for_url("**/sign/*/")
     assert "Jan Peeters" in sign_tab.page.inner_text("main, body")
