@@ -13,6 +13,7 @@ from digitale_balie_plugin.actions import handover
 from digitale_balie_plugin.actions.forms import CodeForm
 from digitale_balie_plugin.actions.registry import action_type
 from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.models.settings import clerk_as_seen
 from digitale_balie_plugin.ratelimit import hit
 from digitale_balie_plugin.responses import invalid_link, render
 
@@ -46,12 +47,25 @@ def code_entry(request, page):
 
 
 def take_link(request, page, token):
-    """A link from an SMS, e-mail or chat, or a scanned QR code: the first browser to open it keeps it."""
+    """A link from an SMS, e-mail or chat, or a scanned QR code: the first browser to confirm it keeps it.
+
+    Opening it changes nothing: mail and SMS link scanners open (``GET``/``HEAD``) every link they see, and
+    they would take the request before the citizen. The page asks to continue; that ``POST`` claims it. The
+    browser that has it already goes straight on."""
     action = handover.action_for_link(token)
     if action is None or action.session.site_id != page.get_site().pk:
         return invalid_link(request, page)
-    if not handover.claim(action, request):
-        return render(request, page, "link_used.html", status=410)
-    response = _continue(request, page, action)
+    if handover.claimed_here(action, request):
+        response = _continue(request, page, action)
+    elif action.claim_hash:
+        response = render(request, page, "link_used.html", status=410)
+    elif request.method == "POST":
+        response = _continue(request, page, action) if handover.claim(action, request) else None
+        response = response or render(request, page, "link_used.html", status=410)
+    else:
+        kind = action_type(action.kind)
+        context = {"label": kind.label if kind else "", "clerk": clerk_as_seen(action.created_by, action.session.site)}
+        response = render(request, page, "take.html", context)
     response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
     return response

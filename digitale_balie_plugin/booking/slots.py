@@ -91,6 +91,10 @@ class Slot:
         return self.start.astimezone(UTC).strftime(KEY_FORMAT)
 
 
+#: Years a slot key may name: anything else is no time anyone can book (and its arithmetic would overflow).
+SANE_YEARS = (2000, 2999)
+
+
 def parse_slot_key(key: str) -> datetime:
     """Inverse of ``Slot.key`` (aware UTC); ``ValueError`` on anything else, since keys come from the browser.
 
@@ -99,7 +103,10 @@ def parse_slot_key(key: str) -> datetime:
     """
     if not isinstance(key, str) or not _KEY_PATTERN.fullmatch(key):
         raise ValueError(f"Malformed slot key: {key!r}")
-    return datetime.strptime(key, KEY_FORMAT).replace(tzinfo=UTC)
+    start = datetime.strptime(key, KEY_FORMAT).replace(tzinfo=UTC)
+    if not SANE_YEARS[0] <= start.year <= SANE_YEARS[1]:  # 9999-12-31 + a duration overflows datetime
+        raise ValueError(f"Slot key out of range: {key!r}")
+    return start
 
 
 class _Plan(NamedTuple):

@@ -235,7 +235,10 @@ def invite_guest(session: CallSession, display_name: str, *, by_user=None) -> st
 
 def revoke_guest(session: CallSession, access_id: int, *, by_user) -> None:
     with transaction.atomic():
-        link = ParticipantAccess.objects.get(pk=access_id, session=session, role=ParticipantAccess.Role.GUEST)
+        guests = ParticipantAccess.objects.filter(session=session, role=ParticipantAccess.Role.GUEST)
+        link = guests.filter(pk=access_id).first()
+        if link is None:  # another conversation's, or no id at all
+            raise CounterError(_("This guest link does not exist (any more)."))
         ParticipantAccess.objects.filter(
             session=session, role=ParticipantAccess.Role.GUEST, display_name=link.display_name
         ).update(revoked_at=timezone.now())

@@ -18,6 +18,10 @@ REFERENCE_SUFFIX_LENGTH = 14
 _THOUSANDS = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
 
 
+#: Beyond any amount a counter asks (the site's maximum is far lower); it keeps ``quantize`` in range.
+MAX_TYPED = Decimal("1e12")
+
+
 class AmountField(forms.Field):
     """A euro amount as typed at a Flemish or Dutch desk: ``12,50``, ``12.50``, ``€ 12,5`` or ``1.250,00``."""
 
@@ -43,6 +47,8 @@ class AmountField(forms.Field):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         if not amount.is_finite():
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if amount.copy_abs() >= MAX_TYPED:  # "1e30": no real amount, and quantize() would overflow on it
+            raise forms.ValidationError(_("This amount is too large."), code="max_value")
         if amount != amount.quantize(Decimal("0.01")):
             raise forms.ValidationError(_("Use at most two digits after the comma."), code="decimals")
         return amount.quantize(Decimal("0.01"))

@@ -88,13 +88,22 @@ def test_the_link_belongs_to_the_first_browser_that_opens_it(verification, count
     assert len(raw) >= 43 and handover.link_token(verification) == raw  # the same link when shown again
     stored = InCallAction.objects.filter(pk=verification.pk).values().get()
     assert not any(raw in str(value) for value in stored.values())
-    citizen, other = Client(), Client()
+    citizen, other, scanner = Client(), Client(), Client()
     url = counter_page.url + f"take/{raw}/"
-    response = citizen.get(url)
+    for _ in range(3):  # a mail or SMS link scanner opens it first: nothing is taken (issue 16)
+        assert scanner.head(url).status_code == 200
+        page = scanner.get(url)
+        assert page.status_code == 200 and "data-balie-take" in page.content.decode()
+        assert page["Cache-Control"] == "no-store" and page["Referrer-Policy"] == "no-referrer"
+    verification.refresh_from_db()
+    assert not verification.claim_hash and verification.status == "sent"  # not "opened"
+    response = citizen.post(url)  # the citizen's "Continue"
     assert response.status_code == 302 and response["Referrer-Policy"] == "no-referrer"
     assert citizen.get(response["Location"]).status_code == 200  # the consent page
     assert citizen.get(url).status_code == 302  # the same browser may come back
     assert other.get(url).status_code == 410  # anyone else: "already used"
+    assert other.post(url).status_code == 410
+    assert scanner.get(url).status_code == 410
     assert other.get(response["Location"]).status_code == 404
 
 
