@@ -66,6 +66,8 @@ def take_link(request, page, token):
         kind = action_type(action.kind)
         context = {"label": kind.label if kind else "", "clerk": clerk_as_seen(action.created_by, action.session.site)}
         response = render(request, page, "take.html", context)
-    response["Referrer-Policy"] = "no-referrer"
+    # The token stays on this site ("no-referrer" would make the Continue button's POST come from origin
+    # "null", which Django's CSRF check refuses).
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     return response

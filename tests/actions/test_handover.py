@@ -94,11 +94,11 @@ def test_the_link_belongs_to_the_first_browser_that_opens_it(verification, count
         assert scanner.head(url).status_code == 200
         page = scanner.get(url)
         assert page.status_code == 200 and "data-balie-take" in page.content.decode()
-        assert page["Cache-Control"] == "no-store" and page["Referrer-Policy"] == "no-referrer"
+        assert page["Cache-Control"] == "no-store" and page["Referrer-Policy"] == "same-origin"
     verification.refresh_from_db()
     assert not verification.claim_hash and verification.status == "sent"  # not "opened"
     response = citizen.post(url)  # the citizen's "Continue"
-    assert response.status_code == 302 and response["Referrer-Policy"] == "no-referrer"
+    assert response.status_code == 302 and response["Referrer-Policy"] == "same-origin"
     assert citizen.get(response["Location"]).status_code == 200  # the consent page
     assert citizen.get(url).status_code == 302  # the same browser may come back
     assert other.get(url).status_code == 410  # anyone else: "already used"
