@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
@@ -47,8 +48,16 @@ class DigitalCounterPageMixin(RoutablePageMixin):
     """
 
     def serve(self, request, *args, **kwargs):
-        """Every route of a counter page gets the package's strict CSP (the rest of the site keeps its own)."""
-        return use_counter_policy(super().serve(request, *args, **kwargs))
+        """Every route of a counter page gets the package's strict CSP (the rest of the site keeps its own).
+
+        Its sub-pages (booking answers, a manage link's appointment, the room, requests, results) show one
+        person's data or carry a token in the address: no browser or proxy keeps them (``no-store``). The page
+        itself, the list of services, may be cached."""
+        response = use_counter_policy(super().serve(request, *args, **kwargs))
+        view = args[0] if args else kwargs.get("view")
+        if view is not None and getattr(view, "__name__", "") != "index_route":
+            add_never_cache_headers(response)
+        return response
 
     def serve_preview(self, request, *args, **kwargs):
         return use_counter_policy(super().serve_preview(request, *args, **kwargs))
