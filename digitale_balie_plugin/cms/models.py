@@ -55,7 +55,8 @@ class DigitalCounterPageMixin(RoutablePageMixin):
         itself, the list of services, may be cached."""
         response = use_counter_policy(super().serve(request, *args, **kwargs))
         view = args[0] if args else kwargs.get("view")
-        if view is not None and getattr(view, "__name__", "") != "index_route":
+        sub_page = view is not None and getattr(view, "__name__", "") != "index_route"
+        if sub_page and "no-store" not in response.get("Cache-Control", ""):  # a view's own policy stays
             add_never_cache_headers(response)
         return response
 
