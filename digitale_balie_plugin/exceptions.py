@@ -34,6 +34,12 @@ class AppointmentNotChangeable(CounterError):
     default_message = _("This appointment can no longer be changed.")
 
 
+class ConversationClosed(CounterError):
+    """The conversation a page or command belongs to has ended (or its appointment was cancelled)."""
+
+    default_message = _("This conversation has ended.")
+
+
 class InvalidToken(CounterError):
     """A link or code is unknown, expired or already used."""
 

@@ -19,6 +19,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page
 
 from digitale_balie_plugin.models import AccessToken
+from digitale_balie_plugin.tokens import hash_token
 
 CACHE_TIMEOUT = 3600
 
@@ -208,3 +209,18 @@ def _version(request, language: str, page, translations: dict, route: str) -> st
     path = default.get_url(request) + route if default is not None else request.path
     with translation.override(settings.LANGUAGE_CODE):
         return translate_url(path, language)
+
+
+#: Session key: the join link this browser just asked for by a POST (the manage page's "Join" button).
+JOIN_READY_KEY = "digitale_balie_join_ready"
+
+
+def mark_join_ready(request, raw_join_token: str) -> None:
+    """The citizen pressed "Join" on the manage page (a POST): the join link it redirects to may let this
+    browser in without asking again. Only the hash is kept in the session."""
+    request.session[JOIN_READY_KEY] = hash_token(raw_join_token)
+
+
+def join_ready(request, raw_join_token: str) -> bool:
+    """Was this link asked for by this browser's own POST a moment ago? (Read once.)"""
+    return request.session.pop(JOIN_READY_KEY, None) == hash_token(raw_join_token)

@@ -42,6 +42,11 @@ def bump(session) -> None:
     )
 
 
+def bump_seat(seat_id: int) -> None:
+    """A conversation left this seat (moved to another): its console must fetch the new queue."""
+    cache.set(_key("seat", seat_id), secrets.token_hex(6), _VERSION_TTL)
+
+
 def beat(session_id: int) -> bool:
     """Record a heartbeat; returns True when the citizen was not present before (an arrival)."""
     key = presence_key(session_id)

@@ -24,7 +24,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 
 from digitale_balie_plugin.calls import seats, sessions
-from digitale_balie_plugin.calls.access import cookie_name
+from digitale_balie_plugin.calls.access import held_cookie
 from digitale_balie_plugin.live import etag_matches, not_modified
 from digitale_balie_plugin.room import api as room_api
 
@@ -66,7 +66,7 @@ class LivePollMiddleware:
         return None
 
     def _unchanged_poll(self, request, session_id: int) -> HttpResponse | None:
-        etag = sessions.unchanged_version(session_id, request.COOKIES.get(cookie_name(session_id)))
+        etag = sessions.unchanged_version(session_id, held_cookie(request, session_id))
         return not_modified(etag) if etag is not None and etag_matches(request, etag) else None
 
     def _unchanged_console(self, request, seat_id: int) -> HttpResponse | None:
@@ -97,7 +97,7 @@ class LivePollMiddleware:
     def _heartbeat(self, request, session_id: int) -> HttpResponse | None:
         if self._csrf.process_view(request, room_api.heartbeat, (), {}) is not None:
             return None  # the normal stack refuses it, with Django's own 403 page
-        arrival = sessions.cached_heartbeat(session_id, request.COOKIES.get(cookie_name(session_id)))
+        arrival = sessions.cached_heartbeat(session_id, held_cookie(request, session_id))
         if arrival is False:
             return HttpResponse(status=204)
         request.balie_heartbeat = arrival  # already recorded in the cache: the view must not beat again

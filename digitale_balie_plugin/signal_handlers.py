@@ -1,4 +1,8 @@
-"""Receivers that keep caches honest and hand a finished conversation to the CRM and the citizen's summary.
+"""Receivers that keep caches honest, keep a conversation in step with its appointment and its requests in
+step with the conversation, and hand a finished conversation to the CRM and the citizen's summary.
+
+The capabilities do not import each other (booking knows no conversation, calls no request): they announce
+what happened, and this module, above them all, connects the consequences.
 
 Connected in ``apps.DigitaleBalieConfig.ready``; the page tree's receivers are in ``cms.signal_handlers``.
 """
@@ -7,12 +11,21 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_save
 from wagtail.models import Site
 
+from digitale_balie_plugin.actions.handover import release_claims
+from digitale_balie_plugin.actions.service import close_open_requests
 from digitale_balie_plugin.calls.seats import forget_clerk
+from digitale_balie_plugin.calls.sessions import close_for_cancelled_appointment, follow_rescheduled_appointment
 from digitale_balie_plugin.cases.service import register_case
 from digitale_balie_plugin.conf import Feature, app_settings
 from digitale_balie_plugin.jobs import enqueue_on_commit
 from digitale_balie_plugin.links import forget_counter_pages
-from digitale_balie_plugin.signals import call_ended
+from digitale_balie_plugin.signals import (
+    appointment_cancelled,
+    appointment_rescheduled,
+    call_cancelled,
+    call_ended,
+    citizen_device_changed,
+)
 
 
 def _forget_counter_pages(sender=None, **kwargs):
@@ -40,7 +53,31 @@ def _send_summary(sender=None, session=None, **kwargs):
     enqueue_on_commit("send_call_summary_task", session.pk)
 
 
+def _close_conversation(sender=None, appointment=None, by_user=None, **kwargs):
+    """A cancelled appointment closes its conversation: gone from the queue, pages 410, no start."""
+    close_for_cancelled_appointment(appointment, by_user=by_user)
+
+
+def _move_conversation(sender=None, appointment=None, **kwargs):
+    follow_rescheduled_appointment(appointment)
+
+
+def _close_requests(sender=None, session=None, clerk=None, by_user=None, **kwargs):
+    """Ended or cancelled: no request of the conversation stays open (each closing is audited)."""
+    close_open_requests(session, by_user=clerk or by_user)
+
+
+def _release_claims(sender=None, session=None, **kwargs):
+    release_claims(session)
+
+
 def register_signal_handlers():
+    appointment_cancelled.connect(_close_conversation, dispatch_uid="balie-close-conversation")
+    appointment_rescheduled.connect(_move_conversation, dispatch_uid="balie-move-conversation")
+    # First: the case record and the summary must see the requests as they finally are.
+    call_ended.connect(_close_requests, dispatch_uid="balie-close-requests")
+    call_cancelled.connect(_close_requests, dispatch_uid="balie-close-requests-cancelled")
+    citizen_device_changed.connect(_release_claims, dispatch_uid="balie-release-claims")
     call_ended.connect(_register_case, dispatch_uid="balie-register-case")
     call_ended.connect(_send_summary, dispatch_uid="balie-send-summary")
     user_model = get_user_model()

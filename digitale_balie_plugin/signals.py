@@ -15,6 +15,10 @@ appointment_rescheduled = Signal()
 call_started = Signal()
 #: sender=CallSession, session=..., clerk=User, outcome=str — the seam for the CRM case record
 call_ended = Signal()
+#: sender=CallSession, session=..., by_user=None|User — the appointment was cancelled, its conversation closed
+call_cancelled = Signal()
+#: sender=CallSession, session=... — the clerk let another device in as the citizen (the earlier one is out)
+citizen_device_changed = Signal()
 #: sender=InCallAction, action=..., previous=str, status=str (an ActionStatus value) — every status change
 action_status_changed = Signal()
 #: sender=IdentityVerification, verification=..., action=InCallAction — no identifiers in clear

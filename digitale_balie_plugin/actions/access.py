@@ -8,12 +8,19 @@ from __future__ import annotations
 from digitale_balie_plugin.actions import handover
 from digitale_balie_plugin.actions.registry import action_type
 from digitale_balie_plugin.calls import sessions
-from digitale_balie_plugin.calls.access import cookie_name
-from digitale_balie_plugin.models import InCallAction
+from digitale_balie_plugin.calls.access import held_cookie
+from digitale_balie_plugin.exceptions import ConversationClosed
+from digitale_balie_plugin.models import ActionStatus, InCallAction
+
+#: A request whose outcome its page still shows after the conversation ended (a receipt, a verified identity).
+SHOWN_AFTER_THE_END = (ActionStatus.COMPLETED, ActionStatus.FAILED)
 
 
 def action_for_browser(request, page, action_id, kind: str) -> InCallAction | None:
     """The action, if this browser took it (link or code) — or, from the video room, takes it now.
+
+    Raises ``ConversationClosed`` when the browser belongs to the conversation but it is over and the
+    request has no outcome to show.
 
     Only the conversation's citizen can take it from the room (a guest such as an interpreter must not
     prove the citizen's identity or pay for them), and only on the site of this counter page.
@@ -25,10 +32,14 @@ def action_for_browser(request, page, action_id, kind: str) -> InCallAction | No
     )
     if action is None:
         return None
-    if handover.claimed_here(action, request):
+    mine = handover.claimed_here(action, request)
+    access = None if mine else sessions.access_for(action.session_id, held_cookie(request, action.session_id))
+    if (mine or access is not None) and not action.session.is_open and action.status not in SHOWN_AFTER_THE_END:
+        raise ConversationClosed()  # its page says the conversation ended (``cms.models``: 410)
+    if mine:
         return action
-    access = sessions.access_for(action.session_id, request.COOKIES.get(cookie_name(action.session_id)))
-    allowed = access is not None and access.role in (action_type(kind).citizen_roles if action_type(kind) else ())
+    roles = action_type(kind).citizen_roles if action_type(kind) else ()
+    allowed = access is not None and access.admitted and access.role in roles  # not a device still waiting
     if allowed and not action.is_final and handover.claim(action, request):
         action.refresh_from_db()
         return action

@@ -32,11 +32,13 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from digitale_balie_plugin import live
+from digitale_balie_plugin.actions.registry import action_type
 from digitale_balie_plugin.actions.service import transition
 from digitale_balie_plugin.exceptions import CounterError, IntegrationError
 from digitale_balie_plugin.integrations.sms.base import SmsMessage, normalize_phone_number
 from digitale_balie_plugin.integrations.sms.registry import get_sms_provider
 from digitale_balie_plugin.models import ActionStatus, InCallAction
+from digitale_balie_plugin.models.actions import FINAL_STATUSES
 from digitale_balie_plugin.models.audit import record
 from digitale_balie_plugin.models.settings import CounterSettings, clerk_as_seen
 from digitale_balie_plugin.tokens import hash_token
@@ -224,6 +226,24 @@ def claim(action: InCallAction, request) -> bool:
 
     transition(action, ActionStatus.OPENED, actor_label="citizen")
     return True
+
+
+def release_claims(session) -> int:
+    """The clerk moved the citizen to another device: requests the earlier device had taken but not finished
+    can be taken again (by the new device, from the room). One busy at its provider stays where it is."""
+    released = 0
+    for action in (
+        InCallAction.objects.filter(session=session).exclude(claim_hash="").exclude(status__in=FINAL_STATUSES)
+    ):
+        kind = action_type(action.kind)
+        if kind is not None and kind.is_busy(action):
+            continue
+        if InCallAction.objects.filter(pk=action.pk, claim_hash=action.claim_hash).update(
+            claim_hash="", claimed_at=None
+        ):
+            record("action.released", action, actor_label="system", site=session.site, kind=action.kind)
+            released += 1
+    return released
 
 
 def claimed_here(action: InCallAction, request) -> bool:

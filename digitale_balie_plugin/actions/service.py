@@ -12,7 +12,7 @@ from digitale_balie_plugin import live
 from digitale_balie_plugin.actions.registry import action_type
 from digitale_balie_plugin.exceptions import CounterError
 from digitale_balie_plugin.models import ActionStatus, CallSession, InCallAction
-from digitale_balie_plugin.models.actions import TRANSITIONS
+from digitale_balie_plugin.models.actions import FINAL_STATUSES, TRANSITIONS
 from digitale_balie_plugin.models.audit import record
 from digitale_balie_plugin.signals import action_status_changed
 
@@ -93,13 +93,28 @@ def cancel(action: InCallAction, *, by_user) -> bool:
         return transition(action, ActionStatus.CANCELLED, user=by_user, reason="cancelled by the clerk")
 
 
+def close_open_requests(session: CallSession, *, by_user=None) -> int:
+    """The conversation ended or was cancelled: every request still open is withdrawn, with its audit event,
+    and its link and code die. A request busy at its provider (a checkout the citizen is paying) is left to
+    the provider's answer, which finishes it; taking it back now could lose a payment that went through."""
+    closed = 0
+    for action in InCallAction.objects.filter(session=session).exclude(status__in=FINAL_STATUSES):
+        kind = action_type(action.kind)
+        if kind is not None and kind.is_busy(action):
+            continue
+        with transaction.atomic():
+            InCallAction.objects.filter(pk=action.pk).update(token_hash=None, code_hash="", code_expires_at=None)
+            closed += transition(
+                action, ActionStatus.CANCELLED, user=by_user, actor_label="system", reason="conversation ended"
+            )
+    return closed
+
+
 def expire_overdue(now=None) -> int:
     """Mark unfinished actions past their expiry as expired (run by the periodic job)."""
     now = now or timezone.now()
     count = 0
-    for action in InCallAction.objects.filter(expires_at__lte=now).exclude(
-        status__in=[ActionStatus.COMPLETED, ActionStatus.FAILED, ActionStatus.CANCELLED, ActionStatus.EXPIRED]
-    ):
+    for action in InCallAction.objects.filter(expires_at__lte=now).exclude(status__in=FINAL_STATUSES):
         kind = action_type(action.kind)
         if kind is not None and kind.is_busy(action):
             continue  # e.g. a checkout still open at the provider: its outcome comes first

@@ -26,7 +26,7 @@ from digitale_balie_plugin.booking.slot_pages import parse_days
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.exceptions import CounterError, InvalidToken, SlotUnavailable
 from digitale_balie_plugin.integrations.sms.base import format_phone_number
-from digitale_balie_plugin.links import in_active_language, route_url
+from digitale_balie_plugin.links import in_active_language, mark_join_ready, route_url
 from digitale_balie_plugin.models import AccessToken
 from digitale_balie_plugin.models.choices import AppointmentStatus
 from digitale_balie_plugin.ratelimit import hit
@@ -218,13 +218,15 @@ def manage(request, page, token):
 @guarded
 @require_POST
 def join_call(request, page, token):
-    """From the manage page to the video call: a fresh join link, used at once (the join route swaps it for
-    the room's cookie). A citizen who only has the link from their SMS or e-mail confirmation can join."""
+    """From the manage page to the video call: a fresh join link, used at once (this POST asked for it, so
+    the join route swaps it for the room's cookie without a second button). A citizen who only has the link
+    from their SMS or e-mail confirmation can join."""
     appointment = _appointment(page, token)
     if not (appointment.is_video and appointment.status == AppointmentStatus.BOOKED):
         messages.error(request, _("This appointment has no video call."))
         return HttpResponseRedirect(route_url(request, page, "manage", token))
     join_token = appointment.issue_token(AccessToken.Purpose.JOIN)
+    mark_join_ready(request, join_token)
     return HttpResponseRedirect(route_url(request, page, "join", join_token))
 
 

@@ -16,7 +16,7 @@ from django.utils.crypto import constant_time_compare
 from digitale_balie_plugin import live
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.integrations.video.registry import get_video_provider
-from digitale_balie_plugin.models import Appointment, CallSession, CounterSeat, Document
+from digitale_balie_plugin.models import Appointment, CallSession, CounterSeat, Document, SessionStatus
 
 CLERK_SEATS_TTL = 60
 
@@ -117,7 +117,8 @@ def forget_clerk(user_pk) -> None:
 
 def queue(seat, day=None) -> list[CallSession]:
     day = day or today()
-    sessions = CallSession.objects.for_day(seat, day).select_related("service", "appointment")
+    sessions = CallSession.objects.for_day(seat, day).exclude(status=SessionStatus.CANCELLED)
+    sessions = sessions.select_related("service", "appointment")
     sessions = sessions.prefetch_related(
         "actions", "accesses", Prefetch("documents", queryset=Document.objects.present(), to_attr="present_documents")
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin import live, signals
-from digitale_balie_plugin.exceptions import CounterError, InvalidToken
+from digitale_balie_plugin.exceptions import ConversationClosed, CounterError, InvalidToken
 from digitale_balie_plugin.integrations.video.registry import get_video_provider
 from digitale_balie_plugin.models import (
     AccessToken,
@@ -27,9 +27,8 @@ from digitale_balie_plugin.models import (
 from digitale_balie_plugin.models.audit import record
 from digitale_balie_plugin.tokens import hash_token
 
-
-class SessionClosed(CounterError):
-    default_message = _("This conversation has ended.")
+#: The calls capability's name for it; one exception, so every layer can catch it.
+SessionClosed = ConversationClosed
 
 
 def _changed(session: CallSession) -> None:
@@ -102,23 +101,112 @@ class Joined:
     access: ParticipantAccess
 
 
-def join_with_link(raw_join_token: str, site) -> Joined:
-    """Exchange the e-mailed join link for a participant cookie (the link itself stays in no URL bar)."""
+class DeviceNotWaiting(CounterError):
+    default_message = _("This device is no longer waiting to be let in.")
+
+
+def appointment_for_join(raw_join_token: str, site) -> Appointment | None:
+    """The booked appointment a join link belongs to (on this site), or ``None``; reads only."""
     token = AccessToken.objects.select_related("appointment").valid(raw_join_token, AccessToken.Purpose.JOIN).first()
     if token is None or token.appointment.site_id != site.pk or token.appointment.status != "booked":
+        return None
+    return token.appointment
+
+
+def guest_link(raw_link: str, site) -> ParticipantAccess | None:
+    """The guest invitation a link belongs to, while its conversation is open; reads only."""
+    link = ParticipantAccess.objects.select_related("session").valid(raw_link).filter(purpose="link").first()
+    if link is None or link.session.site_id != site.pk or not link.session.is_open:
+        return None
+    return link
+
+
+def join_with_link(raw_join_token: str, site, *, held=None, device: str = "") -> Joined:
+    """Exchange the e-mailed join link for a participant cookie (the link itself stays in no URL bar).
+
+    ``held(session_id)``: the browser's room cookie for a conversation. The citizen's role is bound to the
+    first device: a browser that already holds this conversation's cookie just goes back in; any other
+    browser (the citizen on their phone now, or whoever got a forwarded invitation) waits until the clerk
+    lets it in (:func:`admit_device`) and gets no request, document or video before that.
+    """
+    appointment = appointment_for_join(raw_join_token, site)
+    if appointment is None:
         raise InvalidToken()
-    session = session_for_appointment(token.appointment)
+    session = session_for_appointment(appointment)
     if not session.is_open:
         raise SessionClosed()
-    raw, access = ParticipantAccess.issue(session, ParticipantAccess.Role.CITIZEN, session.citizen_name)
-    record("session.joined", session, actor_label="citizen", site=site, role="citizen")
+    raw_held = held(session.pk) if held else None
+    if (present := access_for(session.pk, raw_held)) is not None:
+        return Joined(session, raw_held, present)
+    with transaction.atomic():
+        session = CallSession.objects.select_for_update().get(pk=session.pk)  # two first devices at once: one wins
+        first = not _citizen_devices(session).filter(admitted=True).exists()
+        raw, access = ParticipantAccess.issue(
+            session, ParticipantAccess.Role.CITIZEN, session.citizen_name, admitted=first, device=device
+        )
+        record("session.joined", session, actor_label="citizen", site=site, role="citizen", admitted=first)
+        if not first:
+            _changed(session)  # the clerk's console shows the device waiting
     return Joined(session, raw, access)
 
 
-def join_as_guest(raw_link: str, site) -> Joined:
-    link = ParticipantAccess.objects.select_related("session").valid(raw_link).filter(purpose="link").first()
-    if link is None or link.session.site_id != site.pk or not link.session.is_open:
+def _citizen_devices(session: CallSession):
+    return ParticipantAccess.objects.filter(
+        session=session,
+        role=ParticipantAccess.Role.CITIZEN,
+        purpose="cookie",
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+
+
+def waiting_devices(session: CallSession) -> list[ParticipantAccess]:
+    """Devices that opened the citizen's link after the first one and wait for the clerk."""
+    return list(_citizen_devices(session).filter(admitted=False).order_by("created_at"))
+
+
+def admit_device(session: CallSession, access_id, *, by_user, as_guest: bool = False) -> ParticipantAccess:
+    """Let a waiting device in: as the citizen (it takes over; the earlier device is signed out and the
+    requests it had not finished can be taken again here), or as a guest (it joins the video only)."""
+    with transaction.atomic():
+        session = CallSession.objects.select_for_update().get(pk=session.pk)
+        if not session.is_open:
+            raise SessionClosed()
+        waiting = _citizen_devices(session).filter(pk=access_id, admitted=False).first()
+        if waiting is None:
+            raise DeviceNotWaiting()
+        if as_guest:
+            waiting.role = ParticipantAccess.Role.GUEST
+        else:
+            _citizen_devices(session).filter(admitted=True).update(revoked_at=timezone.now())
+            transaction.on_commit(lambda: signals.citizen_device_changed.send(sender=CallSession, session=session))
+        waiting.admitted = True
+        waiting.save(update_fields=["role", "admitted"])
+        record(
+            "session.device_admitted", session, user=by_user, site=session.site, access=waiting.pk, as_guest=as_guest
+        )
+        _changed(session)
+        transaction.on_commit(lambda: forget_accesses(session))
+    return waiting
+
+
+def remove_device(session: CallSession, access_id, *, by_user) -> None:
+    """Refuse a waiting device: its page says the link does not work there."""
+    with transaction.atomic():
+        removed = _citizen_devices(session).filter(pk=access_id, admitted=False).update(revoked_at=timezone.now())
+        if not removed:
+            raise DeviceNotWaiting()
+        record("session.device_removed", session, user=by_user, site=session.site, access=access_id)
+        _changed(session)
+
+
+def join_as_guest(raw_link: str, site, *, held=None) -> Joined:
+    link = guest_link(raw_link, site)
+    if link is None:
         raise InvalidToken()
+    raw_held = held(link.session_id) if held else None
+    if (present := access_for(link.session_id, raw_held)) is not None:
+        return Joined(link.session, raw_held, present)
     raw, access = ParticipantAccess.issue(link.session, link.role, link.display_name)
     record("session.joined", link.session, actor_label="guest", site=site, role="guest")
     return Joined(link.session, raw, access)
@@ -148,6 +236,8 @@ def remember_access(access: ParticipantAccess) -> None:
     Only positive answers are cached; revoking, ending or marking a no-show deletes them
     (``forget_accesses``), so a revoked guest is out on the next poll.
     """
+    if not access.admitted:  # a second device waiting for the clerk: always asks the database
+        return
     ttl = min(_ACCESS_TTL, int((access.expires_at - timezone.now()).total_seconds()))
     if ttl > 0:
         owner_key, until_key = _cache_keys(access.token_hash)
@@ -248,6 +338,8 @@ def revoke_guest(session: CallSession, access_id: int, *, by_user) -> None:
 
 
 def send_message(session: CallSession, text: str, *, by_user) -> WaitingRoomMessage:
+    if not session.is_open:
+        raise SessionClosed()
     message = WaitingRoomMessage.objects.create(session=session, text=text.strip()[:300], sent_by=by_user)
     _changed(session)
     return message
@@ -274,6 +366,8 @@ def end_call(session: CallSession, clerk, *, outcome: str, notes: str = "", foll
         session = CallSession.objects.select_for_update(of=("self",)).select_related("appointment").get(pk=session.pk)
         if session.status == SessionStatus.ENDED:
             return session
+        if not session.is_open:  # cancelled or a no-show: nothing to end
+            raise SessionClosed()
         now = timezone.now()
         session.status, session.ended_at, session.outcome = SessionStatus.ENDED, now, outcome
         session.notes, session.follow_up, session.clerk = notes, follow_up, session.clerk or clerk
@@ -297,6 +391,41 @@ def end_call(session: CallSession, clerk, *, outcome: str, notes: str = "", foll
             lambda: signals.call_ended.send(sender=CallSession, session=session, clerk=clerk, outcome=outcome)
         )
     return session
+
+
+def close_for_cancelled_appointment(appointment: Appointment, *, by_user=None) -> CallSession | None:
+    """The appointment was cancelled: its conversation closes too. The citizen's pages say so (410), the
+    clerk's queue drops it and it cannot be started; links die after the usual short grace."""
+    with transaction.atomic():
+        session = CallSession.objects.select_for_update().filter(appointment_id=appointment.pk).first()
+        if session is None or not session.is_open:
+            return session
+        session.status, session.ended_at = SessionStatus.CANCELLED, timezone.now()
+        session.save(update_fields=["status", "ended_at"])
+        session.accesses.update(expires_at=session.links_valid_until)
+        record("session.cancelled", session, user=by_user, actor_label="" if by_user else "citizen", site=session.site)
+        _changed(session)
+        transaction.on_commit(lambda: signals.call_cancelled.send(sender=CallSession, session=session, by_user=by_user))
+    return session
+
+
+def follow_rescheduled_appointment(appointment: Appointment) -> None:
+    """A moved appointment moves its conversation (day, time, seat) unless it has already started: a
+    citizen who waited for the old time is back to "expected", and their links live as long as the new
+    appointment's."""
+    with transaction.atomic():
+        session = CallSession.objects.select_for_update().filter(appointment_id=appointment.pk).first()
+        if session is None or session.status not in (SessionStatus.EXPECTED, SessionStatus.WAITING):
+            return
+        old_seat_id = session.seat_id
+        session.planned_start, session.seat_id = appointment.start, appointment.seat_id
+        session.status, session.waiting_since = SessionStatus.EXPECTED, None
+        session.save(update_fields=["planned_start", "seat", "status", "waiting_since"])
+        session.appointment = appointment
+        session.accesses.filter(revoked_at__isnull=True).update(expires_at=session.links_valid_until)
+        _changed(session)
+        if old_seat_id != session.seat_id:
+            transaction.on_commit(lambda: live.bump_seat(old_seat_id))
 
 
 def mark_no_show(session: CallSession, clerk) -> CallSession:

@@ -27,12 +27,13 @@ from digitale_balie_plugin.booking import views as citizen
 from digitale_balie_plugin.cms.blocks import CounterStreamBlock
 from digitale_balie_plugin.conf import Feature, app_settings
 from digitale_balie_plugin.documents import views as documents
+from digitale_balie_plugin.exceptions import ConversationClosed
 from digitale_balie_plugin.feedback import views as feedback
 from digitale_balie_plugin.form_errors import AccessibleErrorsMixin
 from digitale_balie_plugin.identity import views as identity
 from digitale_balie_plugin.models import Service
 from digitale_balie_plugin.payments import views as payments
-from digitale_balie_plugin.responses import feature_required, invalid_link
+from digitale_balie_plugin.responses import feature_required, invalid_link, render
 from digitale_balie_plugin.room import views as room
 from digitale_balie_plugin.security import use_counter_policy
 from digitale_balie_plugin.signatures import views as signatures
@@ -53,7 +54,11 @@ class DigitalCounterPageMixin(RoutablePageMixin):
         Its sub-pages (booking answers, a manage link's appointment, the room, requests, results) show one
         person's data or carry a token in the address: no browser or proxy keeps them (``no-store``). The page
         itself, the list of services, may be cached."""
-        response = use_counter_policy(super().serve(request, *args, **kwargs))
+        try:
+            response = super().serve(request, *args, **kwargs)
+        except ConversationClosed:  # any page of a conversation that ended or whose appointment was cancelled
+            response = render(request, self, "room_ended.html", status=410)
+        response = use_counter_policy(response)
         view = args[0] if args else kwargs.get("view")
         sub_page = view is not None and getattr(view, "__name__", "") != "index_route"
         if sub_page and "no-store" not in response.get("Cache-Control", ""):  # a view's own policy stays

@@ -225,6 +225,21 @@ def _revoke(request, seat, session):
     sessions.revoke_guest(session, posted_id(request, "access"), by_user=request.user)
 
 
+def _admit_device(request, seat, session):
+    sessions.admit_device(session, posted_id(request, "access"), by_user=request.user)
+    messages.success(request, _("The other device is now the citizen's. The first device was signed out."))
+
+
+def _admit_device_as_guest(request, seat, session):
+    sessions.admit_device(session, posted_id(request, "access"), by_user=request.user, as_guest=True)
+    messages.success(request, _("The other device joins as a guest."))
+
+
+def _remove_device(request, seat, session):
+    sessions.remove_device(session, posted_id(request, "access"), by_user=request.user)
+    messages.success(request, _("The other device was removed. The link does not work there any more."))
+
+
 def _end(request, seat, session):
     slots = _follow_up_slots(session)
     form = EndCallForm(request.POST, slots=slots)
@@ -325,6 +340,9 @@ COMMANDS = {
     "no-show": _no_show,
     "guest": _guest,
     "revoke": _revoke,
+    "device-admit": _admit_device,
+    "device-guest": _admit_device_as_guest,
+    "device-remove": _remove_device,
     "end": _end,
     "code": _new_code,
     "send-link": _send_link,

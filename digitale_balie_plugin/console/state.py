@@ -71,7 +71,27 @@ def _item(session, present: bool) -> dict:
             for access in session.accesses.all()
             if access.role == "guest" and access.purpose == "link" and access.revoked_at is None
         ],
+        "devices": _waiting_devices(session),
     }
+
+
+def _waiting_devices(session) -> list[dict]:
+    """Devices that opened the citizen's link after the first one: the clerk lets one in or removes it.
+    From the prefetched accesses (no query per conversation)."""
+    now = timezone.now()
+    return [
+        {
+            "id": access.pk,
+            "device": access.device,
+            "since": timezone.localtime(access.created_at, app_settings.TIME_ZONE).strftime("%H:%M"),
+        }
+        for access in session.accesses.all()
+        if access.role == "citizen"
+        and access.purpose == "cookie"
+        and not access.admitted
+        and access.revoked_at is None
+        and access.expires_at > now
+    ]
 
 
 def _moderator_access(session, user):

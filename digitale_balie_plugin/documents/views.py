@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from digitale_balie_plugin.actions import handover
 from digitale_balie_plugin.actions.access import action_for_browser
 from digitale_balie_plugin.calls import seats, sessions
-from digitale_balie_plugin.calls.access import cookie_name
+from digitale_balie_plugin.calls.access import held_cookie
 from digitale_balie_plugin.documents import service
 from digitale_balie_plugin.documents.presentation import document_list
 from digitale_balie_plugin.documents.uploads import limit_uploads
@@ -48,8 +48,8 @@ def party_for(request, session: CallSession) -> Party | None:
     user = request.user
     if user.is_authenticated and session.seat_id in seats.clerk_seat_ids(user):
         return Party(DocumentSource.CLERK, user=user)
-    access = sessions.access_for(session.pk, request.COOKIES.get(cookie_name(session.pk)))
-    if access is not None and access.role == "citizen":
+    access = sessions.access_for(session.pk, held_cookie(request, session.pk))
+    if access is not None and access.role == "citizen" and access.admitted:
         return Party(DocumentSource.CITIZEN)
     claimed = InCallAction.objects.filter(session=session, kind__in=(EXCHANGE_KIND, SIGN_KIND), expires_at__gt=now())
     for action in claimed.exclude(claim_hash=""):

@@ -22,6 +22,12 @@ class SessionStatus(models.TextChoices):
     IN_CALL = "in_call", _("In conversation")
     ENDED = "ended", _("Done")
     NO_SHOW = "no_show", _("No-show")
+    CANCELLED = "cancelled", _("Cancelled")
+
+    @classmethod
+    def closed(cls) -> tuple[str, ...]:
+        """The states in which a conversation takes nobody in and nothing new (links die after a grace)."""
+        return (cls.ENDED, cls.NO_SHOW, cls.CANCELLED)
 
 
 class Outcome(models.TextChoices):
@@ -31,7 +37,7 @@ class Outcome(models.TextChoices):
 
 class CallSessionQuerySet(models.QuerySet):
     def open(self):
-        return self.exclude(status__in=[SessionStatus.ENDED, SessionStatus.NO_SHOW])
+        return self.exclude(status__in=SessionStatus.closed())
 
     def for_day(self, seat, day):
         """The seat's sessions of one local day: appointments that day, walk-ins and calls opened that day."""
@@ -144,7 +150,7 @@ class CallSession(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in (SessionStatus.ENDED, SessionStatus.NO_SHOW)
+        return self.status not in SessionStatus.closed()
 
     def citizen_language(self, fallback: str) -> str:
         """The language the citizen booked in (or used at the walk-in desk); ``fallback`` (the site's) otherwise."""
@@ -188,6 +194,12 @@ class ParticipantAccess(models.Model):
     display_name = models.CharField(_("name"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
     purpose = models.CharField(max_length=10, default="cookie", choices=[("cookie", "cookie"), ("link", "link")])
+    admitted = models.BooleanField(
+        _("let in"),
+        default=True,
+        help_text=_("False for a second device that opened the citizen's link: it waits until the clerk lets it in."),
+    )
+    device = models.CharField(_("device"), max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -202,7 +214,14 @@ class ParticipantAccess(models.Model):
 
     @classmethod
     def issue(
-        cls, session: CallSession, role: str, display_name: str, purpose: str = "cookie"
+        cls,
+        session: CallSession,
+        role: str,
+        display_name: str,
+        purpose: str = "cookie",
+        *,
+        admitted: bool = True,
+        device: str = "",
     ) -> tuple[str, ParticipantAccess]:
         raw, digest = new_token()
         access = cls.objects.create(
@@ -212,6 +231,8 @@ class ParticipantAccess(models.Model):
             token_hash=digest,
             purpose=purpose,
             expires_at=session.links_valid_until,
+            admitted=admitted,
+            device=device[:80],
         )
         return raw, access
 

@@ -13,7 +13,7 @@ from digitale_balie_plugin import live
 from digitale_balie_plugin.actions.registry import action_type
 from digitale_balie_plugin.actions.service import transition
 from digitale_balie_plugin.calls import sessions
-from digitale_balie_plugin.calls.access import access_or_404, cookie_name
+from digitale_balie_plugin.calls.access import access_or_404, held_cookie
 from digitale_balie_plugin.live import etag_matches, json_with_etag, not_modified
 from digitale_balie_plugin.models import ActionStatus, InCallAction
 from digitale_balie_plugin.responses import in_page_language
@@ -24,10 +24,10 @@ from digitale_balie_plugin.room.state import citizen_state
 @in_page_language
 def state(request, session_id):
     """Unchanged: the cookie check and the version both come from the cache — a 304 without SQL."""
-    cached = sessions.unchanged_version(session_id, request.COOKIES.get(cookie_name(session_id)))
+    cached = sessions.unchanged_version(session_id, held_cookie(request, session_id))
     if cached is not None and etag_matches(request, cached):
         return not_modified(cached)
-    access = access_or_404(request, session_id)
+    access = access_or_404(request, session_id, admitted=False)  # a waiting device learns when it is let in
     sessions.remember_access(access)  # the next unchanged poll needs no query
     etag = live.version("session", session_id)
     return json_with_etag(citizen_state(access), etag)
@@ -39,7 +39,7 @@ def heartbeat(request, session_id):
     if hasattr(request, "balie_heartbeat"):  # ``LivePollMiddleware`` beat already; True: an arrival
         arrival = request.balie_heartbeat
     else:
-        arrival = sessions.cached_heartbeat(session_id, request.COOKIES.get(cookie_name(session_id)))
+        arrival = sessions.cached_heartbeat(session_id, held_cookie(request, session_id))
     if arrival is False:
         return HttpResponse(status=204)
     access = access_or_404(request, session_id)  # not cached yet, or an arrival: one database check

@@ -33,6 +33,8 @@ def citizen_state(access) -> dict:
     """Everything the citizen's page shows, as JSON-safe data."""
 
     session = access.session
+    if not access.admitted:
+        return _waiting_device_state(session)
     data = {
         "status": session.status,
         "status_label": str(SessionStatus(session.status).label),
@@ -45,6 +47,7 @@ def citizen_state(access) -> dict:
         "feedback": access.role == "citizen" and may_answer(session),
         "summary": access.role == "citizen" and session.status == SessionStatus.ENDED,
         "before_its_day": session.status == SessionStatus.EXPECTED and session.before_its_day,
+        "admitted": True,
     }
     if session.status == SessionStatus.IN_CALL and session.is_video:
         try:
@@ -52,6 +55,16 @@ def citizen_state(access) -> dict:
         except VideoError:
             data["headline"] = str(VideoError.default_message)
     return data
+
+
+def _waiting_device_state(session) -> dict:
+    """A second device sees only that it waits (and learns when it may come in): nothing of the conversation."""
+    return {
+        "status": session.status,
+        "headline": str(_("This link is already open on another device. The clerk can let you in here. Please wait.")),
+        "admitted": False,
+        "ended": not session.is_open,
+    }
 
 
 def _messages(session) -> list[dict]:
@@ -77,7 +90,9 @@ def _headline(session):
         }
     if session.status == SessionStatus.IN_CALL:
         return _("Your conversation has started.")
-    if session.status in (SessionStatus.ENDED, SessionStatus.NO_SHOW):
+    if session.status == SessionStatus.CANCELLED:
+        return _("This appointment was cancelled. This page does not work any more.")
+    if not session.is_open:
         return _("The conversation has ended. Thank you.")
     if session.status == SessionStatus.EXPECTED and session.before_its_day:
         local = timezone.localtime(session.planned_start, app_settings.TIME_ZONE)

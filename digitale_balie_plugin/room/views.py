@@ -1,28 +1,33 @@
-"""Citizen side of the conversation: join link → cookie → waiting room → call → ended.
+"""Citizen side of the conversation: join link → "Go to the waiting room" → cookie → waiting room → call → ended.
 
-The join link's token is exchanged on first visit for an HttpOnly, SameSite cookie scoped to the
-room's path, then the browser moves to a URL without the token, so it never sits in the address
-bar, the history or a Referer header.
+Opening a join or guest link changes nothing: mail and SMS link scanners open every link they see, and
+the first browser in becomes the citizen's device. The link's page asks to continue; that POST exchanges
+the token for the room's HttpOnly cookie (``calls.access``) and moves the browser to a URL without the
+token, so it never sits in the address bar, the history or a Referer header.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from digitale_balie_plugin.booking.notifications import note_opened
 from digitale_balie_plugin.calls import sessions
-from digitale_balie_plugin.calls.access import access_or_404, cookie_name
+from digitale_balie_plugin.calls.access import access_or_404, held_cookie, set_room_cookie
+from digitale_balie_plugin.calls.devices import describe
 from digitale_balie_plugin.calls.forms import GuestForm
 from digitale_balie_plugin.calls.video import site_video_provider
 from digitale_balie_plugin.calls.walk_in import CounterClosed, take_ticket
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.exceptions import InvalidToken
 from digitale_balie_plugin.integrations.video.base import Participant, ParticipantRole
-from digitale_balie_plugin.links import route_url
-from digitale_balie_plugin.models import ParticipantAccess
+from digitale_balie_plugin.links import join_ready, route_url
+from digitale_balie_plugin.models import CallSession, ParticipantAccess, SessionStatus
 from digitale_balie_plugin.models.choices import current_language
 from digitale_balie_plugin.ratelimit import hit
 from digitale_balie_plugin.responses import invalid_link, render
@@ -36,35 +41,57 @@ def _room_path(request, page, session_id) -> str:
 
 
 def _enter(request, page, joined) -> HttpResponse:
-    path = _room_path(request, page, joined.session.pk)
-    response = HttpResponseRedirect(path)
-    response.set_cookie(
-        cookie_name(joined.session.pk),
-        joined.cookie_token,
-        path="/",
-        expires=joined.access.expires_at,
-        httponly=True,
-        secure=request.is_secure(),
-        samesite="Lax",
-    )
+    response = HttpResponseRedirect(_room_path(request, page, joined.session.pk))
+    set_room_cookie(response, request, joined.session.pk, joined.cookie_token, joined.access.expires_at)
     response["Referrer-Policy"] = "no-referrer"
     return response
 
 
+def _link_page(request, page, context) -> HttpResponse:
+    """The page a join or guest link opens: what it is for and one button. The token stays on this site
+    ("no-referrer" would make the button's POST come from origin "null", which the CSRF check refuses)."""
+    response = render(request, page, "join.html", context)
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def join(request, page, token):
+    site, held = page.get_site(), partial(held_cookie, request)
+    ready = request.method == "GET" and join_ready(request, token)  # the manage page's Join button, a POST
+    if request.method != "POST" and not ready:
+        appointment = sessions.appointment_for_join(token, site)
+        if appointment is None:
+            return invalid_link(request, page)
+        session = CallSession.objects.filter(appointment=appointment).first()
+        if session is not None and not session.is_open:
+            return render(request, page, "room_ended.html", status=410)
+        note_opened(request, appointment.pk, site)  # a read mark for the clerk ("opened"), no grant
+        if session is not None and sessions.access_for(session.pk, held(session.pk)):  # this browser is in
+            return HttpResponseRedirect(_room_path(request, page, session.pk))
+        return _link_page(request, page, {"appointment": appointment})
     try:
-        joined = sessions.join_with_link(token, page.get_site())
+        joined = sessions.join_with_link(token, site, held=held, device=describe(request.headers.get("User-Agent", "")))
     except sessions.SessionClosed:
         return render(request, page, "room_ended.html", status=410)
     except InvalidToken:
         return invalid_link(request, page)
-    note_opened(request, joined.session.appointment_id, page.get_site())
     return _enter(request, page, joined)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def join_guest(request, page, token):
+    site, held = page.get_site(), partial(held_cookie, request)
+    if request.method != "POST":
+        guest = sessions.guest_link(token, site)
+        if guest is None:
+            return invalid_link(request, page)
+        if sessions.access_for(guest.session_id, held(guest.session_id)):
+            return HttpResponseRedirect(_room_path(request, page, guest.session_id))
+        return _link_page(request, page, {"guest": guest})
     try:
-        joined = sessions.join_as_guest(token, page.get_site())
+        joined = sessions.join_as_guest(token, site, held=held)
     except InvalidToken:
         return invalid_link(request, page)
     return _enter(request, page, joined)
@@ -114,12 +141,16 @@ def _access(request, page, session_id):
 def room(request, page, session_id):
     """The waiting room and, once the clerk starts, the call itself."""
     try:
-        access = _access(request, page, session_id)
+        access = access_or_404(request, session_id, page.get_site().pk, admitted=False)
     except Http404:
         return invalid_link(request, page)
     session = access.session
+    if session.status == SessionStatus.CANCELLED:
+        return render(request, page, "room_cancelled.html", status=410)
     if not session.is_open and session.ended_at and session.links_valid_until < timezone.now():
         return render(request, page, "room_ended.html", status=410)
+    if not access.admitted:
+        return _device_waiting(request, page, session)
     provider = site_video_provider(session.site)
     response = render(
         request,
@@ -141,6 +172,15 @@ def room(request, page, session_id):
     )
     response["Referrer-Policy"] = "same-origin"
     return allow_frames(response, provider.frame_origins())
+
+
+def _device_waiting(request, page, session) -> HttpResponse:
+    """A second device opened the citizen's link: it waits, seeing nothing of the conversation, until the
+    clerk lets it in (the page reloads into the room) or removes it."""
+    context = {"session": session, "state_url": reverse("digitale_balie:room_state", args=[session.pk])}
+    response = render(request, page, "room_device.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 TEST_ROOM_MINUTES = 15

@@ -163,14 +163,20 @@ def join_today(service, seat, name="Jan", email="jan@example.be"):
     return appointment, f"/digitale-balie/join/{appointment.issue_token(AccessToken.Purpose.JOIN)}/"
 
 
+def enter_the_room(page, url: str) -> None:
+    """Open a join or guest link and press its button, as a citizen does (opening it alone takes nothing)."""
+    page.goto(url)
+    page.locator("[data-balie-join]").click()
+    page.wait_for_url("**/room/**")
+
+
 def citizen_waiting_for_clerk(browser, base_url, seat, service, citizen):
     """Jan has an appointment today and waits in the room; the clerk's console shows him present.
 
     Returns ``(clerk, conversation)``: the workspace with Jan's conversation selected.
     """
     _appointment, join = join_today(service, seat)
-    citizen.page.goto(base_url + join)
-    citizen.page.wait_for_url("**/room/**")
+    enter_the_room(citizen.page, base_url + join)
     clerk = clerk_console(browser, base_url, seat.pk)
     item = clerk.page.locator(".balie-queue__item[data-present='1']")
     item.wait_for(timeout=15000)

@@ -104,6 +104,15 @@ class Crawl:
         self.check(route, label or route, page)
         return response
 
+    def enter(self, route: str, url: str, label: str, page=None, into="**/room/**"):
+        """A join or guest link: its page (checked), then its button into the room (checked)."""
+        page = page or self.page
+        self.visit(route, url, f"{route} link", page)
+        page.locator("[data-balie-join]").click()
+        page.wait_for_url(into)
+        page.wait_for_load_state()
+        self.check("room", label, page)
+
     def check(self, route: str, label: str, page=None):
         from axe_playwright_python.sync_playwright import Axe
 
@@ -212,9 +221,13 @@ def crawl_language(crawl: Crawl, prefix: str):
     crawl.check("confirm_email", "e-mail address confirmed")
 
     # The room: before the day, on the day, the guest's view, inviting a guest, after the call, feedback.
-    crawl.visit("join", counter + f"join/{booked.appointment.issue_token(AccessToken.Purpose.JOIN)}/", "room, early")
+    crawl.enter("join", counter + f"join/{booked.appointment.issue_token(AccessToken.Purpose.JOIN)}/", "room, early")
     today = _appointment(service, timezone.now() + timedelta(minutes=2))
-    crawl.visit("join", counter + f"join/{today.issue_token(AccessToken.Purpose.JOIN)}/", "room on the day")
+    today_link = counter + f"join/{today.issue_token(AccessToken.Purpose.JOIN)}/"
+    crawl.enter("join", today_link, "room on the day")
+    second = crawl.context.browser.new_context(viewport=page.viewport_size)  # the link, forwarded or on a phone
+    crawl.enter("join", today_link, "a second device waits for the clerk", page=second.new_page(), into="**/room/**")
+    second.close()
     session_id = int(re.search(r"/room/(\d+)/", page.url).group(1))
     crawl.visit("room", counter + f"room/{session_id}/", "room on the day")
     crawl.visit("invite_guest", counter + f"room/{session_id}/guest/")
@@ -223,11 +236,15 @@ def crawl_language(crawl: Crawl, prefix: str):
     crawl.visit("room", counter + f"room/{session_id}/", "room with a message")
     guest = crawl.context.browser.new_context(viewport=page.viewport_size)
     guest_link = counter + f"guest/{sessions.invite_guest(session, 'Tolk')}/"
-    crawl.visit("guest", guest_link, "the guest's room", page=guest.new_page())
+    crawl.enter("guest", guest_link, "the guest's room", page=guest.new_page())
     guest.close()
     sessions.start_call(session, demo["clerk"])
     sessions.end_call(session, demo["clerk"], outcome=Outcome.RESOLVED)
     crawl.visit("room", counter + f"room/{session_id}/", "room after the call")
+    cancelled = _appointment(service, timezone.now() + timedelta(minutes=30))
+    crawl.enter("join", counter + f"join/{cancelled.issue_token(AccessToken.Purpose.JOIN)}/", "room, to be cancelled")
+    booking.cancel_appointment(cancelled, by_user=demo["clerk"])
+    crawl.visit("room", page.url, "room of a cancelled appointment")
     crawl.visit("summary_room", counter + f"room/{session_id}/summary/", "the summary from the ended room")
     raw_summary, _link = SummaryLink.issue(session, 30)
     crawl.visit("summary", counter + f"summary/{raw_summary}/", "the summary from its message")

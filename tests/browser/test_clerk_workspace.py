@@ -21,6 +21,7 @@ from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.models import Appointment, CallSession, SignatureRequest
 from tests.browser.conftest import (
     clerk_console,
+    enter_the_room,
     follow_into_new_tab,
     log_in_at_the_demo_provider,
     open_panel,
@@ -166,8 +167,7 @@ def test_a_day_at_the_counter(browser, world, checked_page):
     clerk.page.locator(f"[data-balie-console][data-selected='{els_id}']").wait_for(timeout=10000)
     assert clerk.page.evaluate("document.activeElement.id") == "conversation-title"  # the focus follows
     desk.check("a conversation not started")
-    citizen.page.goto(world["url"] + world["joins"]["Jan Peeters"])
-    citizen.page.wait_for_url("**/room/**")
+    enter_the_room(citizen.page, world["url"] + world["joins"]["Jan Peeters"])
     still_under_the_pointer(
         clerk.page,
         "form[action$='/start/'] button",
@@ -259,8 +259,7 @@ def test_a_day_at_the_counter(browser, world, checked_page):
     assert SignatureRequest.objects.get().signed_at is not None
 
     # The next citizen.
-    citizen.page.goto(world["url"] + world["joins"]["Piet Janssens"])
-    citizen.page.wait_for_url("**/room/**")
+    enter_the_room(citizen.page, world["url"] + world["joins"]["Piet Janssens"])
     wait_for(lambda: desk.item("Piet Janssens").get_attribute("data-present") == "1", 15)
     piet = desk.select("Piet Janssens")
     piet.locator("form[action$='/start/'] button").click()

@@ -10,7 +10,7 @@ import pytest
 from django.test import override_settings
 
 from digitale_balie_plugin.models import CallSession
-from tests.browser.conftest import clerk_console, join_today, open_panel, select_conversation, wait_for
+from tests.browser.conftest import clerk_console, enter_the_room, join_today, open_panel, select_conversation, wait_for
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -78,8 +78,7 @@ def test_waiting_room_call_and_end(browser, setup, checked_page):
     with override_settings(DIGITALE_BALIE={"VIDEO": VIDEO}):
         citizen = checked_page
         stand_in_jitsi(citizen.page)
-        citizen.page.goto(setup["url"] + setup["join"])
-        citizen.page.wait_for_url("**/room/**")
+        enter_the_room(citizen.page, setup["url"] + setup["join"])
         assert "join" not in citizen.page.url
         citizen.page.wait_for_selector("[data-balie-room]")
         citizen.axe("waiting room")

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.models import CallSession, SessionStatus
-from tests.browser.conftest import PageChecker
+from tests.browser.conftest import PageChecker, enter_the_room
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,8 +43,7 @@ def test_tomorrows_link_today(world, browser, language):
 
     context = browser.new_context(locale=language, viewport={"width": 390, "height": 844})
     page = PageChecker(context.new_page())
-    page.page.goto(world["url"] + join)
-    page.page.wait_for_url("**/room/**")
+    enter_the_room(page.page, world["url"] + join)
     headline = page.page.locator("[data-balie-headline]").inner_text()
     assert headline.startswith(SAYS[language]) and "10:00" in headline and str(tomorrow.day) in headline
     assert page.page.locator("a[href*='device-test']").count() >= 1

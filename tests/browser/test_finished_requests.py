@@ -8,6 +8,7 @@ import pytest
 
 from digitale_balie_plugin.actions import service as actions
 from digitale_balie_plugin.models import CallSession, InCallAction
+from tests.browser.conftest import enter_the_room
 from tests.browser.test_conversation_browser import setup  # noqa: F401 - live site, seat, clerk, join link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,8 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_the_read_button_goes_once_the_request_is_done(checked_page, setup):  # noqa: F811
     page = checked_page.page
-    page.goto(setup["url"] + setup["join"])
-    page.wait_for_url("**/room/**")
+    enter_the_room(page, setup["url"] + setup["join"])
     session = CallSession.objects.get()
     actions.create_action(session, "share_message", {"text": "Lees de voorwaarden."}, by_user=setup["clerk"])
     page.reload()

@@ -16,7 +16,7 @@ from django.core import mail
 from digitale_balie_plugin.booking.availability import free_slots
 from digitale_balie_plugin.calls import sessions
 from digitale_balie_plugin.models import CallSession
-from tests.browser.conftest import PageChecker, wait_for
+from tests.browser.conftest import PageChecker, enter_the_room, wait_for
 from tests.factories import SeatFactory, ServiceFactory, SiteFactory
 from tests.summary.conversation import act, book, summary_path
 
@@ -61,8 +61,7 @@ def test_the_summary_from_the_end_page_and_from_the_e_mail(language, browser, wo
     appointment = book(world["service"], slot.start, language=language)
     body = next(m.body for m in mail.outbox if "/join/" in m.body)
     citizen = checked_page
-    citizen.page.goto(world["url"] + JOIN.search(body).group(1))
-    citizen.page.wait_for_url("**/room/**")
+    enter_the_room(citizen.page, world["url"] + JOIN.search(body).group(1))
 
     session = sessions.start_call(CallSession.objects.get(appointment=appointment), world["clerk"])
     act(session, world["clerk"])

@@ -42,11 +42,17 @@ def join_link(appointment):
 
 
 def enter_room(client, appointment):
-    response = client.get(join_link(appointment))
+    """Open the join link (a page that takes nothing: link scanners open links too), then press the button."""
+    rooms_before = sorted(name for name in client.cookies if name.startswith("balie_room"))
+    opened = client.get(join_link(appointment))
+    assert opened.status_code == 200 and b"data-balie-join" in opened.content and opened["Cache-Control"] == "no-store"
+    assert sorted(name for name in client.cookies if name.startswith("balie_room")) == rooms_before
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', opened.content.decode()).group(1)
+    response = client.post(join_link(appointment), {"csrfmiddlewaretoken": csrf})
     assert response.status_code == 302 and "/room/" in response["Location"]
     assert "join" not in response["Location"]  # the token leaves the address bar
-    cookie = next(iter(client.cookies.values()))
-    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    cookie = next(value for name, value in client.cookies.items() if name.startswith("balie_room_"))
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == "/"
     return response["Location"]
 
 
@@ -117,7 +123,8 @@ def test_guest_link_joins_the_same_room_and_can_be_revoked(client, appointment, 
     guest = Client()
     messages = [str(m) for m in console.get(reverse("digitale_balie_console", args=[seat.pk])).context["messages"]]
     guest_url = re.search(r"(/digitale-balie/guest/[\w-]+/)", " ".join(messages)).group(1)
-    assert guest.get(guest_url).status_code == 302
+    assert guest.get(guest_url).status_code == 200  # the page; the button lets the guest in
+    assert guest.post(guest_url).status_code == 302
     console.post(reverse("digitale_balie_session_command", args=[seat.pk, session.pk, "start"]))
     guest_response = guest.get(reverse("digitale_balie:room_state", args=[session.pk]))
     guest_etag, guest_state = guest_response["ETag"], guest_response.json()
@@ -259,7 +266,8 @@ def test_the_citizen_can_invite_a_guest_too(client, appointment, counter_page):
     page = client.post(url, {"name": "Mantelzorger Els"}).content.decode()
     guest_url = re.search(r'value="https?://[^/]+(/digitale-balie/guest/[\w-]+/)"', page).group(1)
     guest = Client()
-    assert guest.get(guest_url).status_code == 302
+    assert guest.get(guest_url).status_code == 200  # the page; the button lets the guest in
+    assert guest.post(guest_url).status_code == 302
     assert guest.get(reverse("digitale_balie:room_state", args=[session.pk])).status_code == 200
     assert Client().get(url).status_code == 404  # nobody else can invite
 

@@ -166,7 +166,7 @@ def room(service, seat, counter_page):
     booked = booking.book_appointment(service, at(7, 10), booking.CitizenDetails(name="An", email="an@example.be"))
     citizen = Client()
     body = next(m.body for m in mail.outbox if m.to == ["an@example.be"])
-    room_url = citizen.get(re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", body).group(1))["Location"]
+    room_url = citizen.post(re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", body).group(1))["Location"]
     return citizen, CallSession.objects.get(appointment=booked.appointment), room_url
 
 

@@ -28,7 +28,7 @@ def clerk_of(seat, username, django_user_model):
 def citizen_with_room(appointment):
     client = Client()
     body = next(m.body for m in mail.outbox if m.to == [appointment.email])
-    client.get(re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", body).group(1))
+    client.post(re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", body).group(1))
     return client
 
 

@@ -376,5 +376,5 @@ def appointment_in_room(service, seat, counter_page):
     booked = booking.book_appointment(service, at(7, 10), booking.CitizenDetails(name="A", email="a@example.be"))
     client = Client()
     body = next(m.body for m in mail.outbox if m.to == ["a@example.be"])
-    client.get(re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", body).group(1))
+    client.post(re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", body).group(1))
     return client, CallSession.objects.get(appointment=booked.appointment)

@@ -290,7 +290,7 @@ def test_a_link_never_reaches_another_conversations_documents(service, seat, cle
 
 def enter(client, appointment):
     body = next(m.body for m in mail.outbox if m.to == [appointment.email] and "/join/" in m.body)
-    room = client.get(re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", body).group(1))["Location"]
+    room = client.post(re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", body).group(1))["Location"]
     return room
 
 
@@ -300,7 +300,7 @@ def test_the_end_page_offers_the_same_summary_to_the_citizen_only(service, seat,
     room = enter(citizen, appointment)
     session = sessions.session_for_appointment(appointment)
     guest = Client()  # an interpreter in the same call: the summary is not theirs
-    assert guest.get(f"/digitale-balie/guest/{sessions.invite_guest(session, 'Tolk')}/").status_code == 302
+    assert guest.post(f"/digitale-balie/guest/{sessions.invite_guest(session, 'Tolk')}/").status_code == 302
     assert guest.get(reverse("digitale_balie:room_state", args=[session.pk])).status_code == 200
     summary_url = room + "summary/"
     assert citizen.get(summary_url).status_code == 404  # not before the end

@@ -21,7 +21,8 @@ export function post(url, root, data = {}) {
 
 // Poll `url` every `seconds`; call `onChange(json)` only when the server's ETag changed. A `poll_token`
 // in the JSON is sent back with the next polls (it lets the server answer "unchanged" from the cache).
-export function poll(url, seconds, onChange) {
+// `onGone` runs when the server says this page's access is gone (404/410: signed out, removed).
+export function poll(url, seconds, onChange, onGone = null) {
   let etag = "";
   let token = "";
   let timer = null;
@@ -35,6 +36,9 @@ export function poll(url, seconds, onChange) {
         const state = await response.json();
         token = state.poll_token || "";
         onChange(state);
+      } else if (onGone && (response.status === 404 || response.status === 410)) {
+        onGone();
+        return;
       }
     } catch (error) {
       // Network hiccup: try again on the next tick.

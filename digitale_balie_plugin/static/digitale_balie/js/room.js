@@ -1,6 +1,25 @@
 // The citizen's waiting room and call page: heartbeat, live state, messages, actions, the video room.
 import { embedRoom, pageLanguage, poll, post, stopPreview } from "./live.js";
 
+// A second device waits until the clerk lets it in (then the room loads) or removes it (then the page says
+// the link does not work here): either way the page reloads.
+const waiting = document.querySelector("[data-balie-device-waiting]");
+if (waiting) {
+  const check = async () => {
+    try {
+      const response = await fetch(waiting.dataset.stateUrl, { credentials: "same-origin", headers: pageLanguage() });
+      if (response.status === 404 || response.status === 410 || (response.ok && (await response.json()).admitted)) {
+        window.location.reload();
+        return;
+      }
+    } catch (error) {
+      // Network hiccup: try again.
+    }
+    window.setTimeout(check, 3000);
+  };
+  window.setTimeout(check, 3000);
+}
+
 const root = document.querySelector("[data-balie-room]");
 if (root) {
   const $ = (selector) => root.querySelector(selector);
@@ -99,7 +118,7 @@ if (root) {
       window.clearInterval(heartbeat);
       stop();
     }
-  });
+  }, () => window.location.reload()); // signed out here (the clerk let another device in): say so
   window.addEventListener("pagehide", () => stopPreview(preview));
 
   // Uploads go in the background: a page load would end the video call.
