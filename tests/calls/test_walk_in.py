@@ -66,13 +66,17 @@ def ticket_from(address, page, service, name):
     return Client(REMOTE_ADDR=address).post(page.url + "walk-in/", data)
 
 
-def test_one_address_takes_a_few_tickets_then_waits(walk_in_page, service, seat, frozen_now):
+def test_one_address_takes_a_few_tickets_then_waits(
+    walk_in_page, service, seat, frozen_now, django_assert_max_num_queries
+):
     """Issue 16: 40 POSTs from one address in 6 s gave 39 tickets in one queue."""
     frozen_now.move_to(at(7, 10))
     answers = [ticket_from("198.51.100.7", walk_in_page, service, f"Flood {n}") for n in range(40)]
     assert [answer.status_code for answer in answers] == [302] * 5 + [429] * 35
     assert CallSession.objects.filter(is_walk_in=True).count() == 5
     assert "digitale_balie/citizen/too_many_requests.html" in [t.name for t in answers[-1].templates]
+    with django_assert_max_num_queries(8):  # serving the counter page's 429, none of the walk-in (a ticket: 25)
+        assert ticket_from("198.51.100.7", walk_in_page, service, "Nog een").status_code == 429
     assert ticket_from("198.51.100.8", walk_in_page, service, "Buur").status_code == 302  # another address
 
 
