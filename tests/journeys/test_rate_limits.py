@@ -194,10 +194,10 @@ def test_without_trusted_proxies_the_forwarded_header_is_ignored(counter_page):
 
 
 def test_the_client_is_the_entry_the_first_trusted_proxy_wrote(rf):
-    def address(forwarded_for=None, remote=PROXY, **options):
+    def address(forwarded_for=None, remote=PROXY, header="HTTP_X_FORWARDED_FOR", **options):
         meta = {"REMOTE_ADDR": remote}
         if forwarded_for is not None:
-            meta["HTTP_X_FORWARDED_FOR"] = forwarded_for
+            meta[header] = forwarded_for
         with balie(**options):
             return client_address(rf.get("/", **meta))
 
@@ -210,6 +210,11 @@ def test_the_client_is_the_entry_the_first_trusted_proxy_wrote(rf):
     assert address(CLIENT, TRUSTED_PROXY_COUNT=2) == PROXY  # fewer entries than proxies: nothing to trust
     real_ip = {"TRUSTED_PROXY_COUNT": 1, "TRUSTED_PROXY_HEADER": "HTTP_X_REAL_IP"}
     assert address(f"1.2.3.4, {CLIENT}", **real_ip) == PROXY  # another header named: X-Forwarded-For unread
+    assert address(CLIENT, header="HTTP_X_REAL_IP", **real_ip) == CLIENT
+    forwarded = {"TRUSTED_PROXY_COUNT": 1, "TRUSTED_PROXY_HEADER": "HTTP_FORWARDED"}  # RFC 7239
+    assert address('for=1.2.3.4, for="[2001:db8::7]:4711";proto=https', header="HTTP_FORWARDED", **forwarded) == (
+        "2001:db8::7"
+    )
 
 
 def test_an_ipv6_client_counts_once_for_its_whole_network():
