@@ -234,3 +234,35 @@ def check_features(app_configs, **kwargs):
                 )
             )
     return messages
+
+
+#: Settings of the abuse limits; each property refuses nonsense with a ConfigurationError.
+LIMIT_SETTINGS = ("TRUSTED_PROXY_COUNT", "TRUSTED_PROXY_HEADER", "WALK_IN_RATE_LIMIT", "WALK_IN_QUEUE_LIMIT")
+
+
+@checks.register(checks.Tags.security)
+def check_client_address(app_configs, **kwargs):
+    """Rate limits key on the client address: a typo in these settings must fail here, not on a citizen's
+    request (E014); and a site behind a proxy that trusts none makes every citizen share one limit (W004)."""
+    messages = []
+    for name in LIMIT_SETTINGS:
+        try:
+            getattr(app_settings, name)
+        except ConfigurationError as exc:
+            messages.append(
+                checks.Error(str(exc), hint="See docs/operator.md, 'Rate limiting'.", id="digitale_balie.E014")
+            )
+    if messages or app_settings.TRUSTED_PROXY_COUNT:
+        return messages
+    behind_proxy = app_settings.get("TRUSTED_PROXY_HEADER") or getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if behind_proxy and not settings.DEBUG:
+        messages.append(
+            checks.Warning(
+                f'A reverse proxy is configured but {SETTING_NAME}["TRUSTED_PROXY_COUNT"] is 0: forwarded headers '
+                "are ignored, so every citizen behind the proxy shares one rate limit.",
+                hint=f'Set {SETTING_NAME}["TRUSTED_PROXY_COUNT"] to the number of your own reverse proxies '
+                "(usually 1). See docs/operator.md, 'Rate limiting'.",
+                id="digitale_balie.W004",
+            )
+        )
+    return messages

@@ -15,6 +15,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -124,10 +125,59 @@ class AppSettings:
         return int(self.get("SLOT_DAYS_PER_PAGE", 3))
 
     @property
-    def TRUSTED_PROXY_HEADER(self) -> str | None:
-        """Request META key holding the client address behind a trusted proxy
-        (e.g. ``HTTP_X_FORWARDED_FOR``), used for rate limiting. Default: ``None`` (REMOTE_ADDR)."""
-        return self.get("TRUSTED_PROXY_HEADER")
+    def TRUSTED_PROXY_COUNT(self) -> int:
+        """How many reverse proxies of the operator's own (nginx, a load balancer) stand between the internet
+        and Django, each adding the address it got the request from to ``TRUSTED_PROXY_HEADER``. Rate limits
+        key on the client address these proxies saw. Default 0: ``REMOTE_ADDR``, and forwarded headers are
+        ignored (anyone can send them). With 1 the client is the header's last entry: whatever stands to the
+        left of what the proxies wrote came from the client and is never used. A digit string is accepted
+        (an environment variable); anything else but a whole number ≥ 0 is a configuration error (E014)."""
+        value = self.get("TRUSTED_PROXY_COUNT", 0)
+        if isinstance(value, bool) or not str(value).strip().isdigit():
+            raise ConfigurationError(
+                f'settings.{SETTING_NAME}["TRUSTED_PROXY_COUNT"] must be a whole number of proxies (0 or more).'
+            )
+        return int(value)
+
+    @property
+    def TRUSTED_PROXY_HEADER(self) -> str:
+        """The ``request.META`` key the trusted proxies write the client address to, read only when
+        ``TRUSTED_PROXY_COUNT`` is 1 or more. Default ``HTTP_X_FORWARDED_FOR``; ``HTTP_FORWARDED`` (RFC 7239) and
+        ``HTTP_X_REAL_IP`` work too. A header name as sent (``X-Forwarded-For``) is a configuration error (E014)."""
+        value = self.get("TRUSTED_PROXY_HEADER") or "HTTP_X_FORWARDED_FOR"
+        if not isinstance(value, str) or not re.fullmatch(r"HTTP_[A-Z0-9_]+", value):
+            raise ConfigurationError(
+                f'settings.{SETTING_NAME}["TRUSTED_PROXY_HEADER"] must be a request.META key such as '
+                '"HTTP_X_FORWARDED_FOR".'
+            )
+        return value
+
+    @property
+    def WALK_IN_RATE_LIMIT(self) -> tuple[int, int]:
+        """(attempts, seconds) one client address may try to take a walk-in ticket. Default 5 per hour: a citizen
+        takes one, perhaps a second after closing the page; a script taking dozens is stopped."""
+        return self._limit("WALK_IN_RATE_LIMIT", (5, 3600))
+
+    @property
+    def WALK_IN_QUEUE_LIMIT(self) -> int:
+        """Walk-in tickets that may wait at one seat at once; past it the citizen reads "the queue is full, try
+        later" (409) and no ticket is made. Default 30 (a morning's work for one clerk); at least 1."""
+        value = self.get("WALK_IN_QUEUE_LIMIT", 30)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigurationError(f'settings.{SETTING_NAME}["WALK_IN_QUEUE_LIMIT"] must be a whole number ≥ 1.')
+        return value
+
+    def _limit(self, key: str, default: tuple[int, int]) -> tuple[int, int]:
+        """An ``(attempts, seconds)`` pair, both whole numbers ≥ 1."""
+        value = self.get(key, default)
+        try:
+            attempts, seconds = value
+            valid = all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in (attempts, seconds))
+        except (TypeError, ValueError):
+            valid = False
+        if not valid:
+            raise ConfigurationError(f'settings.{SETTING_NAME}["{key}"] must be (attempts, seconds), both ≥ 1.')
+        return attempts, seconds
 
     @property
     def BASE_TEMPLATE(self) -> str:

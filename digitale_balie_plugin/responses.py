@@ -6,6 +6,7 @@ base template (the counter page's context carries it) and share one set of error
 
 from __future__ import annotations
 
+import math
 from functools import wraps
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.urls import URLPattern
 from django.utils import translation
 
 from digitale_balie_plugin.conf import Feature, app_settings
+from digitale_balie_plugin.ratelimit import hit
 
 TEMPLATES = "digitale_balie/citizen/"
 
@@ -40,8 +42,32 @@ def invalid_link(request, page):
     return render(request, page, "invalid_link.html", {"home_url": page.get_url(request)}, status=404)
 
 
-def too_many_requests(request, page):
-    return render(request, page, "too_many_requests.html", status=429)
+def too_many_requests(request, page, *, window: int | None = None):
+    """The "please wait a moment" page (429); ``window``: the limit's seconds, to say how long to wait."""
+    context = {"wait_minutes": math.ceil(window / 60)} if window else {}
+    return render(request, page, "too_many_requests.html", context, status=429)
+
+
+def rate_limited(scope: str, limit, *, methods: tuple[str, ...] | None = ("POST",)):
+    """A citizen view ``(request, page, …)`` whose requests count against ``limit`` per client address; past it
+    the "please wait a moment" page (429) answers before the view runs, so a flood costs no queries.
+
+    ``limit``: ``(attempts, seconds)``, or a function returning it (a setting, read on each request). ``methods``:
+    which requests count (``None``: all). Every citizen POST route is rate limited like this or listed, with its
+    reason, in the route audit ``tests/journeys/test_rate_limits.py``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, page, *args, **kwargs):
+            if methods is None or request.method in methods:
+                attempts, seconds = limit() if callable(limit) else limit
+                if not hit(request, scope, attempts, seconds):
+                    return too_many_requests(request, page, window=seconds)
+            return view(request, page, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def guarded(view):

@@ -26,6 +26,9 @@ NOT_CRAWLED = {
     # POST-only commands of the console (405 on GET): no page.
     "digitale_balie_open_contact": "POST only",
     "digitale_balie_session_command": "POST only",
+    # The console's confirmation step for removing a flood of walk-ins (issue 16): part of the console, above;
+    # tests/console/test_clear_walk_ins.py covers it. Crawl it once its strings are in the catalogue.
+    "digitale_balie_clear_walk_ins": "part of the console, covered by test_clear_walk_ins.py",
     # The part of a report that its filters reload: crawled inside the report's own page.
     "digitale_balie_finance_report_results": "part of the finance report",
     "digitale_balie_feedback_report_results": "part of the feedback report",

@@ -14,8 +14,7 @@ from digitale_balie_plugin.actions.forms import CodeForm
 from digitale_balie_plugin.actions.registry import action_type
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.models.settings import clerk_as_seen
-from digitale_balie_plugin.ratelimit import hit
-from digitale_balie_plugin.responses import invalid_link, render
+from digitale_balie_plugin.responses import invalid_link, rate_limited, render
 
 
 def _continue(request, page, action):
@@ -26,13 +25,11 @@ def _continue(request, page, action):
     return HttpResponseRedirect(url)
 
 
+@rate_limited("code", lambda: app_settings.CODE_RATE_LIMIT)
 def code_entry(request, page):
     """The code form (also shown by ``IdentityVerificationBlock`` on any page, which posts here)."""
     form = CodeForm(request.POST or None)
     if request.method == "POST":
-        attempts, seconds = app_settings.CODE_RATE_LIMIT
-        if not hit(request, "code", attempts, seconds):
-            return render(request, page, "too_many_requests.html", status=429)
         if form.is_valid():
             action = handover.redeem_code(form.cleaned_data["code"])
             same_site = action is not None and action.session.site_id == page.get_site().pk

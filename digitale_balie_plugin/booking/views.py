@@ -190,6 +190,7 @@ def _appointment(page, token, purpose=AccessToken.Purpose.MANAGE):
 
 
 @guarded
+@require_http_methods(["GET", "HEAD"])
 def confirmation(request, page, token):
     appointment = _appointment(page, token)
     return render(request, page, "confirmation.html", _manage_context(request, page, appointment, token))
@@ -287,6 +288,7 @@ def reschedule(request, page, token):
 
 
 @guarded
+@require_http_methods(["GET", "HEAD"])
 def download_ics(request, page, token):
     appointment = _appointment(page, token)
     note_opened(request, appointment.pk, appointment.site)
@@ -315,5 +317,6 @@ def confirm_email(request, page, token):
     return render(request, page, "confirm_email.html", {"action": route_url(request, page, "confirm_email", token)})
 
 
+@require_http_methods(["GET", "HEAD"])
 def device_test(request, page):
     return render(request, page, "device_test.html", {"test_room_url": route_url(request, page, "test_room")})

@@ -16,8 +16,10 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from digitale_balie_plugin.actions import handover
 from digitale_balie_plugin.actions.registry import action_type, action_types, clerk_command, posted_id
@@ -25,11 +27,11 @@ from digitale_balie_plugin.actions.service import ActionNotAllowed, cancel, crea
 from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.booking.availability import free_slots
 from digitale_balie_plugin.booking.notifications import reading_note
-from digitale_balie_plugin.calls import seats, sessions
+from digitale_balie_plugin.calls import seats, sessions, walk_in
 from digitale_balie_plugin.calls.forms import GuestForm
 from digitale_balie_plugin.calls.video import site_video_provider
 from digitale_balie_plugin.console import workspace
-from digitale_balie_plugin.console.forms import ContactForm, EndCallForm, MessageForm
+from digitale_balie_plugin.console.forms import ClearWalkInsForm, ContactForm, EndCallForm, MessageForm
 from digitale_balie_plugin.console.state import console_state
 from digitale_balie_plugin.exceptions import CounterError
 from digitale_balie_plugin.form_errors import error_text
@@ -93,6 +95,7 @@ def counter(request, seat_id):
         "conversation": conversation,
         "open_panel": request.GET.get("panel", ""),
         "contact_form": ContactForm(seat=seat),
+        "clear_form": ClearWalkInsForm(auto_id="clear-walk-ins-%s"),
         "state_url": reverse("digitale_balie:seat_state", args=[seat.pk]),
         "video_notices": _notices(provider),
     }
@@ -190,6 +193,28 @@ def open_contact(request, seat_id):
     if session is None:
         return HttpResponseRedirect(reverse("digitale_balie_console", args=[seat.pk]))
     return HttpResponseRedirect(_workspace_url(seat, session))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def clear_walk_ins(request, seat_id):
+    """Remove a flood of walk-in tickets at once: GET lists who would go (the confirmation), POST removes them.
+
+    Only the seat's own clerks get here (``_seat``); the removed citizens' pages say the conversation ended."""
+    seat = _seat(request, seat_id)
+    form = ClearWalkInsForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Fill in a time such as 10:30, or leave it empty."))
+        return HttpResponseRedirect(reverse("digitale_balie_console", args=[seat.pk]))
+    since, until = form.window(seats.today())
+    if request.method == "POST":
+        count = walk_in.clear_waiting(seat, by_user=request.user, since=since, until=until)
+        text = ngettext("%(count)s walk-in was removed.", "%(count)s walk-ins were removed.", count)
+        messages.success(request, text % {"count": count})
+        return HttpResponseRedirect(reverse("digitale_balie_console", args=[seat.pk]))
+    until = until or timezone.now()
+    tickets = walk_in.waiting_walk_ins(seat, since=since, until=until).order_by("ticket_number")
+    context = {"seat": seat, "since": form["since"].value() or "", "until": until, "tickets": tickets}
+    return TemplateResponse(request, "digitale_balie/console/clear_walk_ins.html", context)
 
 
 def _start(request, seat, session):

@@ -1,11 +1,15 @@
-"""Forms of the clerk's console: a message to the waiting room, a phone or chat contact, the end of a call."""
+"""Forms of the clerk's console: a message to the waiting room, a phone or chat contact, the end of a call,
+clearing a flood of walk-in tickets."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from digitale_balie_plugin.booking.slots import parse_slot_key
+from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.models import Outcome, Service
 from digitale_balie_plugin.models.choices import Channel
 
@@ -52,3 +56,22 @@ class EndCallForm(forms.Form):
         if cleaned.get("follow_up_slot") and cleaned.get("outcome") != Outcome.FOLLOW_UP:
             cleaned["outcome"] = Outcome.FOLLOW_UP
         return cleaned
+
+
+class ClearWalkInsForm(forms.Form):
+    """Which waiting walk-ins to remove: those that arrived since a time today (empty: all), up to the moment
+    the clerk saw the list (``until``, so a ticket taken after the confirmation page stays)."""
+
+    since = forms.TimeField(
+        label=_("Arrived since"),
+        required=False,
+        help_text=_("Leave empty to remove all waiting walk-ins."),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    until = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+
+    def window(self, day) -> tuple[datetime | None, datetime | None]:
+        """``(since, until)`` as moments: ``since`` is a time on ``day`` in the counter's zone."""
+        since = self.cleaned_data.get("since")
+        start = datetime.combine(day, since, tzinfo=app_settings.TIME_ZONE) if since else None
+        return start, self.cleaned_data.get("until")

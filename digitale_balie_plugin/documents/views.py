@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from digitale_balie_plugin.actions import handover
 from digitale_balie_plugin.actions.access import action_for_browser
@@ -117,6 +117,7 @@ def download(request, document_id):
     return file_download(handle, filename=document.name, content_type=document.content_type)
 
 
+@require_safe
 def exchange_page(request, page, action_id):
     """The phone/chat citizen's page (taken by link or code): the conversation's documents and an upload form."""
 

@@ -14,8 +14,7 @@ from digitale_balie_plugin.feedback.forms import PageFeedbackForm, SurveyForm
 from digitale_balie_plugin.links import route_url
 from digitale_balie_plugin.models import Feedback, FeedbackInvitation
 from digitale_balie_plugin.models.choices import current_language
-from digitale_balie_plugin.ratelimit import hit
-from digitale_balie_plugin.responses import invalid_link, render
+from digitale_balie_plugin.responses import invalid_link, rate_limited, render
 
 #: Page feedback is open to anyone: a generous limit per address stops a script, not a citizen.
 PAGE_FEEDBACK_LIMIT = (10, 3600)
@@ -61,14 +60,13 @@ def _survey(request, page, session, source):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("feedback", PAGE_FEEDBACK_LIMIT)
 def page_feedback(request, page):
     """Where ``FeedbackBlock`` posts to (and a page of its own, for a link in a newsletter)."""
     form = PageFeedbackForm(request.POST if request.method == "POST" else None)
     origin = _origin_page(request, page)
     context = {"form": form, "feedback_url": route_url(request, page, "page_feedback")}
     if request.method == "POST":
-        if not hit(request, "feedback", *PAGE_FEEDBACK_LIMIT):
-            return render(request, page, "too_many_requests.html", status=429)
         if form.is_valid():
             service.record_for_page(page.get_site(), origin, form.cleaned_data, language=current_language())
             back = origin.url if origin is not None else ""

@@ -19,7 +19,7 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from joserfc.errors import JoseError
 from social_core.exceptions import (
     AuthCanceled,
@@ -147,6 +147,7 @@ def _begin(request, verification, backend_class):
     return response
 
 
+@require_safe
 def result(request, page, action_id):
     verification = _verification_for_browser(request, page, action_id)
     if verification is None:

@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from digitale_balie_plugin.actions.access import detail_for_browser
 from digitale_balie_plugin.conf import app_settings
@@ -25,8 +26,7 @@ from digitale_balie_plugin.payments.forms import ReceiptForm
 from digitale_balie_plugin.payments.money import euro
 from digitale_balie_plugin.payments.presentation import citizen_status
 from digitale_balie_plugin.payments.receipts import receipt_address
-from digitale_balie_plugin.ratelimit import hit
-from digitale_balie_plugin.responses import invalid_link, render
+from digitale_balie_plugin.responses import invalid_link, rate_limited, render
 from digitale_balie_plugin.security import allow_form_targets
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
@@ -37,6 +37,7 @@ def _payment_for_browser(request, page, action_id):
 
 
 @never_cache
+@rate_limited("pay", lambda: app_settings.CODE_RATE_LIMIT)
 def pay(request, page, action_id):
     payment = _payment_for_browser(request, page, action_id)
     if payment is None:
@@ -45,15 +46,11 @@ def pay(request, page, action_id):
         return HttpResponseRedirect(citizen_url(page.get_site(), "pay_result", payment.action_id, page=page))
     form = ReceiptForm(request.POST if request.method == "POST" else None)
     error = ""
-    if request.method == "POST":
-        attempts, seconds = app_settings.CODE_RATE_LIMIT
-        if not hit(request, "pay", attempts, seconds):
-            return render(request, page, "too_many_requests.html", status=429)
-        if form.is_valid():
-            try:
-                return HttpResponseRedirect(_checkout(request, page, payment, form.cleaned_data["email"]))
-            except CounterError as exc:
-                error = str(exc.message)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return HttpResponseRedirect(_checkout(request, page, payment, form.cleaned_data["email"]))
+        except CounterError as exc:
+            error = str(exc.message)
     response = render(
         request, page, "pay.html", _context(payment, form, error), status=400 if request.method == "POST" else 200
     )
@@ -103,6 +100,7 @@ def _context(payment, form, error) -> dict:
 
 
 @never_cache
+@require_safe
 def result(request, page, action_id):
     payment = _payment_for_browser(request, page, action_id)
     if payment is None:
@@ -125,6 +123,7 @@ def result(request, page, action_id):
 
 
 @never_cache
+@require_safe
 def status(request, page, action_id):
     """Polled by the return page while the outcome is unknown (JSON; no personal data)."""
     payment = _payment_for_browser(request, page, action_id)

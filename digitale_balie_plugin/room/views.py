@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from digitale_balie_plugin.booking.notifications import note_opened
 from digitale_balie_plugin.calls import sessions
@@ -22,15 +22,14 @@ from digitale_balie_plugin.calls.access import access_or_404, held_cookie, set_r
 from digitale_balie_plugin.calls.devices import describe
 from digitale_balie_plugin.calls.forms import GuestForm
 from digitale_balie_plugin.calls.video import site_video_provider
-from digitale_balie_plugin.calls.walk_in import CounterClosed, take_ticket
+from digitale_balie_plugin.calls.walk_in import CounterClosed, QueueFull, take_ticket
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.exceptions import InvalidToken
 from digitale_balie_plugin.integrations.video.base import Participant, ParticipantRole
 from digitale_balie_plugin.links import join_ready, route_url
 from digitale_balie_plugin.models import CallSession, ParticipantAccess, SessionStatus
 from digitale_balie_plugin.models.choices import current_language
-from digitale_balie_plugin.ratelimit import hit
-from digitale_balie_plugin.responses import invalid_link, render
+from digitale_balie_plugin.responses import invalid_link, rate_limited, render
 from digitale_balie_plugin.room.forms import WalkInForm
 from digitale_balie_plugin.room.state import citizen_state, upload_context
 from digitale_balie_plugin.security import allow_frames
@@ -56,7 +55,12 @@ def _link_page(request, page, context) -> HttpResponse:
     return response
 
 
+#: Entering by a join or guest link (each press makes a room cookie, a second device waits for the clerk).
+JOIN_LIMIT = (20, 3600)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("join", JOIN_LIMIT)
 def join(request, page, token):
     site, held = page.get_site(), partial(held_cookie, request)
     ready = request.method == "GET" and join_ready(request, token)  # the manage page's Join button, a POST
@@ -81,6 +85,7 @@ def join(request, page, token):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("join", JOIN_LIMIT)
 def join_guest(request, page, token):
     site, held = page.get_site(), partial(held_cookie, request)
     if request.method != "POST":
@@ -97,6 +102,7 @@ def join_guest(request, page, token):
     return _enter(request, page, joined)
 
 
+@rate_limited("walk-in", lambda: app_settings.WALK_IN_RATE_LIMIT)
 def walk_in(request, page):
     """Take a virtual ticket (POST from the walk-in block) and enter the waiting room."""
     services = page.get_bookable_services().filter(offers_video=True)
@@ -112,7 +118,7 @@ def walk_in(request, page):
             contact=form.cleaned_data["contact"],
             language=current_language(),
         )
-    except CounterClosed as exc:
+    except (CounterClosed, QueueFull) as exc:
         return render(request, page, "walk_in.html", {"form": form, "closed": exc.message}, status=409)
     return _enter(request, page, joined)
 
@@ -138,6 +144,7 @@ def _access(request, page, session_id):
     return access_or_404(request, session_id, page.get_site().pk)
 
 
+@require_safe
 def room(request, page, session_id):
     """The waiting room and, once the clerk starts, the call itself."""
     try:
@@ -184,14 +191,16 @@ def _device_waiting(request, page, session) -> HttpResponse:
 
 
 TEST_ROOM_MINUTES = 15
+#: Personal test rooms one client may open: each mints a video token.
+TEST_ROOM_LIMIT = (5, 3600)
 
 
+@require_safe
+@rate_limited("test-room", TEST_ROOM_LIMIT, methods=None)
 def test_room(request, page):
     """A personal test room, alone, before the real conversation: nothing stored, the token dies in 15 minutes."""
     from datetime import timedelta
 
-    if not hit(request, "test-room", 5, 3600):
-        return render(request, page, "too_many_requests.html", status=429)
     provider = site_video_provider(page.get_site())
     participant = Participant(display_name=_("Test"), role=ParticipantRole.CITIZEN, participant_id="test")
     access = provider.room_access(

@@ -5,9 +5,9 @@ POSTGRES_PASSWORD, POSTGRES_HOST, REDIS_URL, EMAIL_HOST. Optional: POSTGRES_PORT
 EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL, WAGTAILADMIN_BASE_URL,
 BALIE_SMS_BACKEND plus its options, MOLLIE_API_KEY (+ MOLLIE_METHODS, MOLLIE_COUNTRY),
 BALIE_DOCUMENTS_ROOT, CLAMD_SOCKET or CLAMD_HOST/PORT, BALIE_SIGNING_PKCS12 (+ _PASSPHRASE,
-BALIE_TIMESTAMP_URL), BALIE_CRM_URL, BALIE_CRM_SECRET, BALIE_FEATURES (comma separated; default all;
-empty for booking and video only: then only the switched-on features' variables are required),
-JITSI_DEPLOYMENT/JITSI_DOMAIN/JITSI_APP_ID/JITSI_APP_SECRET (or
+BALIE_TIMESTAMP_URL), BALIE_CRM_URL, BALIE_CRM_SECRET, BALIE_TRUSTED_PROXIES (reverse proxies in front,
+default 1), BALIE_FEATURES (comma separated; default all; empty for booking and video only: then only the
+switched-on features' variables are required), JITSI_DEPLOYMENT/JITSI_DOMAIN/JITSI_APP_ID/JITSI_APP_SECRET (or
 JITSI_KEY_ID + JITSI_PRIVATE_KEY) (see docs/operator.md).
 """
 
@@ -89,6 +89,9 @@ _sms_backend = env("BALIE_SMS_BACKEND", "twilio")
 DIGITALE_BALIE = {
     **DIGITALE_BALIE,
     "FEATURES": FEATURES,
+    # Rate limits key on the client address the reverse proxy saw: the rightmost BALIE_TRUSTED_PROXIES entries
+    # of X-Forwarded-For (docs/operator.md, "Rate limiting"). The proxy must append to the header.
+    "TRUSTED_PROXY_COUNT": env("BALIE_TRUSTED_PROXIES", "1"),  # a digit string; check E014 refuses others
     "TRUSTED_PROXY_HEADER": "HTTP_X_FORWARDED_FOR",
     "SMS": {
         "BACKEND": _sms_backend,

@@ -180,3 +180,36 @@ def test_identity_checks_name_what_is_missing_and_refuse_login_backends(settings
     texts = " ".join(text for _, text in found)
     assert "SOCIAL_AUTH_BALIE_ITSME_KEY" in texts and "SOCIAL_AUTH_BALIE_ITSME_PRIVATE_JWKS" in texts
     assert "SOCIAL_AUTH_BALIE_ITSME_SERVICE_CODE" in texts
+
+
+def test_client_address_and_walk_in_settings_refuse_nonsense(settings):
+    """A typo must not lift the rate limits or key them on the wrong address: E014 names the setting."""
+    base = settings.DIGITALE_BALIE
+    for key, value in [
+        ("TRUSTED_PROXY_COUNT", -1),
+        ("TRUSTED_PROXY_COUNT", "one"),
+        ("TRUSTED_PROXY_COUNT", 1.5),
+        ("TRUSTED_PROXY_COUNT", True),
+        ("TRUSTED_PROXY_HEADER", "X-Forwarded-For"),
+        ("WALK_IN_QUEUE_LIMIT", 0),
+        ("WALK_IN_RATE_LIMIT", (5,)),
+        ("WALK_IN_RATE_LIMIT", (0, 3600)),
+    ]:
+        settings.DIGITALE_BALIE = {**base, key: value}
+        found = [message for message in checks.run_checks() if message.id == "digitale_balie.E014"]
+        assert len(found) == 1 and key in found[0].msg, (key, value)
+    settings.DIGITALE_BALIE = {**base, "TRUSTED_PROXY_COUNT": "2", "TRUSTED_PROXY_HEADER": "HTTP_X_REAL_IP"}
+    assert (app_settings.TRUSTED_PROXY_COUNT, app_settings.TRUSTED_PROXY_HEADER) == (2, "HTTP_X_REAL_IP")
+    assert not {"digitale_balie.E014", "digitale_balie.W004"} & run_checks()
+
+
+def test_a_proxy_without_a_trusted_hop_count_is_warned_about(settings):
+    """Every citizen behind the proxy would share one limit (the proxy's address)."""
+    settings.DEBUG = False
+    settings.DIGITALE_BALIE = {**settings.DIGITALE_BALIE, "TRUSTED_PROXY_HEADER": "HTTP_X_FORWARDED_FOR"}
+    assert "digitale_balie.W004" in run_checks()
+    settings.DIGITALE_BALIE = {key: value for key, value in settings.DIGITALE_BALIE.items() if "PROXY" not in key}
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert "digitale_balie.W004" in run_checks()
+    settings.DIGITALE_BALIE = {**settings.DIGITALE_BALIE, "TRUSTED_PROXY_COUNT": 1}
+    assert "digitale_balie.W004" not in run_checks()
