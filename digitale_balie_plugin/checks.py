@@ -237,7 +237,13 @@ def check_features(app_configs, **kwargs):
 
 
 #: Settings of the abuse limits; each property refuses nonsense with a ConfigurationError.
-LIMIT_SETTINGS = ("TRUSTED_PROXY_COUNT", "TRUSTED_PROXY_HEADER", "WALK_IN_RATE_LIMIT", "WALK_IN_QUEUE_LIMIT")
+LIMIT_SETTINGS = (
+    "TRUSTED_PROXY_COUNT",
+    "TRUSTED_PROXY_HEADER",
+    "WALK_IN_RATE_LIMIT",
+    "JOIN_RATE_LIMIT",
+    "WALK_IN_QUEUE_LIMIT",
+)
 
 
 @checks.register(checks.Tags.security)

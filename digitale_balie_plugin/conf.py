@@ -159,6 +159,13 @@ class AppSettings:
         return self._limit("WALK_IN_RATE_LIMIT", (5, 3600))
 
     @property
+    def JOIN_RATE_LIMIT(self) -> tuple[int, int]:
+        """(attempts, seconds) one client address may press "Go to the waiting room" on join and guest links.
+        Default 30 per hour: each press makes a room cookie (a second device waits for the clerk), and a family
+        or a library behind one address still gets in; a script pressing hundreds is stopped."""
+        return self._limit("JOIN_RATE_LIMIT", (30, 3600))
+
+    @property
     def WALK_IN_QUEUE_LIMIT(self) -> int:
         """Walk-in tickets that may wait at one seat at once; past it the citizen reads "the queue is full, try
         later" (409) and no ticket is made. Default 30 (a morning's work for one clerk); at least 1."""

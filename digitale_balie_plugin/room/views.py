@@ -55,12 +55,8 @@ def _link_page(request, page, context) -> HttpResponse:
     return response
 
 
-#: Entering by a join or guest link (each press makes a room cookie, a second device waits for the clerk).
-JOIN_LIMIT = (20, 3600)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
-@rate_limited("join", JOIN_LIMIT)
+@rate_limited("join", lambda: app_settings.JOIN_RATE_LIMIT)
 def join(request, page, token):
     site, held = page.get_site(), partial(held_cookie, request)
     ready = request.method == "GET" and join_ready(request, token)  # the manage page's Join button, a POST
@@ -85,7 +81,7 @@ def join(request, page, token):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@rate_limited("join", JOIN_LIMIT)
+@rate_limited("join", lambda: app_settings.JOIN_RATE_LIMIT)
 def join_guest(request, page, token):
     site, held = page.get_site(), partial(held_cookie, request)
     if request.method != "POST":
