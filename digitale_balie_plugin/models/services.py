@@ -162,8 +162,50 @@ class Service(CanonicalTranslatableMixin, models.Model):
         return [label for flag, label in labels if flag]
 
 
+#: Lets a user see the data of every counter seat, on every site of the install, in the admin's data screens
+#: (appointments, notifications, case records, reports). Without it a user sees their own seats' data only.
+ALL_SEATS_PERMISSION = "digitale_balie.view_all_seats"
+
+
 class CounterSeatQuerySet(CanonicalQuerySet):
-    pass
+    def of_clerk(self, user):
+        """The seats ``user`` works at: one of their groups is a clerk group of the seat and they may work at a
+        counter (``CounterSeat.is_clerk`` for one seat). Superusers work at every seat."""
+        if not (user.is_active and user.is_authenticated):
+            return self.none()
+        if user.is_superuser:
+            return self
+        if not user.has_perm("digitale_balie.work_at_counter"):
+            return self.none()
+        return self.filter(pk__in=CounterSeat.objects.filter(clerk_groups__user=user).values("pk"))
+
+    def visible_to(self, user):
+        """The seats whose citizens' data ``user`` may see in the admin: every one with ``ALL_SEATS_PERMISSION``,
+        else the seats they work at. The one rule every admin data screen scopes by (``scope_to_seats``)."""
+        if user.is_active and user.has_perm(ALL_SEATS_PERMISSION):
+            return self
+        return self.of_clerk(user)
+
+
+def scope_to_seats(queryset, user, seat_paths=("seat",), site_path: str = ""):
+    """The rows of ``queryset`` whose seat (reached by any of ``seat_paths``) ``user`` may see.
+
+    A row without a seat (feedback left on a page, an audit event) is kept when its site (``site_path``) is the
+    site of one of those seats, so a user of site A sees nothing of site B. Filtering by subqueries keeps a list
+    at the same number of queries, however many rows and seats there are.
+    """
+    if user.is_active and user.has_perm(ALL_SEATS_PERMISSION):
+        return queryset
+    seats = CounterSeat.objects.visible_to(user)
+    allowed = models.Q(pk__in=[])
+    for path in seat_paths:
+        allowed |= models.Q(**{f"{path}__in": seats.values("pk")})
+    if site_path:
+        seatless = models.Q(**{f"{site_path}__in": seats.values("site")})
+        for path in seat_paths:
+            seatless &= models.Q(**{f"{path}__isnull": True})
+        allowed |= seatless
+    return queryset.filter(allowed)
 
 
 class CounterSeat(CanonicalTranslatableMixin, ClusterableModel):
