@@ -332,3 +332,12 @@ def test_scoped_lists_cost_the_same_with_more_rows(world, site, service, django_
             body(client.get(url))
         after[url] = len(queries)
     assert after == before
+
+
+@pytest.mark.parametrize("url_name", ["digitale_balie_finance_report", "digitale_balie_feedback_report"])
+def test_the_reports_site_filter_offers_only_the_users_sites(world, django_user_model, url_name):
+    own, other = world["five"].footprint.session.site, world["b"].footprint.session.site
+    page = body(client_for(clerk_of_seat5(world, django_user_model), "nl").get(reverse(url_name)))
+    assert f">{own.site_name}" in page and other.site_name not in page  # the options read "name [default]"
+    everything = body(client_for(manager(django_user_model), "nl").get(reverse(url_name)))
+    assert f">{other.site_name}" in everything
