@@ -28,7 +28,8 @@ class FeedbackFilterSet(WagtailFilterSet):
     service = django_filters.ModelChoiceFilter(label=gettext_lazy("Service"), queryset=Service.objects.canonical())
     channel = django_filters.ChoiceFilter(label=gettext_lazy("Channel"), choices=Channel.choices)
     seat = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Counter seat"), queryset=CounterSeat.objects.canonical()
+        label=gettext_lazy("Counter seat"),
+        queryset=lambda request: CounterSeat.objects.canonical().visible_to(request.user),
     )
     source = django_filters.ChoiceFilter(label=gettext_lazy("Asked"), choices=Feedback.Source.choices)
     site = site_filter()

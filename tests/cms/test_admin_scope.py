@@ -75,11 +75,13 @@ def seat_with_citizen(site, service, seat, marker: str) -> Seat:
 @pytest.fixture
 def world(site, service, seat, counter_page):
     """Seats 4 and 5 on site A, seat B on site B, each with one citizen who went through everything."""
-    seat5 = SeatFactory(services_for=service, name="Loket 5")
+    seat5 = SeatFactory(services_for=service, name="Loket vijf")
     site_b = SiteFactory()
     seat_b = SeatFactory(services_for=ServiceFactory(site=site_b))
     return {
+        "seat4": seat,
         "seat5": seat5,
+        "seat_b": seat_b,
         "four": seat_with_citizen(site, service, seat, "Vier"),
         "five": seat_with_citizen(site, service, seat5, "Vijf"),
         "b": seat_with_citizen(site_b, seat_b.services.get(), seat_b, "Bee"),
@@ -341,3 +343,12 @@ def test_the_reports_site_filter_offers_only_the_users_sites(world, django_user_
     assert f">{own.site_name}" in page and other.site_name not in page  # the options read "name [default]"
     everything = body(client_for(manager(django_user_model), "nl").get(reverse(url_name)))
     assert f">{other.site_name}" in everything
+
+
+def test_the_feedback_reports_seat_filter_offers_only_the_users_seats(world, django_user_model):
+    url = reverse("digitale_balie_feedback_report")
+    page = body(client_for(clerk_of_seat5(world, django_user_model), "nl").get(url))
+    assert ">Loket vijf</option>" in page
+    assert f">{world['seat4'].name}</option>" not in page and f">{world['seat_b'].name}</option>" not in page
+    everything = body(client_for(manager(django_user_model), "nl").get(url))
+    assert f">{world['seat4'].name}</option>" in everything and f">{world['seat_b'].name}</option>" in everything
