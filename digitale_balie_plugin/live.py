@@ -122,5 +122,7 @@ def not_modified(etag: str) -> HttpResponse:
 def json_with_etag(data: dict, etag: str) -> JsonResponse:
     response = JsonResponse(data)
     response["ETag"] = f'"{etag}"'
-    response["Cache-Control"] = "private, no-cache"
+    # no-store: the state names people (queue, messages); the pollers send If-None-Match themselves (live.js),
+    # so the 304s work without the browser keeping a copy.
+    response["Cache-Control"] = "private, no-cache, no-store"
     return response

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Site
 
+from digitale_balie_plugin.models import scope_to_seats
+
 
 class ReadersLanguageExportMixin:
     """For Wagtail's spreadsheet exports (reports, modeladmin listings): a CSV is streamed after the view has
@@ -37,12 +39,11 @@ class PermissionReportView(ReadersLanguageExportMixin, ReportView):
 
 
 def site_filter(field_name: str = "site") -> django_filters.ModelChoiceFilter:
-    """A "Site" filter over every site of the install (a callable queryset: evaluated per request)."""
+    """A "Site" filter over the sites whose data the user may see (a callable queryset: evaluated per request):
+    every site with ``view_all_seats``, else the sites of the user's seats (``models.scope_to_seats``)."""
 
     def sites(request):
-        from wagtail.models import Site
-
-        return Site.objects.all()
+        return scope_to_seats(Site.objects.all(), request.user, seat_paths=(), site_path="pk")
 
     return django_filters.ModelChoiceFilter(label=_("Site"), field_name=field_name, queryset=sites)
 

@@ -62,11 +62,7 @@ def clerk_seat_ids(user) -> set[int]:
     """
     cached = cache.get(_seats_key(user.pk))
     if cached is None:
-        seat_ids = {
-            seat.pk
-            for seat in CounterSeat.objects.canonical().filter(active=True).prefetch_related("clerk_groups")
-            if seat.is_clerk(user)
-        }
+        seat_ids = set(CounterSeat.objects.canonical().filter(active=True).of_clerk(user).values_list("pk", flat=True))
         cached = {"seats": seat_ids, "auth": user.get_session_auth_hash()}
         cache.set(_seats_key(user.pk), cached, CLERK_SEATS_TTL)
     return cached["seats"]

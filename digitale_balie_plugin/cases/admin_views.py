@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from digitale_balie_plugin.cases.service import retry_now
-from digitale_balie_plugin.models import CaseRecord
+from digitale_balie_plugin.models import CaseRecord, scope_to_seats
 
 PERMISSION = "digitale_balie.change_caserecord"
 
@@ -19,7 +19,8 @@ PERMISSION = "digitale_balie.change_caserecord"
 def retry(request, case_id):
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
-    case = get_object_or_404(CaseRecord.objects.select_related("session__site"), pk=case_id)
+    cases = scope_to_seats(CaseRecord.objects.select_related("session__site"), request.user, ("session__seat",))
+    case = get_object_or_404(cases, pk=case_id)  # another seat's record: 404, as the case record list
     if request.method == "POST":
         retry_now(case, user=request.user)
         messages.success(request, _("The case record will be sent again now."))

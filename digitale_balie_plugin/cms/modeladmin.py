@@ -1,6 +1,9 @@
 """Admin data screens (wagtail-modeladmin) for services, seats, closures and appointments."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +24,7 @@ from digitale_balie_plugin.models import (
     CounterSeat,
     Notification,
     Service,
+    scope_to_seats,
 )
 from digitale_balie_plugin.reports import ReadersLanguageExportMixin
 
@@ -67,6 +71,43 @@ class TranslatableAdminMixin:
     translations.short_description = _("Translations")
 
 
+class SeatScopedAdminMixin:
+    """Only the rows of the seats the user may see (``models.scope_to_seats``): in the list, its export and
+    every page of one row. Another seat's row answers 404, as if it did not exist (a 403 would confirm it does).
+    """
+
+    #: How a row reaches its counter seat (any of them), and its site when it has no seat.
+    seat_paths = ("seat",)
+    site_path = ""
+
+    def get_queryset(self, request):
+        return scope_to_seats(super().get_queryset(request), request.user, self.seat_paths, self.site_path)
+
+    def check_in_scope(self, request, instance_pk) -> None:
+        try:
+            found = self.get_queryset(request).filter(pk=unquote(instance_pk)).exists()
+        except (ValueError, ValidationError):  # not a primary key at all
+            found = False
+        if not found:
+            raise Http404
+
+    def inspect_view(self, request, instance_pk):
+        self.check_in_scope(request, instance_pk)
+        return super().inspect_view(request, instance_pk)
+
+    def edit_view(self, request, instance_pk):
+        self.check_in_scope(request, instance_pk)
+        return super().edit_view(request, instance_pk)
+
+    def delete_view(self, request, instance_pk):
+        self.check_in_scope(request, instance_pk)
+        return super().delete_view(request, instance_pk)
+
+    def history_view(self, request, instance_pk):
+        self.check_in_scope(request, instance_pk)
+        return super().history_view(request, instance_pk)
+
+
 class ServiceAdmin(TranslatableAdminMixin, ModelAdmin):
     model = Service
     menu_icon = "list-ul"
@@ -106,11 +147,12 @@ class AppointmentIndexView(ReadersLanguageExportMixin, IndexView):
     pass
 
 
-class AppointmentAdmin(ModelAdmin):
+class AppointmentAdmin(SeatScopedAdminMixin, ModelAdmin):
     model = Appointment
     index_view_class = AppointmentIndexView
     menu_icon = "date"
     list_display = ("reference", "start", "service", "seat", "channel", "status", "citizen_name", "booked_via")
+    list_select_related = ("service", "seat")
     list_filter = ("start", "service", "status", "channel", "booked_via", "site")
     search_fields = ("reference", "citizen_name", "email", "question")
     list_export = (
@@ -164,8 +206,9 @@ class DeliveryFilter(admin.SimpleListFilter):
         return queryset.filter(delivery_status__in=self._statuses().get(value, [value]))
 
 
-class NotificationAdmin(ModelAdmin):
+class NotificationAdmin(SeatScopedAdminMixin, ModelAdmin):
     model = Notification
+    seat_paths = ("appointment__seat", "session__seat")
     menu_icon = "mail"
     list_display = (
         "appointment",
@@ -178,6 +221,7 @@ class NotificationAdmin(ModelAdmin):
         "created_at",
     )
     list_filter = ("kind", "channel", "status", DeliveryFilter)
+    list_select_related = ("appointment__service",)
     inspect_view_enabled = True
     permission_helper_class = ReadOnlyPermissionHelper
 
@@ -187,10 +231,12 @@ class NotificationAdmin(ModelAdmin):
     delivery.short_description = _("delivery status")
 
 
-class AuditEventAdmin(ModelAdmin):
-    """Read-only: audit events are append-only."""
+class AuditEventAdmin(SeatScopedAdminMixin, ModelAdmin):
+    """Read-only: audit events are append-only. They name no seat: a user without every seat sees their sites'."""
 
     model = AuditEvent
+    seat_paths = ()
+    site_path = "site"
     permission_helper_class = ReadOnlyPermissionHelper
     menu_icon = "history"
     list_display = ("timestamp", "action", "actor_label", "object_type", "object_id")
@@ -199,13 +245,15 @@ class AuditEventAdmin(ModelAdmin):
     inspect_view_enabled = True
 
 
-class CaseRecordAdmin(ModelAdmin):
+class CaseRecordAdmin(SeatScopedAdminMixin, ModelAdmin):
     """Case records sent to the CRM: failures stay visible here, with "retry now"."""
 
     model = CaseRecord
+    seat_paths = ("session__seat",)
     permission_helper_class = CaseRecordPermissionHelper
     menu_icon = "upload"
     list_display = ("session", "status", "attempts", "last_error", "next_attempt_at", "reference", "retry")
+    list_select_related = ("session",)
     list_filter = ("status",)
     inspect_view_enabled = True
     inspect_view_class = CaseRecordInspectView
@@ -236,12 +284,16 @@ class ChannelCountEditView(EnteredByMixin, EditView):
     pass
 
 
-class ChannelCountAdmin(ModelAdmin):
-    """Desk visits and phone calls counted elsewhere, per period: the dashboard shows the counter's share."""
+class ChannelCountAdmin(SeatScopedAdminMixin, ModelAdmin):
+    """Desk visits and phone calls counted elsewhere, per period: the dashboard shows the counter's share.
+    Counted per site, not per seat: a user without every seat sees their sites'."""
 
     model = ChannelCount
+    seat_paths = ()
+    site_path = "site"
     menu_icon = "list-ol"
     list_display = ("__str__", "site", "service", "desk_visits", "phone_calls", "entered_by")
+    list_select_related = ("site", "service", "entered_by")
     list_filter = ("site", "service", "period_start")
     create_view_class = ChannelCountCreateView
     edit_view_class = ChannelCountEditView

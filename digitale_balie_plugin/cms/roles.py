@@ -59,7 +59,8 @@ CLERKS = Role(
 )
 
 #: The head of service: figures, feedback with what people wrote, payments and refunds, a citizen's data, the
-#: site's counter settings, CRM retries, the counts of the other channels, and closures when a clerk is ill.
+#: site's counter settings, CRM retries, the counts of the other channels, and closures when a clerk is ill;
+#: the data of every seat (a clerk sees only their own seats' appointments, notifications and payments).
 MANAGERS = Role(
     _("Digital counter: managers"),
     (
@@ -70,6 +71,7 @@ MANAGERS = Role(
         "digitale_balie.view_finance_report",
         "digitale_balie.refund_payment",
         "digitale_balie.manage_personal_data",
+        "digitale_balie.view_all_seats",
         "digitale_balie.change_countersettings",
         "digitale_balie.view_appointment",
         "digitale_balie.view_notification",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 import django_filters
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, F
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +15,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 
 from digitale_balie_plugin.dashboard.charts import bar_chart
-from digitale_balie_plugin.models import CounterSeat, Feedback, Service
+from digitale_balie_plugin.models import CounterSeat, Feedback, Service, scope_to_seats
 from digitale_balie_plugin.models.choices import Channel
 from digitale_balie_plugin.reports import PermissionReportView, site_filter
 
@@ -28,7 +28,8 @@ class FeedbackFilterSet(WagtailFilterSet):
     service = django_filters.ModelChoiceFilter(label=gettext_lazy("Service"), queryset=Service.objects.canonical())
     channel = django_filters.ChoiceFilter(label=gettext_lazy("Channel"), choices=Channel.choices)
     seat = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Counter seat"), queryset=CounterSeat.objects.canonical()
+        label=gettext_lazy("Counter seat"),
+        queryset=lambda request: CounterSeat.objects.canonical().visible_to(request.user),
     )
     source = django_filters.ChoiceFilter(label=gettext_lazy("Asked"), choices=Feedback.Source.choices)
     site = site_filter()
@@ -109,12 +110,10 @@ class FeedbackReportView(PermissionReportView):
         return BASE_EXPORT + (TEXT_EXPORT if self.show_text else [])
 
     def get_queryset(self):
-        from django.db.models import F
-
+        """The answers of the seats the user may see; answers left on a page (no seat) of those seats' sites."""
+        answers = scope_to_seats(Feedback.objects.all(), self.request.user, ("seat",), "site")
         return (
-            Feedback.objects.annotate(
-                site_name=F("site__site_name"), service_name=F("service__name"), seat_name=F("seat__name")
-            )
+            answers.annotate(site_name=F("site__site_name"), service_name=F("service__name"), seat_name=F("seat__name"))
             .select_related("service", "seat")
             .order_by("-given_on", "-pk")
         )

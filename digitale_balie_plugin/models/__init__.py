@@ -32,12 +32,20 @@ from digitale_balie_plugin.models.feedback import (
 from digitale_balie_plugin.models.identity import FailureReason, IdentityVerification
 from digitale_balie_plugin.models.notifications import Notification
 from digitale_balie_plugin.models.payments import Payment, PaymentAttempt, PaymentStatus, Refund
-from digitale_balie_plugin.models.services import AvailabilityRule, Closure, CounterSeat, Service
+from digitale_balie_plugin.models.services import (
+    ALL_SEATS_PERMISSION,
+    AvailabilityRule,
+    Closure,
+    CounterSeat,
+    Service,
+    scope_to_seats,
+)
 from digitale_balie_plugin.models.settings import CounterSettings, clerk_as_seen
 from digitale_balie_plugin.models.signatures import SignatureRequest
 from digitale_balie_plugin.models.summaries import SummaryLink
 
 __all__ = [
+    "ALL_SEATS_PERMISSION",
     "AccessToken",
     "ActionStatus",
     "ApplicationSubmission",
@@ -77,6 +85,7 @@ __all__ = [
     "VerificationData",
     "WaitingRoomMessage",
     "clerk_as_seen",
+    "scope_to_seats",
 ]
 
 #: Page models moved to the Wagtail layer's app (``digitale_balie_plugin.cms``) in 0.2: importing them from

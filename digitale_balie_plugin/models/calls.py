@@ -127,6 +127,7 @@ class CallSession(models.Model):
         permissions = [
             ("work_at_counter", _("Can work at a counter seat")),
             ("manage_personal_data", _("Can export and erase everything held about a citizen")),
+            ("view_all_seats", _("Can see the data of every counter seat, on every site")),
         ]
 
     def __str__(self) -> str:

@@ -162,8 +162,53 @@ class Service(CanonicalTranslatableMixin, models.Model):
         return [label for flag, label in labels if flag]
 
 
+#: Lets a user see the data of every counter seat, on every site of the install, in the admin's data screens
+#: (appointments, notifications, case records, reports). Without it a user sees their own seats' data only.
+ALL_SEATS_PERMISSION = "digitale_balie.view_all_seats"
+
+
+def sees_every_seat(user) -> bool:
+    return user.is_active and user.has_perm(ALL_SEATS_PERMISSION)
+
+
 class CounterSeatQuerySet(CanonicalQuerySet):
-    pass
+    def of_clerk(self, user):
+        """The seats ``user`` works at: one of their groups is a clerk group of the seat and they may work at a
+        counter. Superusers work at every seat. The console (``calls.seats.clerk_seat_ids``) and the admin's
+        data screens (``visible_to``) both build on it."""
+        if not (user.is_active and user.is_authenticated):
+            return self.none()
+        if user.is_superuser:
+            return self
+        if not user.has_perm("digitale_balie.work_at_counter"):
+            return self.none()
+        return self.filter(pk__in=CounterSeat.objects.filter(clerk_groups__user=user).values("pk"))
+
+    def visible_to(self, user):
+        """The seats whose citizens' data ``user`` may see in the admin: every one with ``ALL_SEATS_PERMISSION``,
+        else the seats they work at. The one rule every admin data screen scopes by (``scope_to_seats``)."""
+        return self if sees_every_seat(user) else self.of_clerk(user)
+
+
+def scope_to_seats(queryset, user, seat_paths=("seat",), site_path: str = ""):
+    """The rows of ``queryset`` whose seat (reached by any of ``seat_paths``) ``user`` may see.
+
+    A row without a seat (feedback left on a page, an audit event) is kept when its site (``site_path``) is the
+    site of one of those seats, so a user of site A sees nothing of site B. Filtering by subqueries keeps a list
+    at the same number of queries, however many rows and seats there are.
+    """
+    if sees_every_seat(user):
+        return queryset
+    seats = CounterSeat.objects.of_clerk(user)
+    allowed = models.Q(pk__in=[])
+    for path in seat_paths:
+        allowed |= models.Q(**{f"{path}__in": seats.values("pk")})
+    if site_path:
+        seatless = models.Q(**{f"{site_path}__in": seats.values("site")})
+        for path in seat_paths:
+            seatless &= models.Q(**{f"{path}__isnull": True})
+        allowed |= seatless
+    return queryset.filter(allowed)
 
 
 class CounterSeat(CanonicalTranslatableMixin, ClusterableModel):
@@ -211,12 +256,9 @@ class CounterSeat(CanonicalTranslatableMixin, ClusterableModel):
         return self.name
 
     def is_clerk(self, user) -> bool:
-        """Only clerks of this seat (its groups, with the counter permission) see its queue."""
-        if not user.is_active or not user.is_authenticated:
-            return False
-        if user.is_superuser:
-            return True
-        return user.has_perm("digitale_balie.work_at_counter") and self.clerk_groups.filter(user=user).exists()
+        """Only clerks of this seat (its groups, with the counter permission) see its queue: the rule of
+        ``CounterSeatQuerySet.of_clerk``, for one seat."""
+        return CounterSeat.objects.filter(pk=self.pk).of_clerk(user).exists()
 
 
 class AvailabilityRule(models.Model):

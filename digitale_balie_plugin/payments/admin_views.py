@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 
-from digitale_balie_plugin.models import Payment, PaymentStatus, Service
+from digitale_balie_plugin.models import Payment, PaymentStatus, Service, scope_to_seats
 from digitale_balie_plugin.payments.methods import method_label
 from digitale_balie_plugin.payments.money import euro
 from digitale_balie_plugin.reports import PermissionReportView, site_filter
@@ -114,8 +114,10 @@ class FinanceReportView(PermissionReportView):
     custom_field_preprocess = {"method": {"csv": method_label, "xlsx": method_label}}
 
     def get_queryset(self):
+        """The payments of the seats the user may see (every seat's with ``ALL_SEATS_PERMISSION``)."""
+        payments = scope_to_seats(Payment.objects.all(), self.request.user, ("action__session__seat",))
         return (
-            Payment.objects.annotate(
+            payments.annotate(
                 service_name=F("action__session__service__name"),
                 site_name=F("action__session__site__site_name"),
                 clerk=F("action__created_by__username"),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.models import Site
 
 from digitale_balie_plugin.identity import national_number
+from digitale_balie_plugin.models import scope_to_seats
 from digitale_balie_plugin.retention import rights
 
 PERMISSION = "digitale_balie.manage_personal_data"
@@ -62,6 +63,11 @@ class CitizenDataForm(forms.Form):
     )
     identity_hash = forms.RegexField(regex=r"^[0-9a-f]{64}$", required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, user, **kwargs):
+        """Only the sites of the seats ``user`` may see: a site's citizens are not another site's staff's."""
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = scope_to_seats(self.fields["site"].queryset, user, seat_paths=(), site_path="pk")
+
     def clean_number(self):
         number = self.cleaned_data["number"]
         if number and not national_number.is_valid(number):
@@ -87,8 +93,8 @@ def citizen_data(request):
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
     if request.method != "POST":
-        return _page(request, CitizenDataForm(initial={"site": Site.find_for_request(request)}))
-    form = CitizenDataForm(request.POST)
+        return _page(request, CitizenDataForm(initial={"site": Site.find_for_request(request)}, user=request.user))
+    form = CitizenDataForm(request.POST, user=request.user)
     if not form.is_valid():
         return _page(request, form)
     data = form.cleaned_data
@@ -100,18 +106,18 @@ def citizen_data(request):
         erased = rights.erase(found, user=request.user)
         messages.success(request, _("The citizen's data has been erased."))
         erased_rows = [(label, erased[kind]) for kind, label in ERASED.items()]
-        return _page(request, _search_form(form), erased=erased_rows)
+        return _page(request, _search_form(request, form), erased=erased_rows)
     template = "citizen_data_confirm" if step == "erase" else "citizen_data"
     counts = rights.counts(rights.export(found))
     rows = [(label, counts[kind]) for kind, label in KINDS.items()]
     context = {"rows": rows, "total": sum(counts.values()), "state": form.state()}
-    return _page(request, _search_form(form), template=template, **context)
+    return _page(request, _search_form(request, form), template=template, **context)
 
 
-def _search_form(form):
+def _search_form(request, form):
     """A fresh search form with the address and site, the number field empty (it is never shown again)."""
     data = form.cleaned_data
-    return CitizenDataForm(initial={"site": data["site"], "email": data.get("email")})
+    return CitizenDataForm(initial={"site": data["site"], "email": data.get("email")}, user=request.user)
 
 
 def _page(request, form, *, template: str = "citizen_data", **context):

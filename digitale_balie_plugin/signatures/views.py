@@ -7,11 +7,12 @@ the verification's result page leads back here.
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from wagtail.models import Site
 
 from digitale_balie_plugin.actions import handover
 from digitale_balie_plugin.actions.access import detail_for_browser
@@ -20,7 +21,7 @@ from digitale_balie_plugin.documents.service import open_for_download
 from digitale_balie_plugin.exceptions import CounterError
 from digitale_balie_plugin.links import citizen_url, counter_page_for
 from digitale_balie_plugin.models.settings import clerk_as_seen
-from digitale_balie_plugin.responses import invalid_link, render
+from digitale_balie_plugin.responses import file_download, invalid_link, render
 from digitale_balie_plugin.signatures import service
 
 THEN_KEY = "digitale_balie_then"
@@ -83,18 +84,16 @@ def _verify_first(request, page, signature):
 
 @require_safe
 def read_document(request, action_id):
-    """The document to sign, shown in the browser (inline) to the browser that took the request only."""
-    from wagtail.models import Site
+    """The document to sign, shown in the browser (inline) to the browser that took the request only.
 
+    With the downloads' policy (``responses.file_download``): a script in the PDF or a file that is really HTML
+    stays inert under ``sandbox``. Chromium's PDF viewer still shows it (checked with Chromium 156, in a new tab
+    and in a frame); the page opens it in a new tab.
+    """
     site = Site.find_for_request(request)
     page = counter_page_for(site) if site else None
     signature = _signature_for_browser(request, page, action_id) if page else None
     if signature is None:
         raise Http404
     handle = open_for_download(signature.document, actor="citizen")
-    response = FileResponse(
-        handle, as_attachment=False, filename=signature.document.name, content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(handle, filename=signature.document.name, content_type="application/pdf", as_attachment=False)

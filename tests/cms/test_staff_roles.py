@@ -41,6 +41,7 @@ PACKAGE_PERMISSIONS = {
     "view_feedback_report",
     "view_feedback_text",
     "view_finance_report",
+    "view_all_seats",
 }
 
 CONSOLE = "/admin/digitale-balie/counter/"

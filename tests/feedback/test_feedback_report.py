@@ -50,7 +50,8 @@ def answers(site, service, seat):
 
 def user_with(django_user_model, *codenames):
     user = django_user_model.objects.create_user("mia", password="pw")
-    user.user_permissions.add(*Permission.objects.filter(codename__in=["access_admin", *codenames]))
+    # Every seat's answers (without view_all_seats, a user sees their own seats': tests/cms/test_admin_scope.py).
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["access_admin", "view_all_seats", *codenames]))
     client = Client()
     client.force_login(user)
     return client

@@ -305,7 +305,9 @@ def test_the_clerk_requests_a_payment_from_the_console(phone_session, clerk):
 
 def test_finance_report_filters_and_exports(paid, django_user_model):
     finance = django_user_model.objects.create_user("fin", password="pw")
-    finance.user_permissions.add(*Permission.objects.filter(codename__in=["access_admin", "view_finance_report"]))
+    finance.user_permissions.add(
+        *Permission.objects.filter(codename__in=["access_admin", "view_finance_report", "view_all_seats"])
+    )  # finance staff see every seat's payments (without view_all_seats: their own seats', test_admin_scope.py)
     client = Client()
     client.force_login(finance)
     url = reverse("digitale_balie_finance_report")

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def finance_client(django_user_model, language):
     user = django_user_model.objects.create_user(f"fin-{language}", password="pw")
-    user.user_permissions.add(*Permission.objects.filter(codename__in=["access_admin", "view_finance_report"]))
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["access_admin", "view_finance_report", "view_all_seats"])
+    )
     return client_for(user, language)
 
 

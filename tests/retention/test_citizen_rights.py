@@ -171,6 +171,7 @@ URL = "/admin/digitale-balie/citizen-data/"
 def staff(django_user_model, name, *perms):
     user = django_user_model.objects.create_user(name, password="pw")
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    user.user_permissions.add(Permission.objects.get(codename="view_all_seats"))  # any site (test_admin_scope.py)
     for codename in perms:
         user.user_permissions.add(Permission.objects.get(codename=codename))
     client = Client()

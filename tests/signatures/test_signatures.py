@@ -133,3 +133,13 @@ def test_only_the_browser_that_took_the_request_reaches_it(request_, phone_sessi
     assert stranger.get(reverse("digitale_balie:signature_document", args=[action.pk])).status_code == 404
     reader = _citizen.get(reverse("digitale_balie:signature_document", args=[action.pk]))
     assert reader.status_code == 200 and reader["Content-Disposition"].startswith("inline")
+
+
+def test_the_document_to_read_is_sandboxed_like_a_download(request_):
+    """Issue 16: shown inline, a PDF's script (or a file that is really HTML) must stay inert: the downloads'
+    policy, ``sandbox`` included. Chromium's viewer still shows the PDF under it (checked by hand, Chromium 156)."""
+    citizen, action, _url = request_
+    reader = citizen.get(reverse("digitale_balie:signature_document", args=[action.pk]))
+    assert reader.status_code == 200 and reader["Content-Disposition"].startswith("inline")
+    assert reader["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert reader["X-Content-Type-Options"] == "nosniff" and "no-store" in reader["Cache-Control"]
