@@ -59,7 +59,8 @@ CLERKS = Role(
 )
 
 #: The head of service: figures, feedback with what people wrote, payments and refunds, a citizen's data, the
-#: site's counter settings, CRM retries, the counts of the other channels, and closures when a clerk is ill.
+#: site's counter settings, CRM retries, the counts of the other channels, closures when a clerk is ill, and
+#: cancelling a flood of fake bookings (at the seats their groups work at).
 MANAGERS = Role(
     _("Digital counter: managers"),
     (
@@ -72,6 +73,7 @@ MANAGERS = Role(
         "digitale_balie.manage_personal_data",
         "digitale_balie.change_countersettings",
         "digitale_balie.view_appointment",
+        "digitale_balie.cancel_in_bulk",
         "digitale_balie.view_notification",
         "digitale_balie.view_auditevent",
         "digitale_balie.view_caserecord",
