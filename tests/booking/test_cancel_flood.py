@@ -3,6 +3,7 @@
 Two seats of one service: the manager's group works at seat 5, not at seat 4, whose bookings stay untouched.
 Real transactions: the cancellation notices leave after commit, through the django-q2 task run inline."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -99,7 +100,11 @@ def test_filters_by_when_they_were_booked_and_by_e_mail_domain(manager, service,
     frozen_now.shift(timedelta(minutes=10))
     real = AppointmentFactory(service=service, seat=seats[1], start=at(11, 9), email="an@spam.example")  # later
     window = {"created_from": "2026-12-07T08:05", "created_until": "2026-12-07T08:15"}
-    response = manager.post(URL, confirmation(service, 3, email_domain="@Spam.example", **window))
+    preview = manager.get(URL, choice(service, email_domain="@Spam.example", **window)).content.decode()
+    confirm = preview[preview.index('<form method="post"') :]
+    sent_along = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', confirm))
+    assert sent_along["expected"] == "3" and sent_along["email_domain"] == "spam.example"
+    response = manager.post(URL, {**sent_along, "reason": "Bot van 08:10"})  # what the browser sends back
     assert response.status_code == 302
     assert [a.pk for a in Appointment.objects.filter(status=AppointmentStatus.CANCELLED)] == [a.pk for a in flood[:3]]
     assert Appointment.objects.get(pk=real.pk).status == Appointment.objects.get(pk=early[0].pk).status == "booked"
