@@ -176,3 +176,12 @@ def test_impossible_choices_are_refused_with_a_reason_not_a_500(manager, service
     assert manager.get(URL, {**choice(service), **bad}).status_code == 400  # the form with its error
     assert manager.post(URL, {**confirmation(service, 1), **bad}).status_code == 400
     assert not Appointment.objects.filter(status=AppointmentStatus.CANCELLED).exists()
+
+
+def test_a_manager_of_no_seat_is_told_why_the_list_is_empty(client, django_user_model, service, seats):
+    flood_at(seats[1], 2)
+    lonely = staff(django_user_model, client, "jan")  # the permission, but no group of any seat
+    html = lonely.get(URL).content.decode()
+    assert "help-warning" in html and f'value="{service.pk}"' not in html
+    assert lonely.post(URL, confirmation(service, 2)).status_code == 400
+    assert not Appointment.objects.filter(status=AppointmentStatus.CANCELLED).exists()
