@@ -119,6 +119,47 @@ class AppSettings:
         return int(attempts), int(seconds)
 
     @property
+    def BOOKING_OPEN_PER_CONTACT(self) -> int:
+        """Future appointments one e-mail address or phone number may hold for one service, booked on the web.
+        Default 2 (a parent booking for a child too); the next one gets a field error pointing to the manage link.
+        Clerks booking on behalf are not limited."""
+        return int(self.get("BOOKING_OPEN_PER_CONTACT", 2))
+
+    @property
+    def BOOKING_PER_CONTACT_PER_DAY(self) -> int:
+        """Web bookings one e-mail address or phone number may make in 24 hours, all services of the site and
+        cancelled ones included (so booking and cancelling in a loop stops too). Default 4."""
+        return int(self.get("BOOKING_PER_CONTACT_PER_DAY", 4))
+
+    @property
+    def ANONYMOUS_BOOKING_CEILING(self) -> int | float:
+        """Most web bookings (not a clerk's) of one service on one day: a whole number is a count, a number
+        between 0 and 1 a share of that day's capacity (``0.8``: a fifth stays for people who phone).
+        Default 100, which a normal day of a municipal counter never reaches; a flood stops there."""
+        value = self.get("ANONYMOUS_BOOKING_CEILING", 100)
+        if isinstance(value, float) and 0 < value <= 1:
+            return value
+        if isinstance(value, int) and value >= 1:
+            return value
+        raise ConfigurationError(
+            f'settings.{SETTING_NAME}["ANONYMOUS_BOOKING_CEILING"] must be a count (1 or more) '
+            "or a share of the day's capacity (more than 0.0, at most 1.0)."
+        )
+
+    @property
+    def BOOKING_MIN_FILL_SECONDS(self) -> int:
+        """Seconds between showing the details form and its submission below which it is shown again (people
+        take longer; scripts do not). Default 3; 0 switches the check off (the test settings do)."""
+        return int(self.get("BOOKING_MIN_FILL_SECONDS", 3))
+
+    @property
+    def NOTIFICATIONS_PER_RECIPIENT_PER_DAY(self) -> int:
+        """E-mails plus SMS sent to one address or number in 24 hours; more are not sent but kept with the
+        status "not sent: limit". Summaries of a conversation and cancellations of an appointment the citizen
+        was told about are always sent and not counted. Default 10."""
+        return int(self.get("NOTIFICATIONS_PER_RECIPIENT_PER_DAY", 10))
+
+    @property
     def SLOT_DAYS_PER_PAGE(self) -> int:
         """How many days with free times the booking page shows at once (the citizen can open more). Default 3:
         on a 390 px phone three days of a seat open all day fit in a few screens."""

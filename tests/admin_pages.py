@@ -126,6 +126,13 @@ def _arguments(objects) -> dict[str, list[tuple[str, str]]]:
             ("book for a citizen: choose a service", book),
             ("book for a citizen: the slot list", f"{book}?service={objects['service'].pk}"),
         ],
+        "digitale_balie_cancel_flood": [
+            ("cancel many bookings: choose", reverse("digitale_balie_cancel_flood")),
+            (
+                "cancel many bookings: the preview",
+                f"{reverse('digitale_balie_cancel_flood')}?service={objects['service'].pk}",
+            ),
+        ],
         "digitale_balie_case_retry": [("retry a case record", reverse("digitale_balie_case_retry", args=[failed.pk]))],
         "digitale_balie_translate": [
             (f"translations of a {name}", reverse("digitale_balie_translate", args=[name, objects[name].pk]))

@@ -3,17 +3,24 @@ except through the service layer's results."""
 
 from __future__ import annotations
 
+import math
+import re
+import time
+
 from django import forms
+from django.core import signing
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
+from digitale_balie_plugin.booking.bulk_cancel import Flood
+from digitale_balie_plugin.booking.limits import contact_errors
 from digitale_balie_plugin.booking.service import CitizenDetails
 from digitale_balie_plugin.booking.slots import parse_slot_key
 from digitale_balie_plugin.conf import app_settings
 from digitale_balie_plugin.form_errors import AccessibleErrorsMixin
 from digitale_balie_plugin.integrations.sms.base import format_phone_number, normalize_phone_number
-from digitale_balie_plugin.models import CounterSettings
+from digitale_balie_plugin.models import CounterSettings, Service
 from digitale_balie_plugin.models.choices import LANGUAGE_CHOICES, BookedVia
 
 
@@ -117,7 +124,71 @@ class CitizenDetailsForm(AccessibleErrorsMixin, forms.Form):
         cleaned = super().clean()
         if cleaned.get("sms_consent") and not cleaned.get("phone"):
             self.add_error("phone", _("Fill in your mobile number to get an SMS."))
+        if self.limit_contacts and not self.errors:
+            for field, message in contact_errors(self.service, **self._contacts(cleaned)).items():
+                self.add_error(field, message)
         return cleaned
+
+    #: Whether the contact limits of ``booking.limits`` apply: to citizens booking on the web, not to clerks.
+    limit_contacts = True
+
+    @staticmethod
+    def _contacts(cleaned) -> dict[str, str]:
+        return {"email": cleaned.get("email") or "", "phone": cleaned.get("phone") or ""}
+
+
+class BotCheckForm(forms.Form):
+    """Two quiet checks on the details form against scripts, instead of a CAPTCHA (which excludes people).
+
+    - ``website``: a honeypot. People do not see it (moved off screen by CSS, hidden from screen readers,
+      out of the tab order, no autofill); scripts that fill every field fill it too.
+    - ``started``: when the form was shown, signed so it cannot be forged. A submission faster than
+      ``BOOKING_MIN_FILL_SECONDS`` is shown again with a calm message: a person just sends it once more.
+
+    Both work without JavaScript. The check fails quietly, without saying which check it was.
+    """
+
+    SALT = "digitale_balie.booking.started"
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started"].initial = self.sign(time.time())
+
+    @classmethod
+    def sign(cls, moment: float) -> str:
+        """The ``started`` value of a form shown at ``moment`` (seconds since the epoch); tests use it too."""
+        return signing.Signer(salt=cls.SALT).sign(str(int(moment)))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError(_("Please check your details and send them again."), code="honeypot")
+        if self._seconds_taken(cleaned.get("started", "")) < app_settings.BOOKING_MIN_FILL_SECONDS:
+            raise forms.ValidationError(_("Please check your details and send them again."), code="too_fast")
+        return cleaned
+
+    def _seconds_taken(self, value: str) -> float:
+        if app_settings.BOOKING_MIN_FILL_SECONDS <= 0:
+            return math.inf  # switched off
+        try:
+            return time.time() - int(signing.Signer(salt=self.SALT).unsign(value))
+        except (signing.BadSignature, ValueError):
+            return -math.inf  # missing or forged: treated as too fast
+
+    def next_try(self) -> BotCheckForm:
+        """The checks for the form shown again: the honeypot empty, the time it was first shown kept when it was
+        genuine (so sending it again a moment later passes)."""
+        fresh = BotCheckForm()
+        if self._seconds_taken(self.data.get("started", "")) > -math.inf:
+            fresh.fields["started"].initial = self.data.get("started")
+        return fresh
 
 
 def slot_choices(slots) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -149,6 +220,7 @@ class ClerkBookingForm(CitizenDetailsForm):
     number_read_back = forms.BooleanField(
         label=_("I read the mobile number back to the citizen, and it is right."), required=False
     )
+    limit_contacts = False  # the clerk is the check: a family's several appointments by phone are fine
 
     def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -195,3 +267,85 @@ class ClerkBookingForm(CitizenDetailsForm):
                 % {"number": format_phone_number(phone)},
             )
         return cleaned
+
+
+class FloodForm(forms.Form):
+    """Staff choose a flood of bookings to cancel by what they share (``booking.bulk_cancel``)."""
+
+    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none())
+    day = forms.DateField(
+        label=_("Day of the appointments (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_from = forms.DateTimeField(
+        label=_("Booked from (optional)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    created_until = forms.DateTimeField(
+        label=_("Booked until (optional)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    email_domain = forms.CharField(
+        label=_("E-mail domain (optional)"),
+        required=False,
+        max_length=253,
+        help_text=_("The part after the @, for example example.com."),
+    )
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+
+    def clean_day(self):
+        return _within_years(self.cleaned_data["day"])
+
+    def clean_created_from(self):
+        return _within_years(self.cleaned_data["created_from"])
+
+    def clean_created_until(self):
+        return _within_years(self.cleaned_data["created_until"])
+
+    def clean_email_domain(self):
+        domain = self.cleaned_data["email_domain"].strip().lower().lstrip("@")
+        if domain and not DOMAIN.fullmatch(domain):
+            raise forms.ValidationError(_("Fill in a domain like example.com."))
+        return domain
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("created_from"), cleaned.get("created_until")
+        if first and last and first > last:
+            self.add_error("created_until", _("This must be later than the start of the range."))
+        return cleaned
+
+    def flood(self) -> Flood:
+        return Flood(**{name: self.cleaned_data[name] for name in FLOOD_FIELDS})
+
+
+def _within_years(value):
+    """Bookings lie in these years; a date far outside them would overflow the arithmetic of a day (a 500)."""
+    if value and not 2000 <= value.year <= 2100:
+        raise forms.ValidationError(_("Fill in a date between the years 2000 and 2100."))
+    return value
+
+
+FLOOD_FIELDS = ("service", "day", "created_from", "created_until", "email_domain")
+DOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+
+
+class CancelFloodForm(FloodForm):
+    """The confirmation: the same choice, the count the staff member saw, and why."""
+
+    expected = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=10**6)
+    reason = forms.CharField(
+        label=_("Why are you cancelling these bookings?"),
+        max_length=200,
+        help_text=_("For the audit trail. The citizens do not see it. Do not write names or addresses."),
+        error_messages={"required": _("Say why you cancel these bookings.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in FLOOD_FIELDS:  # chosen on the preview above: sent along unchanged
+            self.fields[name].widget = forms.HiddenInput()

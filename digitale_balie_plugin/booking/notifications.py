@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,10 +40,10 @@ MAX_ATTEMPTS = 3
 Kind = Notification.Kind
 
 
-def claim(appointment: Appointment, kind: str, channel: str) -> Notification | None:
-    """Atomically claim the right to send one message; ``None`` when it is (being) sent already."""
+def claim(appointment: Appointment, kind: str, channel: str, to: str = "") -> Notification | None:
+    """Atomically claim the right to send one message to ``to``; ``None`` when it is (being) sent already."""
     key = f"{appointment.pk}:{kind}:{channel}:{appointment.start:%Y%m%dT%H%M}"
-    return claim_key(key, appointment=appointment, kind=kind, channel=channel)
+    return claim_key(key, appointment=appointment, kind=kind, channel=channel, recipient_hash=recipient_hash(to))
 
 
 def claim_key(key: str, **fields) -> Notification | None:
@@ -67,6 +68,63 @@ def finish(notification: Notification, *, error: Exception | None = None, retry:
     for name, value in fields.items():
         setattr(notification, name, value)
     notification.save()
+
+
+# --- a daily limit per recipient ---------------------------------------------------------------
+#
+# Every booking mails whatever address was typed, so a flood of bookings could bury one person in mail or
+# run up an SMS bill. At most ``NOTIFICATIONS_PER_RECIPIENT_PER_DAY`` messages go to one address or number in
+# 24 hours; the next ones are not sent and keep the status ``LIMITED``, with the reason, for staff to see.
+# What must never be hidden is neither held nor counted:
+# - the summary of a conversation (and payment receipts and feedback invitations, which do not pass here):
+#   they follow a real conversation;
+# - a cancellation, unless everything sent about that appointment before was held back too (then the
+#   citizen never heard of it: a flood cancelled by staff does not mail its victim once more per booking).
+
+#: Kinds sent whatever the count, and left out of it.
+UNLIMITED_KINDS = (Kind.SUMMARY, Kind.CANCELLED)
+#: Statuses that count as a message sent (or on its way) to the recipient.
+COUNTED_STATUSES = (Notification.Status.SENDING, Notification.Status.SENT, Notification.Status.FAILED)
+
+
+def recipient_hash(to: str) -> str:
+    """A keyed hash of an address or number: enough to count messages, no personal data kept twice."""
+    if not to:
+        return ""
+    return salted_hmac("digitale_balie.notification.recipient", to.strip().lower(), algorithm="sha256").hexdigest()
+
+
+def held_back(notification: Notification) -> bool:
+    """Whether a claimed message must not be sent (the recipient's daily limit); marks it ``LIMITED`` if so."""
+    if notification.kind == Kind.SUMMARY or not notification.recipient_hash:
+        return False
+    if notification.kind == Kind.CANCELLED:
+        held = _never_told(notification)
+        reason = "Not sent: every earlier message about this appointment was held back by the daily limit."
+    else:
+        limit = app_settings.NOTIFICATIONS_PER_RECIPIENT_PER_DAY
+        held = _sent_today(notification) >= limit
+        reason = f"Not sent: {limit} messages to this recipient in 24 hours (NOTIFICATIONS_PER_RECIPIENT_PER_DAY)."
+    if held:
+        logger.warning("Notification %s held back: %s", notification.dedupe_key, reason)
+        notification.status, notification.error = Notification.Status.LIMITED, reason
+        notification.save(update_fields=["status", "error", "updated_at"])
+    return held
+
+
+def _sent_today(notification: Notification) -> int:
+    rows = Notification.objects.filter(
+        recipient_hash=notification.recipient_hash,
+        created_at__gte=timezone.now() - timedelta(days=1),
+        status__in=COUNTED_STATUSES,
+    )
+    return rows.exclude(kind__in=UNLIMITED_KINDS).exclude(pk=notification.pk).count()
+
+
+def _never_told(notification: Notification) -> bool:
+    earlier = Notification.objects.filter(appointment_id=notification.appointment_id).exclude(pk=notification.pk)
+    statuses = set(earlier.values_list("status", flat=True))
+    return statuses == {Notification.Status.LIMITED}
 
 
 SUBJECTS = {
@@ -97,8 +155,8 @@ def send_appointment_email(appointment_pk: int, kind: str) -> bool:
     appointment = Appointment.objects.select_related("service", "site", "seat").filter(pk=appointment_pk).first()
     if appointment is None or not _email_wanted(appointment, kind):
         return False
-    notification = claim(appointment, kind, Notification.Channel.EMAIL)
-    if notification is None:
+    notification = claim(appointment, kind, Notification.Channel.EMAIL, appointment.email)
+    if notification is None or held_back(notification):
         return False
     return deliver_email(notification, lambda: _build_email(appointment, kind, notification))
 
@@ -198,8 +256,8 @@ def _sms_wanted(appointment: Appointment, kind: str) -> bool:
 
 
 def send_sms(appointment: Appointment, kind: str) -> bool:
-    notification = claim(appointment, kind, Notification.Channel.SMS)
-    if notification is None:
+    notification = claim(appointment, kind, Notification.Channel.SMS, appointment.phone)
+    if notification is None or held_back(notification):
         return False
     return deliver_sms(notification, appointment.phone, _sms_body(appointment, kind, notification), appointment.site)
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from digitale_balie_plugin import signals
 from digitale_balie_plugin.booking.availability import slot_at
+from digitale_balie_plugin.booking.limits import check_day_ceiling
 from digitale_balie_plugin.exceptions import AppointmentNotChangeable, InvalidToken, SlotUnavailable
 from digitale_balie_plugin.jobs import enqueue_on_commit
 from digitale_balie_plugin.models import AccessToken, Appointment, SeatReservation, Service
@@ -55,7 +56,8 @@ def book_appointment(
     """Book ``service`` at ``start`` on any free seat, or raise ``SlotUnavailable``.
 
     A translation of the service (booked from a page in another language) books the service itself: one
-    appointment whatever the language (``models.translations``)."""
+    appointment whatever the language (``models.translations``). A web booking beyond the day's ceiling raises
+    ``limits.DayFull`` (``booking.limits``); a clerk's booking is not limited."""
     service = service.canonical()
     if channel not in service.channels:
         raise SlotUnavailable()
@@ -63,6 +65,8 @@ def book_appointment(
         slot = slot_at(service, start)
         if slot is None:
             raise SlotUnavailable()
+        if booked_via == BookedVia.WEB:
+            check_day_ceiling(service, slot.start)
         confirmed = booked_via == BookedVia.WEB if email_confirmed is None else email_confirmed
         appointment = _reserve_first_free_seat(service, slot, citizen, channel, booked_via, booked_by, confirmed)
         manage_token = appointment.issue_token(AccessToken.Purpose.MANAGE)
@@ -126,8 +130,9 @@ def _reserve(appointment: Appointment) -> None:
     )
 
 
-def cancel_appointment(appointment: Appointment, *, by_user=None) -> Appointment:
-    """Cancel and free the seat. Citizens may cancel until the start; clerks at any time."""
+def cancel_appointment(appointment: Appointment, *, by_user=None, reason: str = "") -> Appointment:
+    """Cancel and free the seat. Citizens may cancel until the start; clerks at any time, with a ``reason`` for
+    the audit trail (staff's words, e.g. "flood of fake bookings"; never shown to the citizen)."""
     with transaction.atomic():
         appointment = _lock(appointment)
         if appointment.status != AppointmentStatus.BOOKED or (by_user is None and not appointment.is_changeable):
@@ -143,6 +148,7 @@ def cancel_appointment(appointment: Appointment, *, by_user=None) -> Appointment
             user=by_user,
             actor_label="" if by_user else "citizen",
             site=appointment.site,
+            **({"reason": reason} if reason else {}),
         )
         _after_commit(signals.appointment_cancelled.send, sender=Appointment, appointment=appointment, by_user=by_user)
         _send_message_after_commit(appointment.pk, Notification.Kind.CANCELLED)

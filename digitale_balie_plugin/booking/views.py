@@ -19,8 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from digitale_balie_plugin.booking import drafts, slot_pages
 from digitale_balie_plugin.booking import service as booking
 from digitale_balie_plugin.booking.availability import free_slots, slot_at
-from digitale_balie_plugin.booking.forms import CitizenDetailsForm, SlotChoiceForm
+from digitale_balie_plugin.booking.forms import BotCheckForm, CitizenDetailsForm, SlotChoiceForm
 from digitale_balie_plugin.booking.ics import appointment_calendar
+from digitale_balie_plugin.booking.limits import DayFull, check_day_ceiling
 from digitale_balie_plugin.booking.notifications import note_opened
 from digitale_balie_plugin.booking.slot_pages import parse_days
 from digitale_balie_plugin.conf import app_settings
@@ -85,19 +86,25 @@ def details(request, page, service_slug):
         return _choose_slot_page(request, page, service, error=_("Choose a time first."), status=400)
     if slot_at(service, choice.cleaned_data["slot"]) is None:
         return _choose_slot_page(request, page, service, error=str(SlotUnavailable.default_message), status=409)
+    try:
+        check_day_ceiling(service.canonical(), choice.cleaned_data["slot"])
+    except DayFull as exc:  # say it now rather than after the citizen filled everything in
+        return _choose_slot_page(request, page, service, error=str(exc.message), status=409)
     initial = {"language": request.LANGUAGE_CODE or "nl", **drafts.answers(drafts.load(request))}
     form = CitizenDetailsForm(service=service, initial={**initial, "slot": request.GET["slot"]})
     return _details_page(request, page, service, form, choice.cleaned_data["slot"])
 
 
-def _details_page(request, page, service, form, start, status=200):
-    return render(
-        request,
-        page,
-        "details.html",
-        {**_when(service, start), "service": service, "form": form, "back_url": _back_to_slots(request, page, service)},
-        status=status,
-    )
+def _details_page(request, page, service, form, start, status=200, *, bot_check=None, notice=""):
+    context = {
+        **_when(service, start),
+        "service": service,
+        "form": form,
+        "bot_check": bot_check or BotCheckForm(),
+        "notice": notice,
+        "back_url": _back_to_slots(request, page, service),
+    }
+    return render(request, page, "details.html", context, status=status)
 
 
 def _when(service, start) -> dict:
@@ -118,6 +125,11 @@ def _submit_details(request, page, service):
     if not hit(request, "booking", attempts, window):
         return too_many_requests(request, page)
     form = CitizenDetailsForm(request.POST, service=service)
+    bot_check = BotCheckForm(request.POST)
+    if not bot_check.is_valid():  # shown again, calmly: a person sends it once more, a script learns nothing
+        form.is_valid()  # the answers' own errors show too
+        start, notice = form.cleaned_data.get("slot"), bot_check.non_field_errors()[0]
+        return _details_page(request, page, service, form, start, bot_check=bot_check.next_try(), notice=notice)
     if not form.is_valid():
         return _details_page(request, page, service, form, form.cleaned_data.get("slot"), status=400)
     drafts.save(request, service.slug, request.POST)
@@ -166,7 +178,7 @@ def _book(request, page, service, form, key):
     data = form.cleaned_data
     try:
         result = booking.book_appointment(service, data["slot"], form.citizen(), channel=data["channel"])
-    except SlotUnavailable as exc:
+    except (SlotUnavailable, DayFull) as exc:
         drafts.release(key)  # the answers stay: after choosing another time, they are filled in again
         return _choose_slot_page(request, page, service, error=str(exc.message), status=409)
     confirmation_url = route_url(request, page, "confirmation", result.manage_token)

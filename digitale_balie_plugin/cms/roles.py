@@ -59,8 +59,8 @@ CLERKS = Role(
 )
 
 #: The head of service: figures, feedback with what people wrote, payments and refunds, a citizen's data, the
-#: site's counter settings, CRM retries, the counts of the other channels, and closures when a clerk is ill;
-#: the data of every seat (a clerk sees only their own seats' appointments, notifications and payments).
+#: site's counter settings, CRM retries, the counts of the other channels, closures when a clerk is ill,
+#: cancelling a flood of fake bookings, and the data of every seat (a clerk sees only their own seats').
 MANAGERS = Role(
     _("Digital counter: managers"),
     (
@@ -74,6 +74,7 @@ MANAGERS = Role(
         "digitale_balie.view_all_seats",
         "digitale_balie.change_countersettings",
         "digitale_balie.view_appointment",
+        "digitale_balie.cancel_in_bulk",
         "digitale_balie.view_notification",
         "digitale_balie.view_auditevent",
         "digitale_balie.view_caserecord",

@@ -8,6 +8,7 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from digitale_balie_plugin.booking import admin_urls as booking_admin_urls
 from digitale_balie_plugin.booking.admin_views import PERMISSION as BOOK_ON_BEHALF_PERMISSION
+from digitale_balie_plugin.booking.bulk_cancel import PERMISSION as CANCEL_IN_BULK_PERMISSION
 from digitale_balie_plugin.cases import admin_urls as cases_admin_urls
 from digitale_balie_plugin.cms import permissions, status, translations
 from digitale_balie_plugin.cms.modeladmin import DigitalCounterAdminGroup
@@ -75,6 +76,14 @@ MENU_ITEMS = [
         "plus",
         251,
         BOOK_ON_BEHALF_PERMISSION,
+    ),
+    (
+        "register_admin_menu_item",
+        _("Cancel many bookings"),
+        "digitale_balie_cancel_flood",
+        "warning",
+        252,
+        CANCEL_IN_BULK_PERMISSION,
     ),
     (
         "register_reports_menu_item",

@@ -77,7 +77,10 @@ class Appointment(models.Model):
         verbose_name_plural = _("appointments")
         ordering = ["start"]
         indexes = [models.Index(fields=["seat", "status", "start"])]
-        permissions = [("book_on_behalf", _("Can book an appointment on behalf of a citizen"))]
+        permissions = [
+            ("book_on_behalf", _("Can book an appointment on behalf of a citizen")),
+            ("cancel_in_bulk", _("Can cancel a flood of bookings at once")),
+        ]
         constraints = [
             # Every appointment can reach its citizen (until the retention job erases the contact details).
             models.CheckConstraint(

@@ -34,6 +34,7 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed, will retry")
         GAVE_UP = "gave_up", _("Failed")
+        LIMITED = "limited", _("Not sent: too many messages to this recipient today")
 
     appointment = models.ForeignKey(
         Appointment,
@@ -54,6 +55,14 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     dedupe_key = models.CharField(_("sent once per"), max_length=120, unique=True)
+    recipient_hash = models.CharField(
+        _("recipient (keyed hash)"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text=_("Counts the messages to one address or number a day, without keeping the address twice."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
     provider = models.CharField(_("provider"), max_length=30, blank=True)

@@ -34,6 +34,7 @@ pytestmark = pytest.mark.django_db
 #: Named here, not read from the models: a permission that disappears or is renamed must fail a test.
 PACKAGE_PERMISSIONS = {
     "book_on_behalf",
+    "cancel_in_bulk",
     "work_at_counter",
     "refund_payment",
     "manage_personal_data",
@@ -55,6 +56,7 @@ MANAGER_SCREENS = [
     "/admin/digitale_balie/channelcount/create/",
     "/admin/digitale_balie/caserecord/",
     "/admin/digitale_balie/auditevent/",
+    "/admin/digitale-balie/cancel-flood/",
 ]
 EDITOR_SCREENS = [
     "/admin/digitale_balie/service/create/",
