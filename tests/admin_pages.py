@@ -26,9 +26,6 @@ NOT_CRAWLED = {
     # POST-only commands of the console (405 on GET): no page.
     "digitale_balie_open_contact": "POST only",
     "digitale_balie_session_command": "POST only",
-    # The console's confirmation step for removing a flood of walk-ins (issue 16): part of the console, above;
-    # tests/console/test_clear_walk_ins.py covers it. Crawl it once its strings are in the catalogue.
-    "digitale_balie_clear_walk_ins": "part of the console, covered by test_clear_walk_ins.py",
     # The part of a report that its filters reload: crawled inside the report's own page.
     "digitale_balie_finance_report_results": "part of the finance report",
     "digitale_balie_feedback_report_results": "part of the feedback report",
@@ -132,6 +129,12 @@ def _arguments(objects) -> dict[str, list[tuple[str, str]]]:
                 "cancel many bookings: the preview",
                 f"{reverse('digitale_balie_cancel_flood')}?service={objects['service'].pk}",
             ),
+        ],
+        "digitale_balie_clear_walk_ins": [
+            (
+                "remove waiting walk-ins: confirm",
+                reverse("digitale_balie_clear_walk_ins", args=[objects["counterseat"].pk]),
+            )
         ],
         "digitale_balie_case_retry": [("retry a case record", reverse("digitale_balie_case_retry", args=[failed.pk]))],
         "digitale_balie_translate": [

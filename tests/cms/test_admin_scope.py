@@ -281,6 +281,7 @@ NO_CITIZEN_DATA = {
     "digitale_balie_console": "one seat's console, refused unless the clerk works there",
     "digitale_balie_open_contact": "console command, refused unless the clerk works at the seat",
     "digitale_balie_session_command": "console command, refused unless the clerk works at the seat",
+    "digitale_balie_clear_walk_ins": "console command, refused unless the clerk works at the seat (404)",
     "digitale_balie_book_on_behalf": "a form and free slots",
     "digitale_balie_dashboard": "figures, no person",
     "digitale_balie_staff_survey": "the clerk's own answers",
@@ -295,6 +296,7 @@ SCOPED_SCREENS = {
     "digitale_balie_feedback_report",
     "digitale_balie_feedback_report_results",
     "digitale_balie_citizen_data",
+    "digitale_balie_cancel_flood",  # booking.bulk_cancel.seats_of: CounterSeat.objects.visible_to
 }
 #: The published offer (services, seats, closures): no citizen in it.
 OFFER_MODELS = {Service, CounterSeat, Closure}
