@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from digitale_balie_plugin.booking.notifications import note_opened
 from digitale_balie_plugin.calls import sessions
@@ -51,6 +52,7 @@ def _enter(request, page, joined) -> HttpResponse:
     return response
 
 
+@require_http_methods(["GET", "HEAD", "POST"])  # a PUT or DELETE to a link joined the conversation too
 def join(request, page, token):
     try:
         joined = sessions.join_with_link(token, page.get_site())
@@ -62,6 +64,7 @@ def join(request, page, token):
     return _enter(request, page, joined)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def join_guest(request, page, token):
     try:
         joined = sessions.join_as_guest(token, page.get_site())

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from digitale_balie_plugin.actions import handover
 from digitale_balie_plugin.actions.access import detail_for_browser
@@ -80,6 +81,7 @@ def _verify_first(request, page, signature):
     return HttpResponseRedirect(citizen_url(page.get_site(), "verify", verification.pk, page=page))
 
 
+@require_safe  # reading is a GET: any other method was served the document (and audited) too
 def read_document(request, action_id):
     """The document to sign, shown in the browser (inline) to the browser that took the request only."""
     from wagtail.models import Site
