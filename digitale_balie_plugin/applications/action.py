@@ -32,7 +32,11 @@ class FormPageField(forms.ModelChoiceField):
     cannot compare with a number beyond 64 bits (an ``OverflowError``, a 500): such a number is no choice."""
 
     def to_python(self, value):
-        if str(value).strip().isdigit() and int(value) >= 2**63:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = 0  # not a number: Django's own check refuses it
+        if not -(2**63) <= number < 2**63:
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 

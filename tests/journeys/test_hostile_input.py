@@ -120,7 +120,7 @@ def test_a_join_or_guest_link_is_not_used_by_other_methods(client, counter_page,
     assert ParticipantAccess.objects.count() == accesses
 
 
-@pytest.mark.parametrize("form_page", ["9223372036854775808", "9" * 400])
+@pytest.mark.parametrize("form_page", ["9223372036854775808", "-9223372036854775809", "9" * 400])
 def test_a_form_to_send_that_is_no_page(seat, clerk, phone_session, form_page):
     """The form page's key is a link to ``Page``: a number beyond 64 bits reached the database driver (500)."""
     data = {"form_page": form_page}
