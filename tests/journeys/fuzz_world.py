@@ -199,7 +199,7 @@ def _valid_values(service, form_page, document, slots, actions, phone) -> dict[s
         "description": ["Uittreksel"],
         "reason": ["Te veel"],
         "text": ["Ik kom iets later."],
-        "outcome": ["resolved", "follow_up", "referred"],
+        "outcome": ["resolved", "follow_up", "paid", "cancelled"],  # the end form's and the demo checkout's
         "required_level": ["substantial", "high"],
         "expected_birth_date": ["1985-04-12", "12/04/1985"],
         "expected_national_number": ["85041212369"],
@@ -208,7 +208,6 @@ def _valid_values(service, form_page, document, slots, actions, phone) -> dict[s
         "use_again": ["yes", "no"],
         "time_saved": ["under_60"],
         "provider": ["balie-demo", "balie-itsme"],
-        "outcome_demo": ["paid", "failed", "cancelled"],
         "method": ["bancontact", "kbc"],
         "code": ["ABCD-EFGH", "12345678"],
         "agree": ["1", "on"],
