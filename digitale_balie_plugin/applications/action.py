@@ -27,8 +27,22 @@ def form_pages():
     return ApplicationSubmission._meta.get_field("form_page").related_model.objects.live()
 
 
+class FormPageField(forms.ModelChoiceField):
+    """A form page by its id. The page's key is its link to ``Page`` (one-to-one), which the database driver
+    cannot compare with a number beyond 64 bits (an ``OverflowError``, a 500): such a number is no choice."""
+
+    def to_python(self, value):
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = 0  # not a number: Django's own check refuses it
+        if not -(2**63) <= number < 2**63:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
 class SendFormForm(SessionForm):
-    form_page = forms.ModelChoiceField(
+    form_page = FormPageField(
         label=_("Form"),
         queryset=None,
         empty_label=None,

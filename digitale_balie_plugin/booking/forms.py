@@ -149,6 +149,8 @@ class BotCheckForm(forms.Form):
     """
 
     SALT = "digitale_balie.booking.started"
+    #: The one thing a refused check says, whichever check it was (and whatever the fields' own errors are).
+    NOTICE = _("Please check your details and send them again.")
 
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -169,9 +171,9 @@ class BotCheckForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("website"):
-            raise forms.ValidationError(_("Please check your details and send them again."), code="honeypot")
+            raise forms.ValidationError(self.NOTICE, code="honeypot")
         if self._seconds_taken(cleaned.get("started", "")) < app_settings.BOOKING_MIN_FILL_SECONDS:
-            raise forms.ValidationError(_("Please check your details and send them again."), code="too_fast")
+            raise forms.ValidationError(self.NOTICE, code="too_fast")
         return cleaned
 
     def _seconds_taken(self, value: str) -> float:

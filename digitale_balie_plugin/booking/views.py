@@ -128,7 +128,7 @@ def _submit_details(request, page, service):
     bot_check = BotCheckForm(request.POST)
     if not bot_check.is_valid():  # shown again, calmly: a person sends it once more, a script learns nothing
         form.is_valid()  # the answers' own errors show too
-        start, notice = form.cleaned_data.get("slot"), bot_check.non_field_errors()[0]
+        start, notice = form.cleaned_data.get("slot"), bot_check.NOTICE  # a NUL in the trap is a field error
         return _details_page(request, page, service, form, start, bot_check=bot_check.next_try(), notice=notice)
     if not form.is_valid():
         return _details_page(request, page, service, form, form.cleaned_data.get("slot"), status=400)

@@ -82,7 +82,7 @@ def _verify_first(request, page, signature):
     return HttpResponseRedirect(citizen_url(page.get_site(), "verify", verification.pk, page=page))
 
 
-@require_safe
+@require_safe  # reading is a GET: any other method was served the document (and audited) too
 def read_document(request, action_id):
     """The document to sign, shown in the browser (inline) to the browser that took the request only.
 

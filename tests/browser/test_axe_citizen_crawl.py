@@ -243,8 +243,9 @@ def crawl_language(crawl: Crawl, prefix: str):
     crawl.visit("room", counter + f"room/{session_id}/", "room after the call")
     cancelled = _appointment(service, timezone.now() + timedelta(minutes=30))
     crawl.enter("join", counter + f"join/{cancelled.issue_token(AccessToken.Purpose.JOIN)}/", "room, to be cancelled")
+    cancelled_room = counter + "room/" + re.search(r"/room/(\d+)/", page.url).group(1) + "/"
     booking.cancel_appointment(cancelled, by_user=demo["clerk"])
-    crawl.visit("room", page.url, "room of a cancelled appointment")
+    crawl.visit("room", cancelled_room, "room of a cancelled appointment")
     crawl.visit("summary_room", counter + f"room/{session_id}/summary/", "the summary from the ended room")
     raw_summary, _link = SummaryLink.issue(session, 30)
     crawl.visit("summary", counter + f"summary/{raw_summary}/", "the summary from its message")

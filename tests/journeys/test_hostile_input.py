@@ -3,11 +3,24 @@ ids that are no ids, amounts beyond any float: a clear 4xx (or the page with its
 nothing written."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from digitale_balie_plugin.actions import handover
+from digitale_balie_plugin.actions.service import create_action
 from digitale_balie_plugin.booking import service as booking
-from digitale_balie_plugin.models import Appointment, InCallAction, Payment
+from digitale_balie_plugin.calls import sessions
+from digitale_balie_plugin.documents import service as documents
+from digitale_balie_plugin.models import (
+    AccessToken,
+    Appointment,
+    AuditEvent,
+    InCallAction,
+    ParticipantAccess,
+    Payment,
+)
 from tests.calls.test_video_counter import clerk_client_for_seat
+from tests.factories import make_pdf
 from tests.fixtures import at
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +81,58 @@ def test_a_payment_request_with_an_impossible_amount(seat, clerk, phone_session,
     )
     assert response.status_code == 400 and response.json()["messages"][0]["text"]
     assert not InCallAction.objects.exists() and not Payment.objects.exists()
+
+
+# --- found by the generated-input test (test_no_500.py) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_document_to_sign_is_read_with_get_only(
+    client, counter_page, phone_session, clerk, method, settings, tmp_path
+):
+    """Any method was served the document, and wrote a "document opened" audit event, to the browser that took
+    the request: only GET and HEAD read it."""
+    settings.DIGITALE_BALIE = {**settings.DIGITALE_BALIE, "DOCUMENTS_ROOT": str(tmp_path)}
+    document = documents.upload(phone_session, SimpleUploadedFile("a.pdf", make_pdf()), source="clerk", user=clerk)
+    signature = create_action(phone_session, "request_signature", {"document": document}, by_user=clerk)
+    assert client.post(counter_page.url + "code/", {"code": handover.issue_code(signature)}).status_code == 302
+    url = reverse("digitale_balie:signature_document", args=[signature.pk])
+    events = AuditEvent.objects.count()
+    assert getattr(client, method)(url).status_code == 405
+    assert AuditEvent.objects.count() == events
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_a_join_or_guest_link_is_not_used_by_other_methods(client, counter_page, service, seat, method):
+    """A PUT, PATCH or DELETE to a join or guest link let a browser into the conversation, like opening it."""
+    appointment = booking.book_appointment(
+        service, at(9, 10), booking.CitizenDetails(name="An", email="an@example.be")
+    ).appointment
+    session = sessions.session_for_appointment(appointment)
+    links = [
+        f"join/{appointment.issue_token(AccessToken.Purpose.JOIN)}/",
+        f"guest/{sessions.invite_guest(session, 'Tolk')}/",
+    ]
+    accesses = ParticipantAccess.objects.count()
+    for link in links:
+        assert getattr(client, method)(counter_page.url + link).status_code == 405
+    assert ParticipantAccess.objects.count() == accesses
+
+
+@pytest.mark.parametrize("form_page", ["9223372036854775808", "-9223372036854775809", "9" * 400])
+def test_a_form_to_send_that_is_no_page(seat, clerk, phone_session, form_page):
+    """The form page's key is a link to ``Page``: a number beyond 64 bits reached the database driver (500)."""
+    data = {"form_page": form_page}
+    response = command(clerk_client_for_seat(seat, clerk), seat, phone_session, "action-send_form", data)
+    assert response.status_code == 400 and response.json()["messages"][0]["text"]
+    assert not InCallAction.objects.exists()
+
+
+@pytest.mark.parametrize("trap", ["\x00", "x\x00y"])
+def test_a_nul_byte_in_the_booking_forms_trap_field(client, counter_page, service, seat, trap):
+    """Found by the generated-input guard after the honeypot came: a NUL byte is a field error of the trap, not
+    the form-wide notice the view read (IndexError, 500). Now: the details again, calmly, and nothing booked."""
+    details = {"slot": "20261207T0900Z", "channel": "video", "name": "An", "email": "an@example.be", "website": trap}
+    response = client.post(counter_page.url + "book/identiteitskaart/details/", details)
+    assert response.status_code == 200 and not Appointment.objects.exists()
