@@ -30,7 +30,10 @@ def seats(service):
 
 
 def staff(django_user_model, client, name, seat=None, codenames=("access_admin", "cancel_in_bulk")):
+    """A user in a group with ``codenames``; with ``seat``, the group is that seat's clerk group and may work at
+    a counter (the admin's one rule for "the seats a user works at": ``CounterSeat.objects.of_clerk``)."""
     user = django_user_model.objects.create_user(name, password="pw")
+    codenames = (*codenames, "work_at_counter") if seat is not None else codenames
     group = Group.objects.create(name=f"Groep {name}")
     group.permissions.set(Permission.objects.filter(codename__in=codenames))
     user.groups.add(group)

@@ -119,7 +119,7 @@ def select_conversation(clerk, item):
 
 def open_phone_conversation(clerk, service):
     """The clerk opens a phone conversation from the console; returns the workspace's conversation column."""
-    clerk.page.locator(".balie-contact > summary").click()
+    clerk.page.locator("[data-balie-open-contact] > summary").click()
     clerk.page.select_option("#id_channel", "phone")
     clerk.page.fill("#id_citizen_name", "Jan")
     clerk.page.select_option("#id_service", str(service.pk))
