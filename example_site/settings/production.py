@@ -75,6 +75,11 @@ SECURE_HSTS_PRELOAD = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# ``__Host-``: only over HTTPS, for this host alone, path "/" — a sibling sub-domain of the city cannot plant or
+# overwrite them (the package's room cookies are named so on HTTPS already).
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+SESSION_COOKIE_AGE = 10 * 3600  # a clerk's login lasts a working day (Django's default: two weeks)
 X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN
 
 STORAGES = {

@@ -283,3 +283,17 @@ def test_ending_closes_every_open_request_and_the_message_command(appointment, s
     seen = state(citizen, session).json()
     assert seen["ended"] and all(item["final"] for item in seen["actions"])
     assert "Het gesprek is afgelopen" in citizen.get(room).content.decode()
+
+
+def test_on_https_the_room_cookie_is_host_prefixed(appointment, settings):
+    """``__Host-``: Secure, path ``/``, no Domain — a sibling sub-domain cannot plant or overwrite it."""
+    settings.SECURE_SSL_REDIRECT = False
+    citizen = Client()
+    citizen.get(join_link(appointment), secure=True)
+    response = citizen.post(join_link(appointment), secure=True)
+    session = session_of(appointment)
+    cookie = response.cookies[f"__Host-balie_room_{session.pk}"]
+    assert cookie["secure"] and cookie["httponly"] and cookie["path"] == "/" and not cookie["domain"]
+    assert f"balie_room_{session.pk}" not in response.cookies  # no unprefixed twin
+    assert citizen.get(response["Location"], secure=True).status_code == 200
+    assert state(citizen, session).status_code == 404  # on plain HTTP the prefixed cookie is not read

@@ -50,7 +50,8 @@ def test_the_clerk_removes_the_flood_after_confirming_and_the_citizens_see_it_en
     frozen_now.move_to(at(7, 10))
     flood = take_tickets(walk_in_page, service, [f"Spam {n}" for n in range(6)], first_address=10)
     desk = clerk_client_for_seat(seat, clerk)
-    assert "Wachtenden zonder afspraak verwijderen" in desk.get(reverse("digitale_balie_console", args=[seat.pk])).content.decode()
+    console = desk.get(reverse("digitale_balie_console", args=[seat.pk])).content.decode()
+    assert "Wachtenden zonder afspraak verwijderen" in console  # "Remove waiting walk-ins"
 
     preview = desk.get(clear_url(seat), {"since": "09:45"})  # the confirmation step changes nothing
     assert preview.status_code == 200 and list(preview.context["tickets"]) == [session for _, session in flood]

@@ -61,6 +61,10 @@ assert choose.status_code == 200 and "unsafe-inline" not in choose["Content-Secu
 slot = re.search(r'name="slot" value="([^"]+)"', choose.content.decode()).group(1)
 details = {"slot": slot, "channel": "video", "name": "An Peeters", "email": "an@example.be", "phone": "",
            "language": "nl", "question": "Een bewonerskaart."}
+# A person takes more than the minimum fill time (BOOKING_MIN_FILL_SECONDS): the form was shown 10 s ago.
+import time
+from digitale_balie_plugin.booking.forms import BotCheckForm
+details["started"] = BotCheckForm.sign(time.time() - 10)
 checking = client.post(book + "details/", details, HTTP_HOST="localhost")
 assert checking.status_code == 303, checking.content.decode()[-2000:]
 check = client.get(checking["Location"], HTTP_HOST="localhost").content.decode()
