@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -35,9 +36,13 @@ def translate(request, model_name: str, pk: int):
         raise PermissionDenied
     source = get_object_or_404(model, pk=pk).canonical()
     existing = {row.locale_id: row for row in model.objects.filter(translation_key=source.translation_key)}
-    locales = Locale.objects.exclude(pk=source.locale_id).order_by("language_code")
+    locales = list(Locale.objects.exclude(pk=source.locale_id).order_by("language_code"))
     if request.method == "POST":
-        locale = get_object_or_404(locales, language_code=request.POST.get("language", ""))
+        # Chosen among the few locales in hand: the posted value never reaches a query (PostgreSQL refuses a NUL).
+        wanted = request.POST.get("language", "")
+        locale = next((locale for locale in locales if locale.language_code == wanted), None)
+        if locale is None:
+            raise Http404
         translation = existing.get(locale.pk)
         if translation is None:
             translation = source.copy_for_translation(locale, exclude_fields=list(not_copied))

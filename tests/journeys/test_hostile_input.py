@@ -136,3 +136,17 @@ def test_a_nul_byte_in_the_booking_forms_trap_field(client, counter_page, servic
     details = {"slot": "20261207T0900Z", "channel": "video", "name": "An", "email": "an@example.be", "website": trap}
     response = client.post(counter_page.url + "book/identiteitskaart/details/", details)
     assert response.status_code == 200 and not Appointment.objects.exists()
+
+
+def test_a_nul_byte_reaches_no_query(client, site, service, django_user_model):
+    """Found by the generated-input guard's PostgreSQL pass: PostgreSQL refuses a NUL byte in a query (a 500),
+    SQLite does not. The translation screen's language and the demo webhook's id are now matched against what
+    exists (the locales in hand; the id's own pattern) before any query."""
+    admin = django_user_model.objects.create_superuser("root", "root@example.be", "pw")
+    client.force_login(admin)
+    url = reverse("digitale_balie_translate", args=["service", service.pk])
+    assert client.post(url, {"language": "\x00"}).status_code == 404
+    assert client.post(url, {"language": "fr\x00"}).status_code == 404
+    webhook = reverse("digitale_balie:payment_webhook", args=["demo"])
+    for payment_id in ("demo_\x00", "demo_abc\x00", "demo_" + "a" * 80):
+        assert client.post(webhook, {"id": payment_id}).status_code < 500
