@@ -88,9 +88,14 @@ def cancel(action: InCallAction, *, by_user) -> bool:
     kind = action_type(action.kind)
     if kind is not None and kind.is_busy(action):
         raise ActionBusy()
+    return _withdraw(action, user=by_user, reason="cancelled by the clerk")
+
+
+def _withdraw(action: InCallAction, *, user=None, actor_label: str = "", reason: str) -> bool:
+    """Cancel ``action`` and kill its link and code in one transaction (the clerk's withdraw, the end)."""
     with transaction.atomic():
         InCallAction.objects.filter(pk=action.pk).update(token_hash=None, code_hash="", code_expires_at=None)
-        return transition(action, ActionStatus.CANCELLED, user=by_user, reason="cancelled by the clerk")
+        return transition(action, ActionStatus.CANCELLED, user=user, actor_label=actor_label, reason=reason)
 
 
 def close_open_requests(session: CallSession, *, by_user=None) -> int:
@@ -102,11 +107,7 @@ def close_open_requests(session: CallSession, *, by_user=None) -> int:
         kind = action_type(action.kind)
         if kind is not None and kind.is_busy(action):
             continue
-        with transaction.atomic():
-            InCallAction.objects.filter(pk=action.pk).update(token_hash=None, code_hash="", code_expires_at=None)
-            closed += transition(
-                action, ActionStatus.CANCELLED, user=by_user, actor_label="system", reason="conversation ended"
-            )
+        closed += _withdraw(action, user=by_user, actor_label="system", reason="conversation ended")
     return closed
 
 
