@@ -297,6 +297,13 @@ class AppSettings:
         return timedelta(seconds=int(self.get("CASE_STALE_SENDING_SECONDS", 600)))
 
     @property
+    def NOTIFICATION_STALE_SENDING(self) -> timedelta:
+        """How long a message may stay "being sent" before the reminder sweep assumes its worker was killed
+        and sends it again (with the same Message-ID, so a mail client shows it once). Default 600 seconds:
+        far longer than any send, so a slow gateway is never mistaken for a dead worker."""
+        return timedelta(seconds=int(self.get("NOTIFICATION_STALE_SENDING_SECONDS", 600)))
+
+    @property
     def DOCUMENTS_ROOT(self) -> str:
         """Directory of exchanged documents when ``STORAGES["digitale_balie_documents"]`` is not set. Must be
         private: outside ``MEDIA_ROOT`` and ``STATIC_ROOT``, not served by the web server (check E010)."""

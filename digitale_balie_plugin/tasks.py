@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from digitale_balie_plugin import jobs
 from digitale_balie_plugin.actions.service import expire_overdue
 from digitale_balie_plugin.booking import notifications
 from digitale_balie_plugin.cases.service import deliver, due, release_stale
@@ -32,13 +33,25 @@ def send_call_summary_task(session_pk: int) -> str:
 
 
 def send_due_reminders_task() -> int:
-    """Run every few minutes by a django-q2 ``Schedule`` (created by a migration, so it survives restarts)."""
-    count = 0
-    for pk in notifications.due_for_reminder().values_list("pk", flat=True):
-        count += len(notifications.send_reminders(pk))
-    if count:
-        logger.info("Sent %s reminder(s).", count)
-    return count
+    """Every 5 minutes (a django-q2 ``Schedule`` made by a migration): one task per reminder still to send.
+
+    Fanned out, so every worker of every cluster shares a morning's thousands of reminders, and a killed
+    cluster loses only the tasks it held: the next run finds their appointments still waiting (and hands
+    back the claims a killed worker left half-sent). Returns how many reminder tasks it enqueued."""
+    for appointment_pk, kind in notifications.release_stale():
+        if kind != notifications.Kind.REMINDER:
+            jobs.enqueue("send_appointment_message_task", appointment_pk, kind)
+    pks = list(notifications.awaiting_reminder().values_list("pk", flat=True))
+    for pk in pks:
+        jobs.enqueue("send_reminder_task", pk)
+    if pks:
+        logger.info("Enqueued %s reminder(s).", len(pks))
+    return len(pks)
+
+
+def send_reminder_task(appointment_pk: int) -> list[str]:
+    """The reminder of one appointment, by e-mail and/or SMS; sends nothing twice. Returns the channels."""
+    return notifications.send_reminders(appointment_pk)
 
 
 def expire_actions_task() -> int:

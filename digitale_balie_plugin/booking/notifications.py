@@ -1,8 +1,14 @@
 """E-mails and SMS about appointments, sent at most once each.
 
 A message is first *claimed* (a ``Notification`` row with a unique ``dedupe_key``), then sent.
-A rerun after a crash finds the claim and sends nothing; a failed send may be retried a few
-times by claiming the row again with a conditional update (only one worker can win it).
+A rerun finds the claim and sends nothing; a failed send may be retried a few times by claiming the
+row again with a conditional update (only one worker can win it).
+
+A worker killed between the claim and the outcome (SIGKILL, a lost machine) leaves the claim "being
+sent". The reminder sweep hands such claims back after ``NOTIFICATION_STALE_SENDING`` and sends them
+again. Whether the killed worker's message left is unknowable, so every e-mail carries a Message-ID
+derived from its claim: a second copy of the same message has the same id, and mail systems and
+clients show it once. That is as close to exactly once as SMTP allows (docs/operator.md, "Faults").
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from datetime import timedelta
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
@@ -56,6 +62,36 @@ def claim_key(key: str, **fields) -> Notification | None:
             dedupe_key=key, status=Notification.Status.FAILED, attempts__lt=MAX_ATTEMPTS
         ).update(status=Notification.Status.SENDING, attempts=F("attempts") + 1)
         return Notification.objects.get(dedupe_key=key) if won else None
+
+
+def release_stale(now=None) -> list[tuple[int, str]]:
+    """Hand back claims a killed worker left "being sent"; returns ``(appointment id, kind)`` to send again.
+
+    The conditional update makes this safe to run on several clusters at once: a row is released once."""
+    cutoff = (now or timezone.now()) - app_settings.NOTIFICATION_STALE_SENDING
+    stale = Notification.objects.filter(status=Notification.Status.SENDING, updated_at__lt=cutoff)
+    pks = list(stale.values_list("pk", flat=True))
+    if not pks:
+        return []
+    Notification.objects.filter(pk__in=pks, status=Notification.Status.SENDING).update(
+        status=Notification.Status.FAILED, error="The worker stopped while sending.", updated_at=timezone.now()
+    )
+    logger.warning("Handed back %s message(s) a stopped worker left half-sent.", len(pks))
+    return list(
+        Notification.objects.filter(pk__in=pks, appointment__isnull=False)
+        .values_list("appointment_id", "kind")
+        .distinct()
+    )
+
+
+def message_id(notification: Notification, from_email: str) -> str:
+    """The same Message-ID each time this claim is sent: a copy sent again after a crash is one message.
+
+    Built from a keyed hash of the claim (nothing personal in a header), at the sender's domain — not the
+    host name, which differs between app servers and workers."""
+    digest = salted_hmac("digitale_balie.notification.message-id", notification.dedupe_key, algorithm="sha256")
+    domain = from_email.rpartition("@")[2].strip(" >") or "localhost"
+    return f"<{digest.hexdigest()[:40]}.balie@{domain}>"
 
 
 def finish(notification: Notification, *, error: Exception | None = None, retry: bool = True, **fields) -> None:
@@ -164,7 +200,9 @@ def send_appointment_email(appointment_pk: int, kind: str) -> bool:
 def deliver_email(notification: Notification, build) -> bool:
     """Send the e-mail ``build()`` makes for a claimed ``notification`` and record the outcome on it."""
     try:
-        build().send()
+        message = build()
+        message.extra_headers["Message-ID"] = message_id(notification, message.from_email)
+        message.send()
     except Exception as exc:  # noqa: BLE001 - any mail backend error: record it, retry later
         logger.warning("E-mail %s (%s) failed: %s", notification.kind, notification.dedupe_key, exc)
         finish(notification, error=exc)
@@ -233,6 +271,16 @@ def due_for_reminder(now=None):
     return Appointment.objects.booked().filter(
         start__gt=now, start__lte=now + window, created_at__lte=F("start") - window + timedelta(minutes=30)
     )
+
+
+def awaiting_reminder(now=None):
+    """Due appointments without a reminder claimed for their current time (a failed one may go again)."""
+    reminded = Notification.objects.filter(
+        kind=Kind.REMINDER,
+        appointment=OuterRef("pk"),
+        created_at__gte=OuterRef("start") - app_settings.REMINDER_BEFORE,  # a moved appointment is reminded anew
+    ).exclude(status=Notification.Status.FAILED)
+    return due_for_reminder(now).exclude(Exists(reminded))
 
 
 def send_reminders(appointment_pk: int) -> list[str]:

@@ -46,7 +46,7 @@ def test_reminder_is_sent_once_by_mail_and_sms(service, seat, counter_page, froz
     mail.outbox.clear()
     assert send_due_reminders_task() == 0  # more than 24 h away
     frozen_now.move_to(at(9, 10, 30))
-    assert send_due_reminders_task() == 2
+    assert send_due_reminders_task() == 1  # one task for the appointment: its e-mail and its SMS
     assert send_due_reminders_task() == 0  # a rerun sends nothing twice
     [message] = mail.outbox
     assert "morgen" in message.subject and message.to == ["an@example.be"]
@@ -114,3 +114,37 @@ class BrokenBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("connection refused")
+
+
+def test_a_claim_a_killed_worker_left_is_sent_again_with_the_same_message_id(service, seat, counter_page, frozen_now):
+    """SIGKILL between the claim and the outcome leaves "being sent": handed back after the stale time, sent
+    once more with the Message-ID the first try carried, so a copy that did leave shows as one message."""
+    from digitale_balie_plugin.booking import notifications
+
+    appointment = book(service, at(10, 10), sms_consent=False)
+    mail.outbox.clear()
+    frozen_now.move_to(at(9, 10, 30))
+    claimed = notifications.claim(appointment, "reminder", "email", appointment.email)  # ... and the worker died
+    assert send_due_reminders_task() == 0 and not mail.outbox  # a recent claim may still be on its way
+    frozen_now.shift(timedelta(minutes=11))
+    assert send_due_reminders_task() == 1
+    [message] = mail.outbox
+    assert message.extra_headers["Message-ID"] == notifications.message_id(claimed, message.from_email)
+    domain = message.from_email.rpartition("@")[2].strip(">")
+    assert message.extra_headers["Message-ID"].endswith(f".balie@{domain}>")  # the sender's, not a host name
+    notification = Notification.objects.get(kind="reminder")
+    assert notification.status == Notification.Status.SENT and notification.attempts == 2
+    frozen_now.shift(timedelta(minutes=11))
+    assert send_due_reminders_task() == 0 and len(mail.outbox) == 1
+
+
+def test_every_appointment_message_has_a_message_id_that_is_stable_and_says_nothing(service, seat, counter_page):
+    from digitale_balie_plugin.booking import notifications
+
+    appointment = book(service, at(10, 10))
+    [message] = mail.outbox
+    notification = Notification.objects.get(appointment=appointment, channel="email")
+    header = message.extra_headers["Message-ID"]
+    assert header == notifications.message_id(notification, message.from_email)
+    assert appointment.email not in header and appointment.reference not in header
+    assert header.startswith("<") and header.endswith(">")
