@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from digitale_balie_plugin.conf import Feature
 
 from .base import *
-from .base import DIGITALE_BALIE, Q_CLUSTER
+from .base import DIGITALE_BALIE, Q_CLUSTER, STATIC_ROOT
 
 
 def env(name: str, default: str | None = None) -> str:
@@ -81,6 +81,9 @@ SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 SESSION_COOKIE_AGE = 10 * 3600  # a clerk's login lasts a working day (Django's default: two weeks)
 X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN
+
+# Collected at deploy time on each app server (`manage.py collectstatic`): a build artefact, not shared state.
+STATIC_ROOT = env("DJANGO_STATIC_ROOT", str(STATIC_ROOT))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -182,4 +185,10 @@ SOCIAL_AUTH_BALIE_ITSME_ENVIRONMENT = env("ITSME_ENVIRONMENT", "prd")
 SOCIAL_AUTH_BALIE_FAS_KEY = env("FAS_CLIENT_ID", "")
 SOCIAL_AUTH_BALIE_FAS_SECRET = env("FAS_CLIENT_SECRET", "")
 SOCIAL_AUTH_BALIE_FAS_ENVIRONMENT = env("FAS_ENVIRONMENT", "prod")
+# An acceptance or own broker instead of the federal/itsme one named by *_ENVIRONMENT (CI's production profile
+# points FAS at a local OpenID Connect provider this way).
+if env("ITSME_OIDC_ENDPOINT", ""):
+    SOCIAL_AUTH_BALIE_ITSME_OIDC_ENDPOINT = env("ITSME_OIDC_ENDPOINT")
+if env("FAS_OIDC_ENDPOINT", ""):
+    SOCIAL_AUTH_BALIE_FAS_OIDC_ENDPOINT = env("FAS_OIDC_ENDPOINT")
 SOCIAL_AUTH_REDIRECT_IS_HTTPS = True

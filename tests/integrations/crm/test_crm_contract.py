@@ -159,3 +159,19 @@ class TestWebhookCrm(CrmProviderContract):
         assert any('["CRM"]["OPTIONS"]["SECRET"]' in problem for problem in problems)
         assert any('["CRM"]["OPTIONS"]["URL"]' in problem for problem in problems)
         assert self.provider().check_config() == []
+
+    @pytest.mark.parametrize(
+        "url, allowed",
+        [
+            ("http://127.0.0.1:8080/cases", True),  # a connector on the same machine: nothing crosses a network
+            ("http://[::1]/cases", True),
+            ("http://localhost/cases", True),
+            ("http://10.0.0.5/cases", False),
+            ("http://127.0.0.1.evil.example/cases", False),
+            ("ftp://127.0.0.1/cases", False),
+            ("https:///cases", False),
+        ],
+    )
+    def test_plain_http_only_to_this_machine(self, url, allowed):
+        problems = WebhookCrmProvider({"URL": url, "SECRET": "s" * 32}).check_config()
+        assert (problems == []) is allowed, problems

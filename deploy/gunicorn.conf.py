@@ -1,0 +1,27 @@
+"""Gunicorn settings for the counter's app servers (docs/operator.md, "Process model").
+
+CI's production profile starts its two app servers with this file (tests/production), so what is documented
+is what is tested. Everything an operator tunes comes from the environment; the defaults suit one app server
+on two cores.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Threads, not only processes: the waiting room's polls spend most of their time waiting on PostgreSQL and Redis.
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A request that takes longer is a bug or a hung service: the worker is replaced, the others go on.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20  # a restart lets running requests finish (uploads included)
+keepalive = 5  # behind a reverse proxy that keeps connections open
+# Recycle workers now and then (a slow leak in any library never grows without bound); jitter avoids all at once.
+max_requests = 5000
+max_requests_jitter = 500
+# The reverse proxy in front terminates TLS and sets X-Forwarded-Proto (Django's SECURE_PROXY_SSL_HEADER).
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+# No query strings in the access log: join, manage and summary links carry their token there.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms "%({x-request-id}o)s"'
