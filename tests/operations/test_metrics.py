@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -51,15 +53,17 @@ def samples(response) -> dict[tuple, float]:
     return found
 
 
-def session(seat, status, *, waited=None, started=None, n=[0]):  # noqa: B006  (a counter for room names)
-    n[0] += 1
+ROOMS = itertools.count()
+
+
+def session(seat, status, *, waited=None, started=None):
     now = timezone.now()
     return CallSession.objects.create(
         site=seat.site,
         seat=seat,
         status=status,
         planned_start=now,
-        room_name=f"metrics-room-{n[0]}",
+        room_name=f"metrics-room-{next(ROOMS)}",
         waiting_since=now - timedelta(minutes=waited) if waited is not None else None,
         started_at=now - timedelta(minutes=started) if started is not None else None,
     )
@@ -165,8 +169,6 @@ def test_the_number_of_queries_does_not_grow_with_the_data(token, django_assert_
 
 
 def test_a_database_that_does_not_answer_is_a_503_not_a_500(token, monkeypatch):
-    from django.db import OperationalError
-
     def down(now):
         raise OperationalError("server closed the connection")
 
