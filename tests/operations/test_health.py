@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import threading
 
 import pytest
+import redis
 from django.core import checks as django_checks
 from django.db import OperationalError
 from django.test import Client, override_settings
 from django.urls import reverse
 from django_q.brokers.orm import ORM
+from django_q.brokers.redis_broker import Redis
 
 from digitale_balie_plugin.checks import check_operations
 from digitale_balie_plugin.operations import health
+from tests.conftest import require
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +183,23 @@ def test_a_wrong_timeout_is_a_system_check_error(settings, key, value):
     errors = check_operations(None)
     assert [error.id for error in errors] == ["digitale_balie.E030"]
     assert key in errors[0].msg and errors[0].level == django_checks.ERROR
+
+
+def test_the_checks_on_redis_as_in_production(monkeypatch):
+    """The cache and the broker of the production settings: django-redis and django-q2's Redis broker."""
+    url = os.environ.get("BALIE_TEST_REDIS", "redis://127.0.0.1:6379/0")
+    connection = redis.from_url(url, socket_connect_timeout=2)
+    try:
+        connection.ping()
+    except redis.RedisError as exc:
+        require(False, f"Redis is not reachable at {url}: {exc}")
+    caches = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url, "KEY_PREFIX": "balie-ops"}}
+    monkeypatch.setattr(Redis, "get_connection", staticmethod(lambda list_key=None: connection))
+    monkeypatch.setattr(health, "get_broker", lambda: Redis(list_key="balie-test-ops-health"))
+    with override_settings(CACHES=caches):
+        assert health.check_cache() == {"status": "ok"}
+        assert health.check_broker() == {"status": "ok"}
+    monkeypatch.setattr(
+        Redis, "get_connection", staticmethod(lambda list_key=None: redis.from_url("redis://127.0.0.1:1"))
+    )
+    assert health.run_checks({"broker": health.check_broker}, 2) == {"broker": {"status": "down"}}
