@@ -272,3 +272,30 @@ def check_client_address(app_configs, **kwargs):
             )
         )
     return messages
+
+
+OPERATIONS_SETTINGS = ("HEALTH_CHECK_TIMEOUT", "WORKER_HEARTBEAT_MAX_AGE")
+#: A bearer token shorter than this is a password someone typed, not a secret (``secrets.token_urlsafe(32)``).
+METRICS_TOKEN_MIN_LENGTH = 32
+
+
+@checks.register()
+def check_operations(app_configs, **kwargs):
+    """The probes' timeouts must be numbers (E030), and the metrics token a real secret (E031)."""
+    messages = []
+    for name in OPERATIONS_SETTINGS:
+        try:
+            getattr(app_settings, name)
+        except ConfigurationError as exc:
+            hint = "See docs/operator.md, 'Health, logs and metrics'."
+            messages.append(checks.Error(str(exc), hint=hint, id="digitale_balie.E030"))
+    token = app_settings.METRICS_TOKEN
+    if token and len(token) < METRICS_TOKEN_MIN_LENGTH:
+        messages.append(
+            checks.Error(
+                f'{SETTING_NAME}["METRICS_TOKEN"] must be at least {METRICS_TOKEN_MIN_LENGTH} characters.',
+                hint='Make one with: python -c "import secrets; print(secrets.token_urlsafe(32))"',
+                id="digitale_balie.E031",
+            )
+        )
+    return messages

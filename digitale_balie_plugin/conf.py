@@ -325,6 +325,37 @@ class AppSettings:
         """How long the survey link in the invitation works. Default 14 days."""
         return timedelta(days=int(self.get("FEEDBACK_LINK_DAYS", 14)))
 
+    @property
+    def HEALTH_CHECK_TIMEOUT(self) -> float:
+        """Seconds the readiness probe waits for each service (database, cache, broker, worker heartbeats) before
+        it reports that one as ``timeout``; the checks run side by side. Default 2."""
+        return self._seconds("HEALTH_CHECK_TIMEOUT", 2)
+
+    @property
+    def WORKER_HEARTBEAT_MAX_AGE(self) -> float:
+        """Seconds after which the newest django-q2 cluster heartbeat counts as stale on the readiness probe, the
+        status page and in the metrics. Default 60. Stale workers never make the probe answer 503."""
+        return self._seconds("WORKER_HEARTBEAT_MAX_AGE", 60)
+
+    def _seconds(self, key: str, default: float) -> float:
+        value = self.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ConfigurationError(f'settings.{SETTING_NAME}["{key}"] must be a number of seconds above 0.')
+        return float(value)
+
+    @property
+    def METRICS_TOKEN(self) -> str:
+        """The bearer token Prometheus sends to read ``/metrics`` (at least 32 characters, check E031). Default
+        empty: the metrics endpoint answers 404."""
+        return str(self.get("METRICS_TOKEN", "") or "")
+
+    @property
+    def REQUEST_ID_HEADER(self) -> str:
+        """The ``request.META`` key of the request id the reverse proxy sends (nginx: ``proxy_set_header
+        X-Request-ID $request_id;``). Default ``"HTTP_X_REQUEST_ID"``; empty: always make a new id. A value that
+        does not look like an id is ignored either way."""
+        return str(self.get("REQUEST_ID_HEADER", "HTTP_X_REQUEST_ID") or "")
+
     def integration(self, kind: str) -> dict[str, Any]:
         """The ``{"BACKEND": ..., "OPTIONS": {...}}`` dict for an integration kind, e.g. ``"SMS"``."""
         value = self.get(kind.upper(), {}) or {}

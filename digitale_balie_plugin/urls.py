@@ -16,6 +16,7 @@ from digitale_balie_plugin.conf import Feature
 from digitale_balie_plugin.console import urls as console_urls
 from digitale_balie_plugin.documents import urls as documents_urls
 from digitale_balie_plugin.identity import urls as identity_urls
+from digitale_balie_plugin.operations import urls as operations_urls
 from digitale_balie_plugin.payments import urls as payments_urls
 from digitale_balie_plugin.responses import feature_patterns
 from digitale_balie_plugin.room import urls as room_urls
@@ -34,4 +35,5 @@ urlpatterns = [
     *summary_urls.urlpatterns,
     *console_urls.urlpatterns,
     *feature_patterns(Feature.IDENTITY, identity_urls.urlpatterns),
+    *operations_urls.urlpatterns,
 ]

@@ -1,6 +1,9 @@
-"""The admin's "Integrations status" page: which provider each kind uses, and whether it answers."""
+"""The admin's "Integrations status" page: which provider each kind uses, and whether it answers; the background
+workers' heartbeats and the task queue."""
 
 from __future__ import annotations
+
+import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -9,12 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from digitale_balie_plugin.conf import SETTING_NAME
+from digitale_balie_plugin.conf import SETTING_NAME, app_settings
 from digitale_balie_plugin.exceptions import ConfigurationError
 from digitale_balie_plugin.identity import service as identity_service
 from digitale_balie_plugin.integrations import all_registries
 from digitale_balie_plugin.integrations.identity.registry import get_identity_providers
 from digitale_balie_plugin.integrations.identity.status import check_backend
+from digitale_balie_plugin.operations import workers
+
+logger = logging.getLogger("digitale_balie.health")
 
 #: What each integration kind is called on the page; its settings key (``DIGITALE_BALIE["PAYMENTS"]``) is shown
 #: beside it for the operator.
@@ -37,7 +43,28 @@ def integrations_status(request):
     for kind in kinds:
         kind["label"] = KIND_LABELS.get(kind["kind"], kind["kind"])
         kind["setting"] = "" if kind["kind"] == "IDENTITY" else f'{SETTING_NAME}["{kind["kind"]}"]'
-    return TemplateResponse(request, "digitale_balie/admin/integrations_status.html", {"kinds": kinds})
+    return TemplateResponse(
+        request, "digitale_balie/admin/integrations_status.html", {"kinds": kinds, "workers": _workers()}
+    )
+
+
+def _workers() -> dict:
+    """The django-q2 clusters alive now and the task queue, as every app server sees them (``operations.workers``).
+    The broker's own error goes to the log; the page says that it did not answer."""
+    now = timezone.now()
+    try:
+        found, queued = workers.clusters(), workers.queue()
+    except Exception:  # Redis down, say: the page must still show the integrations
+        logger.warning("The task broker did not answer the status page.", exc_info=True)
+        return {"problem": _("The task broker did not answer: no worker can be seen, no task is queued.")}
+    age = workers.heartbeat_age(found, now)
+    return {
+        "clusters": [{"cluster": cluster, "age": round(cluster.age(now))} for cluster in found],
+        "stale": bool(found) and not workers.heartbeat_fresh(age),
+        "max_age": app_settings.WORKER_HEARTBEAT_MAX_AGE,
+        "queue_length": queued.length,
+        "oldest_age": round(queued.oldest_age(now)) if queued.oldest_enqueued else None,
+    }
 
 
 def _identity(request) -> list[dict]:

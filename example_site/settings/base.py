@@ -45,7 +45,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: answers unchanged waiting-room polls and heartbeats before the rest (docs/operator.md).
+    # First: the load balancer's health probes, over plain HTTP and any Host (docs/operator.md, "Health, logs and
+    # metrics"); then the request id every log line of the request (and of its tasks) carries.
+    "digitale_balie_plugin.operations.middleware.HealthMiddleware",
+    "digitale_balie_plugin.request_id.RequestIdMiddleware",
+    # Answers unchanged waiting-room polls and heartbeats before the rest (docs/operator.md).
     "digitale_balie_plugin.live_middleware.LivePollMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -162,6 +166,21 @@ SOCIAL_AUTH_BALIE_DEMO_KEY = "digitale-balie-demo"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"digitale_balie": {"handlers": ["console"], "level": "INFO"}},
+    # Every record gets ``request_id``: the request's, or the one of the request that enqueued the task.
+    "filters": {"request_id": {"()": "digitale_balie_plugin.request_id.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        # One JSON object a line (python-json-logger, the package's ``jsonlogs`` extra): production.py's choice
+        # with BALIE_LOG_FORMAT=json.
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "text", "filters": ["request_id"]}},
+    "loggers": {
+        "digitale_balie": {"handlers": ["console"], "level": "INFO"},
+        "django-q": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -8,7 +8,7 @@ BALIE_DOCUMENTS_ROOT, CLAMD_SOCKET or CLAMD_HOST/PORT, BALIE_SIGNING_PKCS12 (+ _
 BALIE_TIMESTAMP_URL), BALIE_CRM_URL, BALIE_CRM_SECRET, BALIE_TRUSTED_PROXIES (reverse proxies in front,
 default 1), BALIE_FEATURES (comma separated; default all; empty for booking and video only: then only the
 switched-on features' variables are required), JITSI_DEPLOYMENT/JITSI_DOMAIN/JITSI_APP_ID/JITSI_APP_SECRET (or
-JITSI_KEY_ID + JITSI_PRIVATE_KEY) (see docs/operator.md).
+JITSI_KEY_ID + JITSI_PRIVATE_KEY), BALIE_LOG_FORMAT (text or json), BALIE_METRICS_TOKEN (see docs/operator.md).
 """
 
 import os
@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from digitale_balie_plugin.conf import Feature
 
 from .base import *
-from .base import DIGITALE_BALIE, Q_CLUSTER, STATIC_ROOT
+from .base import DIGITALE_BALIE, LOGGING, Q_CLUSTER, STATIC_ROOT
 
 
 def env(name: str, default: str | None = None) -> str:
@@ -192,3 +192,9 @@ if env("ITSME_OIDC_ENDPOINT", ""):
 if env("FAS_OIDC_ENDPOINT", ""):
     SOCIAL_AUTH_BALIE_FAS_OIDC_ENDPOINT = env("FAS_OIDC_ENDPOINT")
 SOCIAL_AUTH_REDIRECT_IS_HTTPS = True
+
+# Health, logs and metrics (docs/operator.md): BALIE_LOG_FORMAT=json writes one JSON object a line (with the
+# request id); BALIE_METRICS_TOKEN (32+ characters) opens /digitale-balie/metrics to Prometheus' bearer token.
+if env("BALIE_LOG_FORMAT", "text") == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+DIGITALE_BALIE["METRICS_TOKEN"] = env("BALIE_METRICS_TOKEN", "")

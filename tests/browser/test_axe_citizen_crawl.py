@@ -49,6 +49,9 @@ EXCLUDED = {
     "seat_state": "the clerk's JSON poll",
     "identity_complete": "the identity provider's redirect URI (it ends on verify_result, crawled)",
     "identity_jwks": "JSON keys",
+    "health_live": "the load balancer's JSON probe",
+    "health_ready": "the load balancer's JSON probe",
+    "metrics": "Prometheus' text format, behind a bearer token",
     "summary_appointment": "POST only: the summary's follow-up makes a fresh manage link (manage is crawled)",
     "summary_download": "a file download",
 }

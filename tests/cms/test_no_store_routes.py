@@ -67,8 +67,9 @@ def clerk_of(seat, django_user_model):
 
 
 @pytest.fixture
-def requests(phone_session, seat, django_user_model):
+def requests(phone_session, seat, django_user_model, settings):
     """route name -> (client, URL): each route asked by the one person it answers."""
+    settings.DIGITALE_BALIE = {**settings.DIGITALE_BALIE, "METRICS_TOKEN": "p" * 43}
     clerk = Client()
     clerk.force_login(clerk_of(seat, django_user_model))
     raw, _access = ParticipantAccess.issue(phone_session, "citizen", "Jan")
@@ -82,6 +83,10 @@ def requests(phone_session, seat, django_user_model):
         "seat_state": (clerk, reverse("digitale_balie:seat_state", args=[seat.pk])),
         "document_download": (clerk, reverse("digitale_balie:document_download", args=[document.pk])),
         "identity_complete": (Client(), reverse("digitale_balie:identity_complete", args=["balie-demo"])),
+        # figures of the counter's state: no cache may keep a stale (or anyone's) answer
+        "health_live": (Client(), reverse("digitale_balie:health_live")),
+        "health_ready": (Client(), reverse("digitale_balie:health_ready")),
+        "metrics": (Client(HTTP_AUTHORIZATION="Bearer " + "p" * 43), reverse("digitale_balie:metrics")),
     }
 
 
@@ -89,7 +94,10 @@ def test_every_package_route_is_asked_or_exempt(requests):
     assert set(package_routes()) == set(requests) | set(EXEMPT)
 
 
-@pytest.mark.parametrize("name", ["room_state", "seat_state", "document_download", "identity_complete"])
+@pytest.mark.parametrize(
+    "name",
+    ["room_state", "seat_state", "document_download", "identity_complete", "health_live", "health_ready", "metrics"],
+)
 def test_package_routes_with_personal_data_are_not_stored(requests, name):
     client, url = requests[name]
     response = client.get(url)

@@ -140,6 +140,9 @@ URL_ROUTES = [
     page("digitale_balie:seat_state", READ, who=CLERK),
     page("digitale_balie:identity_complete", READ, ("state", "code", "error", "error_description", "iss")),
     page("digitale_balie:identity_jwks", READ),
+    page("digitale_balie:health_live", READ),
+    page("digitale_balie:health_ready", READ),
+    page("digitale_balie:metrics", READ),  # 404 without METRICS_TOKEN, 401 without the bearer token
 ]
 
 PERIOD = ("start", "end", "site", "service", "export")
