@@ -1,4 +1,4 @@
-"""Which errors mean "a service we depend on is away for a moment" (the database, the cache, the broker).
+"""Which errors mean "a service we depend on is away for a moment" (database, cache, broker, object store).
 
 Several app servers and worker clusters share PostgreSQL and Redis; when one of them restarts or fails over,
 requests fail with these errors for a few seconds. They are not bugs: the citizen should read "try again in a
@@ -12,6 +12,8 @@ message), so every place agrees on what an outage is.
   while it reads its append-only file back, is a ``ConnectionError``). The Redis broker of django-q2 and
   django-redis (without ``IGNORE_EXCEPTIONS``) raise these.
 - ``django_redis.exceptions.ConnectionInterrupted``: django-redis's own wrapper, raised by its client.
+- ``botocore.exceptions.ConnectionError`` / ``ReadTimeoutError``: the S3-compatible object store (documents)
+  cannot be reached or does not answer.
 - :class:`ServiceAway`: ours, when a cache that ignores its errors answered nothing where an answer is needed
   (a lock).
 """
@@ -31,6 +33,11 @@ try:
     from django_redis.exceptions import ConnectionInterrupted
 except ImportError:  # pragma: no cover
     ConnectionInterrupted = None
+try:  # an S3-compatible object store through django-storages (boto3)
+    from botocore.exceptions import ConnectionError as ObjectStoreConnectionError
+    from botocore.exceptions import ReadTimeoutError as ObjectStoreReadTimeout
+except ImportError:  # pragma: no cover
+    ObjectStoreConnectionError = ObjectStoreReadTimeout = None
 
 logger = logging.getLogger("digitale_balie.outages")
 
@@ -50,6 +57,8 @@ SERVICE_ERRORS: tuple[type[BaseException], ...] = tuple(
         RedisConnectionError,
         RedisTimeoutError,
         ConnectionInterrupted,
+        ObjectStoreConnectionError,
+        ObjectStoreReadTimeout,
         ServiceAway,
     )
     if error is not None

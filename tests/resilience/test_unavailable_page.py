@@ -4,7 +4,9 @@ JSON they keep polling through, and the page itself needs neither the database n
 import logging
 import re
 
+import boto3
 import pytest
+from botocore.config import Config
 from django.db import OperationalError
 from django.test import RequestFactory
 from django.utils import translation
@@ -12,7 +14,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from digitale_balie_plugin.calls.access import cookie_name
 from digitale_balie_plugin.errors import server_error
-from digitale_balie_plugin.outages import RETRY_AFTER
+from digitale_balie_plugin.outages import RETRY_AFTER, outage_of
+from tests.resilience.away import closed_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.resilience.urls")]
 
@@ -96,3 +99,19 @@ def test_the_page_follows_a_database_error_wrapped_in_another(django_assert_num_
     except RuntimeError:
         response = server_error(request)
     assert_unavailable(response)
+
+
+def test_an_object_store_that_is_away_is_an_outage_too():
+    """The S3-compatible store on a closed port: boto3's real error (no retries, so at once)."""
+    store = boto3.client(
+        "s3",
+        endpoint_url=f"http://127.0.0.1:{closed_port()}",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        region_name="us-east-1",
+        config=Config(retries={"max_attempts": 0}, connect_timeout=1),
+    )
+    with pytest.raises(Exception) as raised:
+        store.get_object(Bucket="documents", Key="a.pdf")
+    assert outage_of(raised.value) is raised.value
+    assert outage_of(ValueError("a bug")) is None
