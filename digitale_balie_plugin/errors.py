@@ -25,6 +25,7 @@ import sys
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -35,8 +36,8 @@ from digitale_balie_plugin.responses import PAGE_LANGUAGE_HEADER
 logger = logging.getLogger("digitale_balie.outages")
 
 TEMPLATE = "digitale_balie/errors/unavailable.html"
-#: Path fragment of the package's polled endpoints (``room/urls.py``, ``console/urls.py``).
-LIVE_PREFIX = "/live/"
+#: The package's polled endpoints (``room/urls.py``, ``console/urls.py``), below where the site includes it.
+LIVE_PATH = "live/"
 
 
 def server_error(request, template_name: str = defaults.ERROR_500_TEMPLATE_NAME):
@@ -70,7 +71,15 @@ def unavailable(request) -> HttpResponse:
 
 def _wants_json(request) -> bool:
     accept = request.META.get("HTTP_ACCEPT", "")
-    return LIVE_PREFIX in request.path_info or ("application/json" in accept and "text/html" not in accept)
+    return request.path_info.startswith(_live_prefix()) or ("application/json" in accept and "text/html" not in accept)
+
+
+def _live_prefix() -> str:
+    """``/digitale-balie/live/`` where the site mounted the package there (from the URLconf: no query)."""
+    try:
+        return reverse("digitale_balie:set_language").removesuffix("language/") + LIVE_PATH
+    except NoReverseMatch:
+        return "/" + LIVE_PATH
 
 
 def _language(request) -> str:

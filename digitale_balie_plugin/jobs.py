@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
 from functools import partial, wraps
 
 from django.db import transaction
@@ -51,15 +50,15 @@ def enqueue(task_name: str, *args, **kwargs) -> None:
         enqueue_later(task_name, *args, **kwargs)
 
 
-def enqueue_later(task_name: str, *args, delay: int = 0, **kwargs) -> None:
-    """Keep ``tasks.<task_name>(*args)`` as a one-off django-q2 schedule, due in ``delay`` seconds: the next
-    scheduler pass after that enqueues it (needs only the database)."""
+def enqueue_later(task_name: str, *args, **kwargs) -> None:
+    """Keep ``tasks.<task_name>(*args)`` as a one-off django-q2 schedule, due now: the next scheduler pass that
+    reaches the broker enqueues it (keeping it needs only the database)."""
     try:
         schedule(
             f"{TASKS_MODULE}.{task_name}",
             *_literal(args),
             schedule_type=Schedule.ONCE,
-            next_run=timezone.now() + timedelta(seconds=delay),
+            next_run=timezone.now(),
             q_options={"group": GROUP},
             **kwargs,
         )

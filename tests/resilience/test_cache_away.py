@@ -3,7 +3,6 @@ degrades instead of failing. Rate limits let requests through, the booking lock 
 never books twice, live state and presence come from the database, and presence is back at the next heartbeat."""
 
 import logging
-from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
@@ -13,11 +12,12 @@ from django.urls import reverse
 
 from digitale_balie_plugin import live
 from digitale_balie_plugin.calls.access import cookie_name
-from digitale_balie_plugin.integrations.payments.base import CheckoutRequest, PaymentError
+from digitale_balie_plugin.integrations.payments.base import PaymentError
 from digitale_balie_plugin.integrations.payments.demo import DemoPaymentProvider
 from digitale_balie_plugin.models import Appointment, ParticipantAccess
 from digitale_balie_plugin.ratelimit import hit
 from tests.calls.test_video_counter import clerk_client_for_seat
+from tests.integrations.payments.test_payment_contract import REQUEST
 from tests.journeys.test_citizen_journey import details
 from tests.resilience.away import redis_cache_settings
 
@@ -103,19 +103,8 @@ def test_the_console_polls_from_the_database(seat, clerk, settings):
 
 def test_the_demo_payment_provider_says_try_again(cache_away):
     provider = DemoPaymentProvider()
-    checkout = CheckoutRequest(
-        amount=Decimal("10.00"),
-        currency="EUR",
-        description="Uittreksel",
-        reference="ref-1",
-        idempotency_key="key-1",
-        return_url="https://stad.example/terug/",
-        cancel_url="https://stad.example/terug/",
-        webhook_url="",
-        language="nl",
-    )
     with pytest.raises(PaymentError):
-        provider.create(checkout)
+        provider.create(REQUEST)
     with pytest.raises(PaymentError):
         provider.state("demo_abc")
     assert cache.get("anything") is None

@@ -59,46 +59,36 @@ def test_a_booking_while_the_broker_is_away_is_confirmed_once_it_is_back(
     assert not Schedule.objects.exists()
 
 
-def test_a_task_that_meets_a_database_outage_runs_again(monkeypatch):
+def summary_while_the_database_is_away(monkeypatch, failures: int) -> list:
+    """The summary task's service meets a stopped PostgreSQL its first ``failures`` times; returns its calls."""
     calls = []
 
-    def summary_once_the_database_is_back(session_pk):
+    def summary(session_pk):
         calls.append(session_pk)
-        if len(calls) == 1:
+        if len(calls) <= failures:
             query_a_database_that_is_away()
         return "email"
 
-    monkeypatch.setattr(tasks, "send_summary", summary_once_the_database_is_back)
+    monkeypatch.setattr(tasks, "send_summary", summary)
     monkeypatch.setattr(jobs, "RETRY_PAUSE", 0)
+    return calls
+
+
+def test_a_task_that_meets_a_database_outage_runs_again(monkeypatch):
+    calls = summary_while_the_database_is_away(monkeypatch, failures=1)
     tasks.send_call_summary_task(7)
     assert calls == [7, 7]
 
 
 def test_a_task_gives_up_after_its_attempts(monkeypatch, caplog):
-    calls = []
-
-    def summary_while_the_database_stays_away(session_pk):
-        calls.append(session_pk)
-        query_a_database_that_is_away()
-
-    monkeypatch.setattr(tasks, "send_summary", summary_while_the_database_stays_away)
-    monkeypatch.setattr(jobs, "RETRY_PAUSE", 0)
+    calls = summary_while_the_database_is_away(monkeypatch, failures=99)
     tasks.send_call_summary_task(7)  # the inline broker records the last attempt's failure
     assert len(calls) == jobs.MAX_ATTEMPTS
     assert "failed 6 times" in caplog.text
 
 
 def test_a_retry_while_the_broker_is_away_waits_in_the_database(broker_away, frozen_now, monkeypatch):
-    calls = []
-
-    def summary(session_pk):
-        calls.append(session_pk)
-        if len(calls) == 1:
-            query_a_database_that_is_away()
-        return "email"
-
-    monkeypatch.setattr(tasks, "send_summary", summary)
-    monkeypatch.setattr(jobs, "RETRY_PAUSE", 0)
+    calls = summary_while_the_database_is_away(monkeypatch, failures=1)
     tasks.send_call_summary_task(7)
     assert calls == [7] and "'attempt': 2" in Schedule.objects.get().kwargs
     broker_away.undo()
