@@ -71,7 +71,7 @@ def unavailable(request) -> HttpResponse:
 
 def _wants_json(request) -> bool:
     accept = request.META.get("HTTP_ACCEPT", "")
-    return request.path_info.startswith(_live_prefix()) or ("application/json" in accept and "text/html" not in accept)
+    return request.path.startswith(_live_prefix()) or ("application/json" in accept and "text/html" not in accept)
 
 
 def _live_prefix() -> str:
