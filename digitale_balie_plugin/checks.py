@@ -5,7 +5,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ViewDoesNotExist
 from django.core.files.storage import InvalidStorageError, storages
+from django.urls import get_resolver
 from django.utils.module_loading import import_string
 
 from digitale_balie_plugin.conf import FEATURE_REQUIRES, SETTING_NAME, Feature, app_settings
@@ -299,3 +301,29 @@ def check_operations(app_configs, **kwargs):
             )
         )
     return messages
+
+
+#: The ``handler500`` a site names in its root URLconf (``errors.py``; docs/operator.md, "When a service is away").
+SERVER_ERROR_VIEW = "digitale_balie_plugin.errors.server_error"
+
+
+@checks.register(checks.Tags.urls)
+def check_server_error_handler(app_configs, **kwargs):
+    """Without our ``handler500``, a citizen gets the site's 500 page (or a blank one) each time PostgreSQL or
+    Redis restarts, instead of "try again in a minute" (W005). A site whose own handler calls ours may silence
+    it (``SILENCED_SYSTEM_CHECKS``)."""
+    try:
+        handler = get_resolver().resolve_error_handler(500)
+    except (ImportError, ViewDoesNotExist):
+        return []  # Django's own URL checks report a handler that cannot be imported
+    if f"{handler.__module__}.{handler.__qualname__}" == SERVER_ERROR_VIEW:
+        return []
+    return [
+        checks.Warning(
+            "The root URLconf's handler500 is not the digital counter's: while the database or Redis is away, "
+            "citizens get an error page instead of 'try again in a minute' (503).",
+            hint=f'Add handler500 = "{SERVER_ERROR_VIEW}" to your root URLconf. '
+            "See docs/operator.md, 'When a service is away'.",
+            id="digitale_balie.W005",
+        )
+    ]

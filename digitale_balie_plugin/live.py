@@ -15,6 +15,8 @@ from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
+from digitale_balie_plugin.outages import SERVICE_ERRORS, log_outage
+
 PRESENCE_SECONDS = 25  # a heartbeat every 10 s; two missed beats mean "gone"
 _VERSION_TTL = 24 * 3600
 
@@ -48,11 +50,16 @@ def bump_seat(seat_id: int) -> None:
 
 
 def beat(session_id: int) -> bool:
-    """Record a heartbeat; returns True when the citizen was not present before (an arrival)."""
+    """Record a heartbeat; returns True when the citizen was not present before (an arrival).
+
+    While the cache is away nothing is recorded (not an arrival): the first beat after it is back is one."""
     key = presence_key(session_id)
     if cache.add(key, int(timezone.now().timestamp()), PRESENCE_SECONDS):  # an int: Redis keeps it unpickled
         return True
-    cache.touch(key, PRESENCE_SECONDS)
+    try:  # django-redis's IGNORE_EXCEPTIONS does not cover ``touch`` (django-redis 7.0)
+        cache.touch(key, PRESENCE_SECONDS)
+    except SERVICE_ERRORS as exc:
+        log_outage("heartbeat: the cache", exc)
     return False
 
 
@@ -70,13 +77,18 @@ UNSUPPORTED = object()
 
 def beat_if_owner(owner_key: str, session_id: int):
     """A heartbeat in one round trip on django-redis: ``True`` arrival, ``False`` present already, ``None``
-    the cache cannot vouch for the cookie, ``UNSUPPORTED`` another cache backend (use the generic path)."""
+    the cache cannot vouch for the cookie (or is away: the view asks the database), ``UNSUPPORTED`` another
+    cache backend (use the generic path)."""
     client = _redis_client()
     if client is None:
         return UNSUPPORTED
     script = _scripts.get(id(client)) or _scripts.setdefault(id(client), client.register_script(_BEAT_SCRIPT))
     keys = [cache.client.make_key(owner_key), cache.client.make_key(presence_key(session_id))]
-    result = script(keys=keys, args=[session_id, int(timezone.now().timestamp()), PRESENCE_SECONDS], client=client)
+    try:  # the raw client: django-redis's IGNORE_EXCEPTIONS does not cover it
+        result = script(keys=keys, args=[session_id, int(timezone.now().timestamp()), PRESENCE_SECONDS], client=client)
+    except SERVICE_ERRORS as exc:
+        log_outage("heartbeat: the cache", exc)
+        return None
     return None if result == -1 else result == 0
 
 

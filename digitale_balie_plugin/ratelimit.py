@@ -20,6 +20,7 @@ from django.core.cache import cache
 from python_ipware import IpWare
 
 from digitale_balie_plugin.conf import app_settings
+from digitale_balie_plugin.outages import SERVICE_ERRORS, ServiceAway, log_outage
 
 
 def client_address(request) -> str:
@@ -56,12 +57,30 @@ def client_id(request) -> str:
 
 
 def hit(request, scope: str, limit: int, window: int) -> bool:
-    """Count one attempt; ``True`` while the client stays within ``limit`` per ``window`` seconds."""
+    """Count one attempt; ``True`` while the client stays within ``limit`` per ``window`` seconds.
+
+    Fails open: while the cache is away (an error, or ``None`` from a cache that ignores its errors) nobody is
+    limited. A limit only slows floods down; refusing every citizen for as long as Redis restarts would be worse.
+    """
     key = f"digitale_balie:rl:{scope}:{client_id(request)}"
-    if cache.add(key, 1, timeout=window):
+    try:
+        return _count(key, limit, window)
+    except SERVICE_ERRORS as exc:
+        log_outage(f"rate limit {scope}: not counted, the cache", exc)
+        return True
+
+
+def _count(key: str, limit: int, window: int) -> bool:
+    added = cache.add(key, 1, timeout=window)
+    if added is None:
+        raise ServiceAway("the cache answered nothing")
+    if added:
         return True
     try:
-        return cache.incr(key) <= limit
+        count = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=window)
         return True
+    if count is None:
+        raise ServiceAway("the cache answered nothing")
+    return count <= limit

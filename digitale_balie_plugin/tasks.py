@@ -1,7 +1,9 @@
 """Background work through django-q2.
 
 Tasks take primary keys (never model instances), are enqueued after commit by the service
-layer, and are idempotent: the service functions they call claim a sent-marker first.
+layer, and are idempotent: the service functions they call claim a sent-marker first. The enqueued ones run
+again later when the database or the broker is away for a moment (``jobs.retried_when_away``); the scheduled
+sweeps simply run again on their schedule.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from digitale_balie_plugin.actions.service import expire_overdue
 from digitale_balie_plugin.booking import notifications
 from digitale_balie_plugin.cases.service import deliver, due, release_stale
 from digitale_balie_plugin.feedback.invitations import send_due
+from digitale_balie_plugin.jobs import retried_when_away
 from digitale_balie_plugin.payments.receipts import send_receipt
 from digitale_balie_plugin.retention.job import apply_retention
 from digitale_balie_plugin.summary.messages import send_summary
@@ -22,11 +25,13 @@ logger = logging.getLogger("digitale_balie.tasks")
 REMINDER_SCHEDULE_NAME = "digitale_balie.send_due_reminders"
 
 
+@retried_when_away
 def send_appointment_message_task(appointment_pk: int, kind: str) -> list[str]:
     """One message about an appointment, by e-mail and/or SMS (``notifications.send_appointment_message``)."""
     return notifications.send_appointment_message(appointment_pk, kind)
 
 
+@retried_when_away
 def send_call_summary_task(session_pk: int) -> str:
     """The summary after a conversation (enqueued when it ends); sends nothing twice. Returns the channel."""
     return send_summary(session_pk)
@@ -60,6 +65,7 @@ def expire_actions_task() -> int:
     return expire_overdue()
 
 
+@retried_when_away
 def send_payment_receipt_task(payment_pk: int) -> bool:
     """Enqueued on commit when a payment becomes paid; sends nothing twice."""
 
@@ -72,6 +78,7 @@ def apply_retention_task() -> dict:
     return apply_retention()
 
 
+@retried_when_away
 def deliver_case_task(case_pk: int) -> bool:
     """Deliver one case record to the CRM (enqueued when a conversation ends, and by the sweep)."""
 

@@ -18,6 +18,8 @@ import time
 
 from django.core.cache import cache
 
+from digitale_balie_plugin.outages import ServiceAway
+
 SESSION_KEY = "digitale_balie_booking"
 #: The answers the details form posts (the CSRF token and anything else are not kept).
 FIELDS = ("slot", "channel", "name", "email", "phone", "sms_consent", "language", "question")
@@ -56,8 +58,14 @@ def _cache_key(key: str, what: str) -> str:
 
 
 def start_booking(key: str) -> bool:
-    """``True`` for the first booking POST of a draft, ``False`` for a repeat."""
-    return cache.add(_cache_key(key, "lock"), 1, DONE_FOR)
+    """``True`` for the first booking POST of a draft, ``False`` for a repeat.
+
+    Raises ``ServiceAway`` (a 503 "try again in a minute") when the cache cannot answer: without the lock a
+    double click could book twice where a service has more than one free seat."""
+    taken = cache.add(_cache_key(key, "lock"), 1, DONE_FOR)
+    if taken is None:  # django-redis with IGNORE_EXCEPTIONS: Redis is away
+        raise ServiceAway("the booking lock needs the cache")
+    return taken
 
 
 def release(key: str) -> None:

@@ -48,14 +48,31 @@ DATABASES = {
 }
 
 REDIS_URL = env("REDIS_URL")
+# While Redis is away (a restart, a fail-over) the cache answers "nothing cached" instead of failing every
+# request: sessions (cached_db) and live state fall back to the database, rate limits let requests through,
+# the booking lock answers 503 (docs/operator.md, "When a service is away"). Short timeouts: a Redis host that
+# vanished must not hold a request for the operating system's two minutes.
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
-        "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+            "CONNECTION_POOL_KWARGS": {"retry_on_timeout": True, "health_check_interval": 30},
+        },
     }
 }
-Q_CLUSTER = {**Q_CLUSTER, "redis": REDIS_URL, "workers": int(env("Q_WORKERS", "4"))}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # each ignored error is logged (logger "django_redis.cache")
+# The broker: timeouts too (above the 1 s its workers block waiting for a task), so a task that cannot be
+# pushed falls back to the database quickly (digitale_balie_plugin.jobs).
+Q_CLUSTER = {
+    **Q_CLUSTER,
+    "redis": f"{REDIS_URL}{'&' if '?' in REDIS_URL else '?'}socket_connect_timeout=2&socket_timeout=5",
+    "workers": int(env("Q_WORKERS", "4")),
+}
 Q_CLUSTER.pop("orm", None)
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from digitale_balie_plugin.integrations.payments.base import (
     CheckoutRequest,
     InvalidCallback,
+    PaymentError,
     PaymentProvider,
     PaymentRejected,
     ProviderPayment,
@@ -57,7 +58,10 @@ class DemoPaymentProvider(PaymentProvider):
     def create(self, request: CheckoutRequest) -> ProviderPayment:
         payment_id = "demo_" + secrets.token_urlsafe(16)
         key = f"digitale_balie:demo-payment-key:{request.idempotency_key}"
-        if not cache.add(key, payment_id, STATE_TTL):  # atomic: a simultaneous retry gets the first payment
+        added = cache.add(key, payment_id, STATE_TTL)
+        if added is None:  # the cache (its state) is away: as when a real provider does not answer
+            raise PaymentError()  # the demo keeps its state in the cache, which is away
+        if not added:  # atomic: a simultaneous retry gets the first payment
             return self._with_checkout(self.fetch(cache.get(key)), request)
         state = {
             "status": ProviderStatus.OPEN.value,
@@ -119,7 +123,14 @@ class DemoPaymentProvider(PaymentProvider):
     # -- the demo checkout page ----------------------------------------------------------------
 
     def state(self, provider_payment_id: str) -> dict | None:
-        return cache.get(_key(provider_payment_id)) if provider_payment_id.startswith("demo_") else None
+        """The payment's state, ``None`` for an unknown one; ``PaymentError`` (try again) while the cache is away:
+        a django-redis cache that ignores its errors answers ``None`` to ``has_key`` then, never ``False``."""
+        if not provider_payment_id.startswith("demo_"):
+            return None
+        state = cache.get(_key(provider_payment_id))
+        if state is None and cache.has_key(_key(provider_payment_id)) is None:
+            raise PaymentError()  # the demo keeps its state in the cache, which is away
+        return state
 
     def settle(self, provider_payment_id: str, outcome: str, method: str = "bancontact") -> dict:
         """What the tester chose on the checkout page; returns the state (with the URL to go back to)."""

@@ -22,7 +22,9 @@ export function post(url, root, data = {}) {
 // Poll `url` every `seconds`; call `onChange(json)` only when the server's ETag changed. A `poll_token`
 // in the JSON is sent back with the next polls (it lets the server answer "unchanged" from the cache).
 // `onGone` runs when the server says this page's access is gone (404/410: signed out, removed).
-export function poll(url, seconds, onChange, onGone = null) {
+// `onTrouble(true)` runs on each failed poll (no network, a 5xx: a server restarting, the database or Redis
+// away, 503), `onTrouble(false)` on the next one that works. Polling never stops for it: the page recovers by itself.
+export function poll(url, seconds, onChange, onGone = null, onTrouble = null) {
   let etag = "";
   let token = "";
   let timer = null;
@@ -31,6 +33,7 @@ export function poll(url, seconds, onChange, onGone = null) {
       const headers = etag ? { "If-None-Match": etag, ...pageLanguage() } : pageLanguage();
       if (token) headers["X-Balie-Poll"] = token;
       const response = await fetch(url, { credentials: "same-origin", headers });
+      if (onTrouble) onTrouble(response.status >= 500);
       if (response.status === 200) {
         etag = response.headers.get("ETag") || "";
         const state = await response.json();
@@ -41,7 +44,7 @@ export function poll(url, seconds, onChange, onGone = null) {
         return;
       }
     } catch (error) {
-      // Network hiccup: try again on the next tick.
+      if (onTrouble) onTrouble(true); // network hiccup: try again on the next tick
     }
     timer = window.setTimeout(tick, seconds * 1000);
   };

@@ -106,6 +106,15 @@ if (root) {
     }
   }
 
+  // A calm notice after two failed polls in a row (a server or service restarting); gone at the first that works.
+  const reconnecting = $("[data-balie-reconnecting]");
+  let failures = 0;
+  const trouble = (failed) => {
+    failures = failed ? failures + 1 : 0;
+    const notice = failures >= 2 ? texts.reconnecting : "";
+    if (reconnecting.textContent !== notice) reconnecting.textContent = notice;
+  };
+
   const stop = poll(root.dataset.stateUrl, 3, (state) => {
     $("[data-balie-headline]").textContent = state.headline;
     renderMessages(state.messages);
@@ -118,7 +127,7 @@ if (root) {
       window.clearInterval(heartbeat);
       stop();
     }
-  }, () => window.location.reload()); // signed out here (the clerk let another device in): say so
+  }, () => window.location.reload(), trouble); // gone: signed out here (the clerk let another device in)
   window.addEventListener("pagehide", () => stopPreview(preview));
 
   // Uploads go in the background: a page load would end the video call.
