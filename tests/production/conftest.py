@@ -139,7 +139,15 @@ def profile(oidc_provider):
     postgres.init()
     redis.start()
     s3.start()
-    profile = Profile(postgres, redis, s3, smtp, crm, oidc_provider, profile_environment(postgres, redis, s3, smtp, crm, identity, workdir))
+    profile = Profile(
+        postgres,
+        redis,
+        s3,
+        smtp,
+        crm,
+        oidc_provider,
+        profile_environment(postgres, redis, s3, smtp, crm, identity, workdir),
+    )
     try:
         profile.manage("migrate", "--noinput", "--skip-checks")
         profile.manage("collectstatic", "--noinput", "--verbosity", "0", "--skip-checks")

@@ -48,7 +48,7 @@ def wait_for(check, seconds: float, what: str, interval: float = 0.2):
     while time.monotonic() < deadline:
         try:
             result = check()
-        except Exception as exc:  # noqa: BLE001 - a service still starting refuses in many ways
+        except Exception as exc:
             last, result = exc, None
         if result:
             return result
@@ -67,7 +67,7 @@ def log_path(name: str) -> Path:
 
 
 def _log(name: str):
-    return open(log_path(name), "ab")  # noqa: SIM115 - the child process keeps it
+    return open(log_path(name), "ab")
 
 
 def as_owner(command: list[str]) -> list[str]:
@@ -105,8 +105,12 @@ class PostgresServer:
     def start(self) -> None:
         options = f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
         subprocess.run(
-            as_owner([self.binary("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.data / "log"), "-w"])
-            + ["start"],
+            [
+                *as_owner(
+                    [self.binary("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.data / "log"), "-w"]
+                ),
+                "start",
+            ],
             check=True,
             stdout=_log("postgres"),
             stderr=subprocess.STDOUT,
@@ -122,8 +126,15 @@ class PostgresServer:
 
     def psql(self, sql: str, database: str = "postgres") -> str:
         return subprocess.run(
-            as_owner([self.binary("psql"), "-h", str(self.sockets), "-p", str(self.port), "-U", "postgres"])
-            + ["-d", database, "-v", "ON_ERROR_STOP=1", "-qAtc", sql],
+            [
+                *as_owner([self.binary("psql"), "-h", str(self.sockets), "-p", str(self.port), "-U", "postgres"]),
+                "-d",
+                database,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-qAtc",
+                sql,
+            ],
             check=True,
             capture_output=True,
             text=True,
@@ -193,9 +204,7 @@ class S3Server:
 
     def start(self) -> None:
         self.server.start()
-        self.client().create_bucket(
-            Bucket=self.bucket, CreateBucketConfiguration={"LocationConstraint": self.region}
-        )
+        self.client().create_bucket(Bucket=self.bucket, CreateBucketConfiguration={"LocationConstraint": self.region})
 
     def stop(self) -> None:
         self.server.stop()
@@ -270,7 +279,7 @@ class CrmReceiver(ThreadingHTTPServer):
 
 
 class _CrmHandler(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802 - the name http.server calls
+    def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         parts = dict(part.split("=", 1) for part in self.headers["X-Balie-Signature"].split(","))
         secret = self.server.secret.encode()

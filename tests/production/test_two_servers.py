@@ -87,15 +87,21 @@ def test_a_whole_conversation_alternating_between_two_app_servers(profile):
     state = citizen.get(state_url, server=1)
     assert state.status_code == 200 and state.json()["status"] in ("expected", "waiting"), state.text
     assert citizen.post(f"{state_url}heartbeat/", server=0).status_code == 204
-    unchanged = citizen.get(state_url, server=0, headers={"If-None-Match": citizen.get(state_url, server=1).headers["ETag"]})
+    unchanged = citizen.get(
+        state_url, server=0, headers={"If-None-Match": citizen.get(state_url, server=1).headers["ETag"]}
+    )
     assert unchanged.status_code == 304  # the other server knows the same version (Redis, not its memory)
 
     # The clerk logs in on one server and works on the other.
     login = clerk.get("/admin/login/", server=0)
-    signed_in = clerk.submit(login, "/admin/login/", {"username": "baliemedewerker", "password": "balie-demo-2026"}, server=1)
+    signed_in = clerk.submit(
+        login, "/admin/login/", {"username": "baliemedewerker", "password": "balie-demo-2026"}, server=1
+    )
     assert signed_in.status_code == 302 and "/login/" not in signed_in.headers["Location"]
     seats = clerk.get("/admin/digitale-balie/counter/", server=0)
-    seat_id = int(re.search(rf'/admin/digitale-balie/counter/(\d+)/"[^>]*>[^<]*{re.escape(SEAT[:8])}', seats.text).group(1))
+    seat_id = int(
+        re.search(rf'/admin/digitale-balie/counter/(\d+)/"[^>]*>[^<]*{re.escape(SEAT[:8])}', seats.text).group(1)
+    )
     console_state = clerk.get(f"/digitale-balie/live/seat/{seat_id}/", server=1)
     assert console_state.status_code == 200
     waiting = [item for item in console_state.json()["sessions"] if item["id"] == session_id]
@@ -146,7 +152,9 @@ def test_a_whole_conversation_alternating_between_two_app_servers(profile):
     pay = action_page(citizen, state_url, "request_payment", server=0)
     checkout = location(citizen.submit(citizen.get(pay, server=1), pay, server=0))
     payment_id = checkout.rstrip("/").rsplit("/", 1)[1]
-    settled = citizen.submit(citizen.get(checkout, server=1), checkout, {"outcome": "pending", "method": "kbc"}, server=0)
+    settled = citizen.submit(
+        citizen.get(checkout, server=1), checkout, {"outcome": "pending", "method": "kbc"}, server=0
+    )
     assert settled.status_code == 302
     time.sleep(9)  # the demo bank's "confirms later"
     assert citizen.post("/digitale-balie/callbacks/payments/demo/", {"id": payment_id}, server=1).status_code == 200
