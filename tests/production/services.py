@@ -104,13 +104,9 @@ class PostgresServer:
 
     def start(self) -> None:
         options = f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        command = [self.binary("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.data / "log"), "-w"]
         subprocess.run(
-            [
-                *as_owner(
-                    [self.binary("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.data / "log"), "-w"]
-                ),
-                "start",
-            ],
+            as_owner([*command, "start"]),
             check=True,
             stdout=_log("postgres"),
             stderr=subprocess.STDOUT,
@@ -125,16 +121,9 @@ class PostgresServer:
         )
 
     def psql(self, sql: str, database: str = "postgres") -> str:
+        command = [self.binary("psql"), "-h", str(self.sockets), "-p", str(self.port), "-U", "postgres"]
         return subprocess.run(
-            [
-                *as_owner([self.binary("psql"), "-h", str(self.sockets), "-p", str(self.port), "-U", "postgres"]),
-                "-d",
-                database,
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-qAtc",
-                sql,
-            ],
+            as_owner([*command, "-d", database, "-v", "ON_ERROR_STOP=1", "-qAtc", sql]),
             check=True,
             capture_output=True,
             text=True,
