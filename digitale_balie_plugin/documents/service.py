@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,8 +72,6 @@ def _chunks(content: bytes):
 
 def _store(session, checked, *, source, user, request, actor) -> Document:
     storage = document_storage()
-    from django.core.files.base import ContentFile
-
     stored_name = storage.save(new_storage_name(checked.extension), ContentFile(checked.content))
     try:
         with transaction.atomic():
