@@ -106,7 +106,13 @@ def _store(session, checked, *, source, user, request, actor) -> Document:
 
 
 def open_for_download(document: Document, *, user=None, actor: str = "", **data):
-    """The file, opened for reading; writes the access to the audit log (with ``data``: how it was reached)."""
+    """The file, opened for reading; writes the access to the audit log (with ``data``: how it was reached).
+
+    ``None`` when the file is gone although the row is not marked yet (the retention job deletes files first,
+    an operator removed an object): the views answer 404 instead of a storage error."""
+    storage = document_storage()
+    if not storage.exists(document.storage_name):
+        return None
     record(
         "document.downloaded",
         document,
@@ -115,7 +121,7 @@ def open_for_download(document: Document, *, user=None, actor: str = "", **data)
         site=document.session.site,
         **data,
     )
-    return document_storage().open(document.storage_name, "rb")
+    return storage.open(document.storage_name, "rb")
 
 
 def delete(document: Document, *, user=None, reason: str = "clerk") -> bool:

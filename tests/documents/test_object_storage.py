@@ -33,7 +33,7 @@ from digitale_balie_plugin.integrations.antivirus.base import EICAR
 from digitale_balie_plugin.integrations.antivirus.demo import DemoAntivirus
 from digitale_balie_plugin.integrations.signing.certificates import make_demo_chain
 from digitale_balie_plugin.integrations.signing.pyhanko_provider import run_sync
-from digitale_balie_plugin.models import ActionStatus, Document, IdentityVerification, SignatureRequest
+from digitale_balie_plugin.models import ActionStatus, AuditEvent, Document, IdentityVerification, SignatureRequest
 from digitale_balie_plugin.signatures import service as signatures
 from tests.calls.test_video_counter import clerk_client_for_seat
 from tests.factories import make_pdf
@@ -105,30 +105,38 @@ def test_deleting_and_retention_remove_the_objects(phone_session, s3_bucket, fro
     assert set(Document.objects.values_list("deleted_reason", flat=True)) == {"clerk", "retention"}
 
 
-def test_a_pdf_is_sealed_from_the_bucket_with_a_certificate_given_as_text(phone_session, clerk, s3_bucket, tmp_path):
-    """The seal certificate comes from an option (an environment variable), not from a file on this server."""
+@pytest.fixture
+def seal_as_text(tmp_path):
+    """The seal certificate from an option (an environment variable), not from a file on this server; the root."""
     root_pem = make_demo_chain(tmp_path / "seal.p12", "geheim")
     encoded = base64.encodebytes((tmp_path / "seal.p12").read_bytes()).decode()  # with line breaks, as `base64` prints
     (tmp_path / "seal.p12").unlink()
     signing = {"BACKEND": "pyhanko", "OPTIONS": {"PKCS12_BASE64": encoded, "PKCS12_PASSPHRASE": "geheim"}}
-    original = service.upload(phone_session, SimpleUploadedFile("aanvraag.pdf", make_pdf()), source="clerk", user=clerk)
-    action = create_action(phone_session, "request_signature", {"document": original}, by_user=clerk)
-    verify = create_action(phone_session, "verify_identity", {}, by_user=clerk)
+    with override_settings(DIGITALE_BALIE={**settings.DIGITALE_BALIE, "SIGNING": signing}):
+        yield asn1_x509.Certificate.load(pem.unarmor(root_pem)[2])
+
+
+def signature_request(session, clerk, document) -> SignatureRequest:
+    """A request to sign ``document`` in a conversation where the citizen has verified their identity."""
+    action = create_action(session, "request_signature", {"document": document}, by_user=clerk)
+    verify = create_action(session, "verify_identity", {}, by_user=clerk)
     IdentityVerification.objects.filter(action=verify).update(
         level="high", given_name="Jan", family_name="Peeters", verified_at=timezone.now(), provider="balie-demo"
     )
     transition(verify, ActionStatus.COMPLETED, actor_label="citizen")
+    return SignatureRequest.objects.get(action=action)
+
+
+def test_a_pdf_is_sealed_from_the_bucket_with_a_seal_given_as_text(phone_session, clerk, s3_bucket, seal_as_text):
+    original = service.upload(phone_session, SimpleUploadedFile("aanvraag.pdf", make_pdf()), source="clerk", user=clerk)
+    request = signature_request(phone_session, clerk, original)
     as_another_server()
-    with override_settings(DIGITALE_BALIE={**settings.DIGITALE_BALIE, "SIGNING": signing}):
-        request = SignatureRequest.objects.get(action=action)
-        signed = signatures.sign(request, signatures.usable_verification(request))
+    signed = signatures.sign(request, signatures.usable_verification(request))
     assert sorted(s3_bucket.keys()) == sorted(f"documents/{d.storage_name}" for d in (original, signed))
     pdf = s3_bucket.read(f"documents/{signed.storage_name}")
     embedded = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
-    root = asn1_x509.Certificate.load(pem.unarmor(root_pem)[2])
-    status = run_sync(
-        async_validate_pdf_signature(embedded, ValidationContext(trust_roots=[root], allow_fetching=False))
-    )
+    context = ValidationContext(trust_roots=[seal_as_text], allow_fetching=False)
+    status = run_sync(async_validate_pdf_signature(embedded, context))
     assert status.intact and status.valid and status.trusted
 
 
@@ -161,3 +169,19 @@ def test_a_directory_alias_inside_the_media_root_is_refused(tmp_path):
     with override_settings(MEDIA_ROOT=str(tmp_path / "m"), STORAGES={**settings.STORAGES, STORAGE_ALIAS: inside}):
         (error,) = check_document_storage(None)
     assert error.id == "digitale_balie.E010" and "MEDIA_ROOT" in error.msg
+
+
+def test_an_object_gone_from_the_bucket_is_a_404_not_a_storage_error(room, clerk, s3_bucket, seal_as_text):
+    """The retention job deletes objects before it marks rows; an operator may remove one by hand."""
+    citizen, session, _room_url = room
+    citizen.post(
+        reverse("digitale_balie:document_upload", args=[session.pk]),
+        {"file": SimpleUploadedFile("a.pdf", make_pdf())},
+    )
+    document = Document.objects.get()
+    request = signature_request(session, clerk, document)
+    s3_bucket.client.delete_object(Bucket=s3_bucket.name, Key=f"documents/{document.storage_name}")
+    assert citizen.get(reverse("digitale_balie:document_download", args=[document.pk])).status_code == 404
+    assert not AuditEvent.objects.filter(action="document.downloaded").exists()
+    with pytest.raises(signatures.DocumentChanged):
+        signatures.sign(request, signatures.usable_verification(request))

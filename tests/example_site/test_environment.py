@@ -1,6 +1,9 @@
 """The production settings' helpers (example_site/settings/environment.py): the object store and the choice of
 provider by environment variable, each failing with the variable's name instead of a traceback."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -91,3 +94,16 @@ def test_a_provider_is_the_real_one_unless_demo_is_chosen(clean_environment):
     clean_environment.setenv("BALIE_PAYMENTS_BACKEND", "stripe")
     with pytest.raises(ImproperlyConfigured, match="BALIE_PAYMENTS_BACKEND"):
         integration("BALIE_PAYMENTS_BACKEND", "mollie", real_options)
+
+
+def test_every_variable_the_production_settings_read_is_in_the_operator_guide():
+    """The environment table of docs/operator.md is the operator's only list: a variable missing there is unknown."""
+    settings_dir = Path(__file__).resolve().parents[2] / "example_site" / "settings"
+    names = set()
+    for module in ("production.py", "environment.py"):
+        text = (settings_dir / module).read_text()
+        names |= set(re.findall(r'(?:env|env_int|env_list|integration)\(\s*"([A-Z0-9_]+)"', text))
+        names |= set(re.findall(r':\s*"(BALIE_[A-Z0-9_]+)"', text))  # the bucket's optional variables
+    guide = (settings_dir.parents[1] / "docs" / "operator.md").read_text()
+    assert {"BALIE_S3_ENDPOINT_URL", "BALIE_SIGNING_BACKEND", "BALIE_DEMO_IDP_CLIENT_JWKS"} <= names
+    assert sorted(name for name in names if f"`{name}`" not in guide) == []
