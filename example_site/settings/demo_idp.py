@@ -25,6 +25,7 @@ from example_site.demo_idp.keys import client_private_jwks, public_jwks
 
 DEMO_CLIENT_ID = "digitale-balie-demo"
 DEMO_SERVICE_CODE = "DEMO"
+REDIRECT_PATH = "/digitale-balie/identity/complete/balie-demo/"
 
 
 def key_dir(base_dir) -> Path:
@@ -52,7 +53,8 @@ def demo_idp_settings(base_dir, base_url: str, *, signing_jwks: str = "", client
                 "name": "Stad Demostad – digitale balie",
                 "token_endpoint_auth_method": "private_key_jwt",
                 "jwks": client_private_jwks or public_jwks(demo_client_private_jwks(base_dir)),
-                "redirect_uri_paths": ["/digitale-balie/identity/complete/balie-demo/"],
+                "redirect_uris": [base_url.rstrip("/") + REDIRECT_PATH],  # the site itself, on any host name
+                "redirect_uri_paths": [REDIRECT_PATH],
                 # The demo may run on any port: any http(s) URL on localhost / 127.0.0.1 / testserver
                 # with the path above is accepted.
                 "allow_local_hosts": True,

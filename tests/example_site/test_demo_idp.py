@@ -672,3 +672,17 @@ def test_malformed_keys_in_the_settings_are_named_by_a_check(tmp_path, keys_as_t
             found = check_keys()
         assert [message.id for message in found] == ["demo_idp.E001", "demo_idp.E001"]
         assert "SIGNING_JWKS" in found[0].msg and CLIENT_ID in found[1].msg
+
+
+def test_a_staging_site_on_its_own_host_name_is_a_trusted_redirect(tmp_path, keys_as_text):
+    """Not only local hosts: the site the provider is configured for (``BALIE_DEMO_IDP_URL``) may receive codes."""
+    from example_site.demo_idp import conf
+
+    signing, client_text = keys_as_text
+    config = demo_idp_settings(
+        tmp_path, "https://balie.staging.example", signing_jwks=signing, client_private_jwks=client_text
+    )
+    with override_settings(DEMO_IDP=config):
+        client = conf.get_client(CLIENT_ID)
+        assert client.redirect_uri_allowed("https://balie.staging.example/digitale-balie/identity/complete/balie-demo/")
+        assert not client.redirect_uri_allowed("https://evil.example/digitale-balie/identity/complete/balie-demo/")
