@@ -91,9 +91,9 @@ STORAGES = {
 }
 # Exchanged documents and signed PDFs on an S3-compatible bucket when BALIE_S3_BUCKET is set (docs/operator.md,
 # "Object storage"): what several app servers need. Otherwise a private directory, BALIE_DOCUMENTS_ROOT, below.
-DOCUMENT_STORAGE = s3_documents_storage()
-if DOCUMENT_STORAGE:
-    STORAGES["digitale_balie_documents"] = DOCUMENT_STORAGE
+_document_storage = s3_documents_storage()
+if _document_storage:
+    STORAGES["digitale_balie_documents"] = _document_storage
 
 # The optional features this counter offers (docs/operator.md, "Feature switches"): all unless listed.
 FEATURES = [name.strip() for name in env("BALIE_FEATURES", ",".join(Feature)).split(",") if name.strip()]
@@ -148,7 +148,7 @@ if Feature.PAYMENTS in FEATURES:
     DIGITALE_BALIE["PAYMENT_MAX_AMOUNT"] = env("BALIE_PAYMENT_MAX_AMOUNT", "1000.00")
 if Feature.DOCUMENTS in FEATURES:
     # Exchanged documents: the bucket above or a private directory (not under MEDIA_ROOT), scanned by clamd first.
-    if not DOCUMENT_STORAGE:
+    if not _document_storage:
         DIGITALE_BALIE["DOCUMENTS_ROOT"] = env("BALIE_DOCUMENTS_ROOT")
     DIGITALE_BALIE["ANTIVIRUS"] = integration(
         "BALIE_ANTIVIRUS_BACKEND",
