@@ -5,13 +5,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import checks
-from django.core.exceptions import ViewDoesNotExist
-from django.core.files.storage import InvalidStorageError, storages
+from django.core.exceptions import ImproperlyConfigured, ViewDoesNotExist
+from django.core.files.storage import FileSystemStorage, InvalidStorageError, storages
 from django.urls import get_resolver
 from django.utils.module_loading import import_string
 
 from digitale_balie_plugin.conf import FEATURE_REQUIRES, SETTING_NAME, Feature, app_settings
-from digitale_balie_plugin.documents.storage import STORAGE_ALIAS
+from digitale_balie_plugin.documents.storage import STORAGE_ALIAS, publicly_readable
 from digitale_balie_plugin.exceptions import ConfigurationError
 from digitale_balie_plugin.integrations import all_registries
 from digitale_balie_plugin.integrations.identity.base import VerificationBackend
@@ -143,29 +143,49 @@ def check_identity(app_configs, **kwargs):
 
 @checks.register()
 def check_document_storage(app_configs, **kwargs):
-    """Exchanged documents must live in private storage: never under the media or static roots.
+    """Exchanged documents must live in private storage: never under the media or static roots, never in
+    objects anyone may read.
 
     A site with the documents feature switched off exchanges none, so needs no storage for them."""
     if not app_settings.feature_on(Feature.DOCUMENTS):
         return []
-    try:
-        storages[STORAGE_ALIAS]
-        return []
-    except InvalidStorageError:
-        pass
-    root = app_settings.DOCUMENTS_ROOT
     hint = 'Set DIGITALE_BALIE["DOCUMENTS_ROOT"] to a private directory, or STORAGES["digitale_balie_documents"].'
-    if not root:
-        return [checks.Error("No private storage for exchanged documents.", hint=hint, id="digitale_balie.E010")]
+    try:
+        storage = storages[STORAGE_ALIAS]
+    except InvalidStorageError:
+        root = app_settings.DOCUMENTS_ROOT
+        if not root:
+            return [checks.Error("No private storage for exchanged documents.", hint=hint, id="digitale_balie.E010")]
+        return _inside_public_roots(root, 'DIGITALE_BALIE["DOCUMENTS_ROOT"]', hint)
+    except (ImportError, ImproperlyConfigured, TypeError, ValueError) as exc:  # say so, not a traceback
+        return [
+            checks.Error(
+                f'STORAGES["{STORAGE_ALIAS}"] cannot be loaded: {type(exc).__name__}: {exc}',
+                hint='Check its BACKEND and OPTIONS (docs/operator.md, "Object storage").',
+                id="digitale_balie.E010",
+            )
+        ]
+    if publicly_readable(storage):
+        return [
+            checks.Error(
+                f'STORAGES["{STORAGE_ALIAS}"] gives every document a public ACL ({storage.default_acl}).',
+                hint='Use "private" (or no ACL on a bucket without ACLs): documents are never served by URL.',
+                id="digitale_balie.E010",
+            )
+        ]
+    if isinstance(storage, FileSystemStorage):
+        return _inside_public_roots(storage.location, f'STORAGES["{STORAGE_ALIAS}"]', hint)
+    return []
+
+
+def _inside_public_roots(root, name: str, hint: str) -> list:
     resolved = Path(root).resolve()
-    for name in ("MEDIA_ROOT", "STATIC_ROOT"):
-        public = getattr(settings, name, None)
+    for public_name in ("MEDIA_ROOT", "STATIC_ROOT"):
+        public = getattr(settings, public_name, None)
         if public and resolved.is_relative_to(Path(public).resolve()):
             return [
                 checks.Error(
-                    f'DIGITALE_BALIE["DOCUMENTS_ROOT"] is inside {name}: documents would be public.',
-                    hint=hint,
-                    id="digitale_balie.E010",
+                    f"{name} is inside {public_name}: documents would be public.", hint=hint, id="digitale_balie.E010"
                 )
             ]
     return []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,8 +72,6 @@ def _chunks(content: bytes):
 
 def _store(session, checked, *, source, user, request, actor) -> Document:
     storage = document_storage()
-    from django.core.files.base import ContentFile
-
     stored_name = storage.save(new_storage_name(checked.extension), ContentFile(checked.content))
     try:
         with transaction.atomic():
@@ -107,7 +106,13 @@ def _store(session, checked, *, source, user, request, actor) -> Document:
 
 
 def open_for_download(document: Document, *, user=None, actor: str = "", **data):
-    """The file, opened for reading; writes the access to the audit log (with ``data``: how it was reached)."""
+    """The file, opened for reading; writes the access to the audit log (with ``data``: how it was reached).
+
+    ``None`` when the file is gone although the row is not marked yet (the retention job deletes files first,
+    an operator removed an object): the views answer 404 instead of a storage error."""
+    storage = document_storage()
+    if not storage.exists(document.storage_name):
+        return None
     record(
         "document.downloaded",
         document,
@@ -116,7 +121,7 @@ def open_for_download(document: Document, *, user=None, actor: str = "", **data)
         site=document.session.site,
         **data,
     )
-    return document_storage().open(document.storage_name, "rb")
+    return storage.open(document.storage_name, "rb")
 
 
 def delete(document: Document, *, user=None, reason: str = "clerk") -> bool:

@@ -114,6 +114,8 @@ def download(request, document_id):
     if party is None:
         raise Http404
     handle = service.open_for_download(document, user=party.user, actor="" if party.user else "citizen")
+    if handle is None:
+        raise Http404
     return file_download(handle, filename=document.name, content_type=document.content_type)
 
 

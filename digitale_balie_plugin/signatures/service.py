@@ -122,7 +122,12 @@ def _store(signature, verification, signed, name, now) -> Document:
 
 
 def _read(document: Document) -> bytes:
-    with document_storage().open(document.storage_name, "rb") as handle:
+    """The stored bytes, whole (pyHanko signs a PDF in memory); empty when the file is gone, whose hash then
+    differs from the one taken at the request: the citizen reads that the document changed, not an error."""
+    storage = document_storage()
+    if not storage.exists(document.storage_name):
+        return b""
+    with storage.open(document.storage_name, "rb") as handle:
         return handle.read()
 
 

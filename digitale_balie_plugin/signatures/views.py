@@ -96,4 +96,6 @@ def read_document(request, action_id):
     if signature is None:
         raise Http404
     handle = open_for_download(signature.document, actor="citizen")
+    if handle is None:
+        raise Http404
     return file_download(handle, filename=signature.document.name, content_type="application/pdf", as_attachment=False)

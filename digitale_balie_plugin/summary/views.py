@@ -138,4 +138,6 @@ def download(request, token, document_id):
     if document is None:
         return _private(invalid_link(request, page))
     handle = open_for_download(document, actor="citizen", via="summary", link=link.pk)
+    if handle is None:
+        return _private(invalid_link(request, page))
     return file_download(handle, filename=document.name, content_type=document.content_type)

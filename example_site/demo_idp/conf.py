@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404
 
-from .keys import provider_signing_jwks, public_jwks
+from .keys import provider_signing_jwks, provider_signing_jwks_from_text, public_jwks
 
 ACR_BASIC = "http://itsme.services/v2/claim/acr_basic"
 ACR_ADVANCED = "http://itsme.services/v2/claim/acr_advanced"
@@ -82,8 +82,11 @@ def signing_key_file() -> Path:
 
 
 def signing_key() -> dict:
-    """The private signing JWK (created on first use, then read from the file)."""
-    return provider_signing_jwks(signing_key_file())["keys"][0]
+    """The private signing JWK: from ``SIGNING_JWKS`` (JSON text, the same on every app server) when set,
+    else from the key file (created on first use, then read)."""
+    text = idp_settings().get("SIGNING_JWKS")
+    jwks = provider_signing_jwks_from_text(text) if text else provider_signing_jwks(signing_key_file())
+    return next(key for key in jwks["keys"] if key.get("use") == "sig" and "d" in key)
 
 
 def published_jwks() -> dict:
@@ -144,10 +147,11 @@ class Client:
         )
 
     def jwks(self) -> dict:
-        """The client's public keys: inline ``jwks`` or fetched from ``jwks_uri`` (cached briefly)."""
+        """The client's public keys: inline ``jwks`` (only their public members, should the configuration hold
+        the client's private set) or fetched from ``jwks_uri`` (cached briefly)."""
         inline = self.config.get("jwks")
         if inline:
-            return json.loads(inline) if isinstance(inline, str) else inline
+            return public_jwks(json.loads(inline) if isinstance(inline, str) else inline)
         uri = self.config.get("jwks_uri")
         if not uri:
             return {"keys": []}

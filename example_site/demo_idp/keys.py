@@ -65,7 +65,7 @@ def load_or_create_jwks(path: str | os.PathLike, wanted: tuple[tuple[str, str], 
         try:
             os.link(temporary, path)
         except FileExistsError:
-            return _read(path, wanted) or _refuse(path)
+            return _read(path, wanted) or _refuse(f"{path} vanished while it was being created; start again.")
         except OSError:  # a filesystem without hard links: last writer wins, still a whole file
             os.replace(temporary, path)
     finally:
@@ -74,27 +74,39 @@ def load_or_create_jwks(path: str | os.PathLike, wanted: tuple[tuple[str, str], 
     return jwks
 
 
+def provider_signing_jwks_from_text(text: str | dict) -> dict:
+    """The provider's PRIVATE JWKS given as JSON text (an environment variable) or a dict, checked like the file."""
+    jwks = parse_private_jwks(text, PROVIDER_KEYS)
+    if jwks is None:
+        _refuse('DEMO_IDP["SIGNING_JWKS"] is not a private JWK set with an RS256 signing key.')
+    return jwks
+
+
+def parse_private_jwks(text: str | dict, wanted: tuple[tuple[str, str], ...]) -> dict | None:
+    """The JWK set if it holds a private key with a ``kid`` for every (use, alg) in ``wanted``, else ``None``."""
+    try:
+        jwks = json.loads(text) if isinstance(text, str) else text
+        uses = [(key["use"], key["alg"]) for key in jwks["keys"] if "d" in key and key.get("kid")]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return jwks if all(pair in uses for pair in wanted) else None
+
+
 def _read(path: Path, wanted: tuple[tuple[str, str], ...]) -> dict | None:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    try:
-        jwks = json.loads(text)
-        uses = [(key["use"], key["alg"]) for key in jwks["keys"] if "d" in key and key.get("kid")]
-    except (ValueError, KeyError, TypeError):
-        return _refuse(path)
-    if any(pair not in uses for pair in wanted):
-        return _refuse(path)
+    jwks = parse_private_jwks(text, wanted)
+    if jwks is None:
+        _refuse(f"{path} is not a usable private JWK set for the demo identity provider; delete it to recreate it.")
     return jwks
 
 
-def _refuse(path: Path):
+def _refuse(message: str):
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured(
-        f"{path} is not a usable private JWK set for the demo identity provider; delete it to have it recreated."
-    )
+    raise ImproperlyConfigured(message)
 
 
 def _generate_rsa(use: str, alg: str) -> dict:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -134,6 +135,56 @@ def test_a_booking_only_production_passes_check_deploy_without_warnings():
     result = check_deploy(env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def staging_env(tmp_path):
+    """Production settings with every provider that cannot be reached offline switched to its demo, documents on
+    a bucket and the certificate and keys as text: the lead's several-server profile (docs/operator.md)."""
+    import base64
+
+    from digitale_balie_plugin.integrations.signing.certificates import make_demo_chain
+    from digitale_balie_plugin.integrations.signing.demo import DEMO_PASSPHRASE
+    from digitale_balie_plugin.management.commands.balie_generate_jwks import generate_private_jwks
+
+    make_demo_chain(tmp_path / "demo.p12", DEMO_PASSPHRASE)
+    real = ("MOLLIE_", "TWILIO_", "JITSI_", "ITSME_", "FAS_", "BALIE_DOCUMENTS_ROOT", "BALIE_SIGNING", "BALIE_CRM")
+    env = {key: value for key, value in production_env().items() if not key.startswith(real)}
+    return env | {
+        "BALIE_S3_BUCKET": "balie-documents",
+        "BALIE_S3_ENDPOINT_URL": "http://127.0.0.1:9",  # nothing is fetched by the checks
+        "BALIE_S3_ADDRESSING_STYLE": "path",
+        "BALIE_S3_ACCESS_KEY_ID": "key",
+        "BALIE_S3_SECRET_ACCESS_KEY": "secret",
+        **{f"BALIE_{kind}_BACKEND": "demo" for kind in ("SMS", "VIDEO", "PAYMENTS", "SIGNING", "CRM", "ANTIVIRUS")},
+        "BALIE_SIGNING_PKCS12_BASE64": base64.b64encode((tmp_path / "demo.p12").read_bytes()).decode(),
+        "BALIE_IDENTITY_BACKENDS": "demo",
+        "BALIE_DEMO_IDP_SIGNING_JWKS": json.dumps(generate_private_jwks(2048, "RSA-OAEP")),
+        "BALIE_DEMO_IDP_CLIENT_JWKS": json.dumps(generate_private_jwks(2048, "RSA-OAEP")),
+    }
+
+
+@pytest.mark.slow
+def test_a_staging_profile_of_demo_providers_and_a_bucket_warns_about_the_demos_only(tmp_path):
+    env = staging_env(tmp_path)
+    result = check_deploy(env)
+    found = set(re.findall(r"\((\w+\.[EW]\d+)\)", result.stdout + result.stderr))
+    assert found == {"digitale_balie.W001", "demo_idp.W001"}, result.stdout + result.stderr
+    code = (
+        "from django.conf import settings as s; from django.core.files.storage import storages; "
+        "d = storages['digitale_balie_documents']; "
+        "print(type(d).__name__, d.default_acl, d.file_overwrite, d.addressing_style, d.bucket_name); "
+        "kinds = ('SMS', 'VIDEO', 'PAYMENTS', 'SIGNING', 'CRM', 'ANTIVIRUS'); "
+        "print(sorted({s.DIGITALE_BALIE[k]['BACKEND'] for k in kinds})); "
+        "print('DOCUMENTS_ROOT' in s.DIGITALE_BALIE, s.DEMO_IDP.get('SIGNING_KEY_FILE'), "
+        "s.SOCIAL_AUTH_AUTHENTICATION_BACKENDS)"
+    )
+    shell = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    lines = shell.stdout.splitlines()[-3:]  # after Django's "objects imported automatically"
+    assert lines[0] == "S3Storage private False path balie-documents", shell.stdout + shell.stderr
+    assert lines[1] == "['demo']"
+    assert lines[2] == "False None ['digitale_balie_plugin.integrations.identity.demo.DemoIdentityBackend']"
 
 
 @pytest.mark.slow

@@ -1,14 +1,12 @@
 """Documents exchanged during a conversation: hostile files never get through, private storage, access, audit."""
 
 import io
-import re
 import zipfile
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -19,10 +17,9 @@ from digitale_balie_plugin.actions.service import create_action
 from digitale_balie_plugin.documents import service
 from digitale_balie_plugin.documents.validation import DocumentRefused, safe_name
 from digitale_balie_plugin.integrations.antivirus.base import EICAR, ScannerUnavailable
-from digitale_balie_plugin.models import AuditEvent, CallSession, Document
+from digitale_balie_plugin.models import AuditEvent, Document
 from tests.calls.test_video_counter import clerk_client_for_seat
 from tests.factories import make_pdf
-from tests.fixtures import at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -157,17 +154,6 @@ def test_safe_names(raw, safe):
 
 
 # --- the pages ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def room(service, seat, counter_page):
-    from digitale_balie_plugin.booking import service as booking
-
-    booked = booking.book_appointment(service, at(7, 10), booking.CitizenDetails(name="An", email="an@example.be"))
-    citizen = Client()
-    body = next(m.body for m in mail.outbox if m.to == ["an@example.be"])
-    room_url = citizen.post(re.search(r"https?://[^/]+(/digitale-balie/join/[\w-]+/)", body).group(1))["Location"]
-    return citizen, CallSession.objects.get(appointment=booked.appointment), room_url
 
 
 def upload_url(session):

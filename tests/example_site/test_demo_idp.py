@@ -626,3 +626,63 @@ def test_without_an_issuer_setting_the_issuer_is_where_the_app_is_served(idp, cl
         document = client.get("/demo-idp/.well-known/openid-configuration", HTTP_HOST="localhost:8123").json()
     assert document["issuer"] == "http://localhost:8123/demo-idp"
     assert document["token_endpoint"] == "http://localhost:8123/demo-idp/token"
+
+
+# --- keys from the environment (several app servers) -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def keys_as_text():
+    """(the provider's, the demo client's) private JWK sets as an operator puts them in the environment."""
+    from digitale_balie_plugin.management.commands.balie_generate_jwks import generate_private_jwks
+
+    return json.dumps(generate_private_jwks(2048, "RSA-OAEP")), json.dumps(generate_private_jwks(2048, "RSA-OAEP"))
+
+
+def test_keys_given_as_text_replace_the_files_so_every_server_shares_them(tmp_path, client, keys_as_text):
+    from example_site.demo_idp import conf
+    from example_site.demo_idp.apps import check_keys
+
+    signing, client_text = keys_as_text
+    config = demo_idp_settings(tmp_path, "http://testserver", signing_jwks=signing, client_private_jwks=client_text)
+    client_keys = json.loads(client_text)
+    with override_settings(DEMO_IDP=config):
+        published = client.get("/demo-idp/jwks").json()
+        verifier, challenge = pkce_pair()
+        response = exchange(client, get_code(client, challenge), verifier, client_keys)
+        assert response.status_code == 200, response.content
+        _header, inner = decrypt(response.json()["id_token"], client_keys)
+        assert verify(client, inner)["aud"] == CLIENT_ID
+        held = conf.get_client(CLIENT_ID).jwks()
+        assert check_keys() == []
+    signing_key = next(key for key in json.loads(signing)["keys"] if key["use"] == "sig")
+    assert published == public_jwks({"keys": [signing_key]})
+    assert held == public_jwks(client_keys) and not any("d" in key for key in held["keys"])
+    assert not (tmp_path / "var").exists()  # no key file read or written
+
+
+def test_malformed_keys_in_the_settings_are_named_by_a_check(tmp_path, keys_as_text):
+    from example_site.demo_idp.apps import check_keys
+
+    _signing, client_text = keys_as_text
+    public_only = json.dumps(public_jwks(json.loads(client_text)))  # no private key to sign with
+    for signing, client_jwks in [("{not json", "[]"), (public_only, '{"keys": "none"}')]:
+        config = demo_idp_settings(tmp_path, "http://testserver", signing_jwks=signing, client_private_jwks=client_jwks)
+        with override_settings(DEMO_IDP=config):
+            found = check_keys()
+        assert [message.id for message in found] == ["demo_idp.E001", "demo_idp.E001"]
+        assert "SIGNING_JWKS" in found[0].msg and CLIENT_ID in found[1].msg
+
+
+def test_a_staging_site_on_its_own_host_name_is_a_trusted_redirect(tmp_path, keys_as_text):
+    """Not only local hosts: the site the provider is configured for (``BALIE_DEMO_IDP_URL``) may receive codes."""
+    from example_site.demo_idp import conf
+
+    signing, client_text = keys_as_text
+    config = demo_idp_settings(
+        tmp_path, "https://balie.staging.example", signing_jwks=signing, client_private_jwks=client_text
+    )
+    with override_settings(DEMO_IDP=config):
+        client = conf.get_client(CLIENT_ID)
+        assert client.redirect_uri_allowed("https://balie.staging.example/digitale-balie/identity/complete/balie-demo/")
+        assert not client.redirect_uri_allowed("https://evil.example/digitale-balie/identity/complete/balie-demo/")

@@ -21,7 +21,8 @@ class DemoAntivirus(AntivirusProvider):
     verbose_name = _("Demo (recognises only the EICAR test file)")
     is_demo = True
 
-    #: (name, sha256, verdict) of every scan, for tests and the demo's log.
+    #: (name, sha256, verdict) of every scan this process made: the tests' window only, nothing reads it to work
+    #: (several app servers each keep their own; the verdicts that matter are in the audit log).
     scanned: ClassVar[list[tuple[str, str, bool]]] = []
 
     def scan(self, chunks, *, name=""):

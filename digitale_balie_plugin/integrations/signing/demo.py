@@ -1,6 +1,10 @@
 """The demo signer for ``make demo``: pyHanko with a self-signed demo certificate made by
 ``manage.py balie_demo_signing_cert`` (a demo root and a "Stad Demostad (DEMO)" seal certificate).
-Signatures are real PAdES signatures, trusted by nobody: a system check warns in production (W001)."""
+Signatures are real PAdES signatures, trusted by nobody: a system check warns in production (W001).
+
+On several app servers (a staging site, the CI production profile) every server must seal with the same
+certificate: give its content as the ``PKCS12_BASE64`` option (``balie_demo_signing_cert --base64`` prints it)
+instead of the file under ``var/signing/``."""
 
 from __future__ import annotations
 
@@ -28,7 +32,8 @@ class DemoSigningProvider(PyHankoProvider):
 
     def __init__(self, options=None):
         options = dict(options or {})
-        options.setdefault("PKCS12_PATH", str(demo_certificate_path()))
+        if not options.get("PKCS12_BASE64"):
+            options.setdefault("PKCS12_PATH", str(demo_certificate_path()))
         options.setdefault("PKCS12_PASSPHRASE", DEMO_PASSPHRASE)
         options.setdefault("LOCATION", "Demostad")
         super().__init__(options)

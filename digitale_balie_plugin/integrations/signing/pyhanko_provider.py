@@ -1,4 +1,5 @@
-"""PAdES signatures with pyHanko, with the municipality's certificate from a PKCS#12 file.
+"""PAdES signatures with pyHanko, with the municipality's certificate from PKCS#12: a file, or its content
+(base64) from a secret store, so that several app servers and workers need no file on their own disk.
 
 Facts relied on (pyHanko's documentation and source): ``SimpleSigner.load_pkcs12_data`` raises
 ``ValueError`` on a bad file or passphrase (``load_pkcs12`` would return ``None`` instead);
@@ -10,6 +11,8 @@ RFC 3161 timestamp. An HSM would replace ``SimpleSigner`` by pyHanko's ``PKCS11S
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import io
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -47,23 +50,39 @@ def run_sync(coroutine):
 
 @registry.register("pyhanko")
 class PyHankoProvider(SigningProvider):
-    """Options: ``PKCS12_PATH``, ``PKCS12_PASSPHRASE``, ``TIMESTAMP_URL`` (optional, RFC 3161),
-    ``LOCATION`` (e.g. the city's name)."""
+    """Options: ``PKCS12_BASE64`` (the PKCS#12 content, base64) or ``PKCS12_PATH`` (a file), ``PKCS12_PASSPHRASE``,
+    ``TIMESTAMP_URL`` (optional, RFC 3161), ``LOCATION`` (e.g. the city's name). The content wins when both are set."""
 
     verbose_name = "pyHanko (PAdES)"
 
     def signer(self):
         from pyhanko.sign import signers
 
-        path = Path(str(self.option("PKCS12_PATH")))
+        source, data = self._pkcs12()
         passphrase = str(self.options.get("PKCS12_PASSPHRASE") or "").encode() or None
         try:
-            return signers.SimpleSigner.load_pkcs12_data(path.read_bytes(), other_certs=[], passphrase=passphrase)
-        except (OSError, ValueError) as exc:
+            return signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=passphrase)
+        except ValueError as exc:
             raise ConfigurationError(
-                f'{self.verbose_name}: {SETTING_NAME}["SIGNING"]["OPTIONS"]["PKCS12_PATH"] cannot be loaded with '
+                f'{self.verbose_name}: {SETTING_NAME}["SIGNING"]["OPTIONS"]["{source}"] cannot be loaded with '
                 f"its passphrase: {type(exc).__name__}"
             ) from exc
+
+    def _pkcs12(self) -> tuple[str, bytes]:
+        """(the option it came from, the PKCS#12 bytes); a ``ConfigurationError`` naming the option otherwise."""
+        where = f'{self.verbose_name}: {SETTING_NAME}["SIGNING"]["OPTIONS"]'
+        encoded = "".join(str(self.options.get("PKCS12_BASE64") or "").split())  # line breaks of `base64` allowed
+        if encoded:
+            try:
+                return "PKCS12_BASE64", base64.b64decode(encoded, validate=True)
+            except (binascii.Error, ValueError) as exc:
+                raise ConfigurationError(f'{where}["PKCS12_BASE64"] is not valid base64.') from exc
+        if not self.options.get("PKCS12_PATH"):
+            raise ConfigurationError(f'{where}: set "PKCS12_BASE64" (the certificate\'s content) or "PKCS12_PATH".')
+        try:
+            return "PKCS12_PATH", Path(str(self.options["PKCS12_PATH"])).read_bytes()
+        except OSError as exc:
+            raise ConfigurationError(f'{where}["PKCS12_PATH"] cannot be read: {type(exc).__name__}') from exc
 
     def sign(self, pdf: bytes, details: SignatureDetails) -> SignedDocument:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter

@@ -4,6 +4,10 @@ Like Django's ``mail.outbox``, every message lands in :attr:`DemoSmsProvider.out
 it; the autouse fixture in ``tests/conftest.py`` empties it) and in the log, so a developer sees
 the text in the runserver console. It also behaves like a real gateway where that matters to
 callers: it refuses a number that is not E.164, and its delivery reports must be signed.
+
+The outbox is one process's window for the tests and nothing reads it to do its work. What a later
+request needs (which message a delivery report is about) lives in Django's cache, like the demo
+payment provider's state: the report may reach another app server than the worker that sent.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import re
 import secrets
 from typing import ClassVar
 
+from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +39,8 @@ logger = logging.getLogger("digitale_balie.sms")
 _E164 = re.compile(r"\+[1-9][0-9]{7,14}")
 _SIGNATURE_SALT = "digitale_balie.sms.demo.report"
 _STATUSES = {status.value for status in DeliveryStatus}
+#: How long a delivery report can name its message: gateways report within hours, retry for a day or two.
+REFERENCE_TTL = 7 * 24 * 3600
 
 
 def sign_demo_report(message_id: str, status: str) -> str:
@@ -54,23 +61,21 @@ class DemoSmsProvider(SmsProvider):
     verbose_name = _("Demo (sends nothing)")
     is_demo = True
 
-    #: Every message handed to ``send``, in order, for all instances (providers are built per use).
+    #: Every message this process handed to ``send``, in order, for all instances (providers are built per
+    #: use): the tests' window only, see the module's docstring.
     outbox: ClassVar[list[SmsMessage]] = []
-    #: Our reference per generated id, so a delivery report can name the message it is about.
-    _references: ClassVar[dict[str, str]] = {}
 
     @classmethod
     def clear(cls) -> None:
-        """Forget everything sent so far (between tests)."""
+        """Forget the outbox (between tests; the cache, where the references live, is cleared with it)."""
         cls.outbox.clear()
-        cls._references.clear()
 
     def send(self, message: SmsMessage, *, status_callback_url: str | None = None) -> SmsResult:
         if not _E164.fullmatch(message.to):
             raise SmsRejected(_("The SMS was refused: the number is not in international format."))
         message_id = "demo-" + secrets.token_hex(8)
         self.outbox.append(message)
-        self._references[message_id] = message.reference
+        cache.set(_reference_key(message_id), message.reference, REFERENCE_TTL)
         logger.info("Demo SMS %s to %s (%s): %s", message_id, message.to, message.reference, message.body)
         return SmsResult(provider_message_id=message_id, status=DeliveryStatus.SENT)
 
@@ -89,5 +94,9 @@ class DemoSmsProvider(SmsProvider):
         return DeliveryReport(
             provider_message_id=message_id,
             status=DeliveryStatus(status),
-            reference=self._references.get(message_id, ""),
+            reference=cache.get(_reference_key(message_id), ""),
         )
+
+
+def _reference_key(message_id: str) -> str:
+    return f"digitale_balie:demo-sms:{message_id}"

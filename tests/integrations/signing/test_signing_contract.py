@@ -1,5 +1,6 @@
 """The signer: real PAdES signatures with pyHanko, checked with pyHanko's own validator against the test root."""
 
+import base64
 import io
 from datetime import UTC, datetime
 
@@ -104,3 +105,47 @@ def test_the_demo_signer_warns_until_its_certificate_exists(tmp_path):
     problems = provider.check_config()
     assert problems and all(isinstance(problem, ConfigWarning) for problem in problems)
     assert provider.is_demo and registry.get_class("demo") is DemoSigningProvider
+
+
+def test_the_certificate_can_be_given_as_base64_text_instead_of_a_file(chain):
+    """A secret store hands every app server the same certificate; line breaks (``base64`` wraps) are allowed."""
+    path, root = chain
+    encoded = base64.encodebytes(path.read_bytes()).decode()
+    signed = PyHankoProvider({"PKCS12_BASE64": encoded, "PKCS12_PASSPHRASE": "geheim"}).sign(a_pdf(), DETAILS)
+    _signature, status = validate(signed.pdf, root)
+    assert "\n" in encoded and status.intact and status.valid and status.trusted
+    # the content wins over a path that does not exist on this server
+    both = PyHankoProvider({"PKCS12_BASE64": encoded, "PKCS12_PATH": "/nowhere.p12", "PKCS12_PASSPHRASE": "geheim"})
+    assert both.check_config() == []
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"PKCS12_BASE64": "not base64!", "PKCS12_PASSPHRASE": "geheim"}, "PKCS12_BASE64"),
+        ({"PKCS12_BASE64": base64.b64encode(b"not a certificate").decode()}, "PKCS12_BASE64"),
+        ({"PKCS12_PASSPHRASE": "geheim"}, "PKCS12_BASE64"),
+    ],
+    ids=["not base64", "not pkcs12", "neither"],
+)
+def test_a_malformed_or_missing_certificate_is_named_not_a_traceback(options, named):
+    with pytest.raises(ConfigurationError, match=named):
+        PyHankoProvider(options).signer()
+    (problem,) = PyHankoProvider(options).check_config()
+    assert named in problem
+
+
+def test_the_demo_signer_takes_its_certificate_as_text_and_the_command_prints_it(tmp_path, settings):
+    from django.core.management import call_command
+
+    settings.BASE_DIR = tmp_path
+    out, err = io.StringIO(), io.StringIO()
+    call_command("balie_demo_signing_cert", "--base64", stdout=out, stderr=err)
+    printed = out.getvalue().strip()
+    assert "written" in err.getvalue() and base64.b64decode(printed, validate=True)
+    (tmp_path / "var" / "signing" / "demo-seal.p12").unlink()  # the other servers have no file
+    provider = DemoSigningProvider({"PKCS12_BASE64": printed})
+    assert provider.check_config() == [] and "Demostad" in provider.sign(a_pdf(), DETAILS).certificate_subject
+    out = io.StringIO()
+    call_command("balie_demo_signing_cert", "--base64", stdout=out, stderr=io.StringIO())
+    assert out.getvalue().strip() != printed  # the file was gone: a new certificate

@@ -627,3 +627,13 @@ def test_sms_recipients_must_be_mobile_and_numbers_read_back_grouped():
     assert format_phone_number("+33612345678") == "+33 6 12 34 56 78"
     assert format_phone_number("+352621123456") == "+352 621 123 456"
     assert format_phone_number("not a number") == "not a number"
+
+
+def test_a_demo_report_reaching_another_server_still_names_its_message():
+    """The reference lives in the shared cache: the outbox (one process's window) may be gone entirely."""
+    sent = DemoSmsProvider().send(MESSAGE)
+    DemoSmsProvider.clear()  # another process: nothing of the sender's memory
+    signature = sign_demo_report(sent.provider_message_id, "delivered")
+    fields = {"id": sent.provider_message_id, "status": "delivered", "signature": signature}
+    request = form_post(CALLBACK_PATH.format("demo"), fields)
+    assert DemoSmsProvider().parse_delivery_report(request).reference == MESSAGE.reference
