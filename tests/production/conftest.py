@@ -8,6 +8,7 @@ example site's identity provider); e-mail goes to a real SMTP server and case re
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import subprocess
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from digitale_balie_plugin.integrations.signing.certificates import make_demo_chain
+from digitale_balie_plugin.integrations.signing.demo import DEMO_PASSPHRASE
 from tests.conftest import require
 from tests.production.services import (
     POSTGRES_BIN,
@@ -32,6 +35,7 @@ from tests.production.services import (
 )
 
 HOST = "balie.test"
+METRICS_TOKEN = "profile-metrics-token-" + "m" * 32
 SEAT = "Loket 9"  # the demo content's seat that is always open: a journey at any hour of CI
 
 
@@ -95,30 +99,34 @@ def profile_environment(postgres, redis, s3, smtp, crm, identity, workdir) -> di
             "BALIE_S3_BUCKET": s3.bucket,
             "BALIE_S3_ENDPOINT_URL": s3.endpoint,
             "BALIE_S3_REGION": s3.region,
-            "AWS_ACCESS_KEY_ID": s3.access_key,
-            "AWS_SECRET_ACCESS_KEY": s3.secret_key,
-            "BALIE_DOCUMENTS_ROOT": str(workdir / "unused-documents-root"),
-            # What cannot be reached from CI: the offline demo providers.
+            "BALIE_S3_ADDRESSING_STYLE": "path",
+            "BALIE_S3_ACCESS_KEY_ID": s3.access_key,
+            "BALIE_S3_SECRET_ACCESS_KEY": s3.secret_key,
+            # What cannot be reached from CI: the offline demo providers. The demo seal certificate comes from
+            # the environment, like a real one from a secret store: no server reads it from its own disk.
             "BALIE_SMS_BACKEND": "demo",
             "BALIE_PAYMENTS_BACKEND": "demo",
             "BALIE_VIDEO_BACKEND": "demo",
             "BALIE_SIGNING_BACKEND": "demo",
+            "BALIE_SIGNING_PKCS12_BASE64": demo_seal(workdir),
             # Identity: the FAS backend against a real OpenID Connect provider on this machine (tests/oidc).
             "BALIE_IDENTITY_BACKENDS": "fas",
             "FAS_OIDC_ENDPOINT": identity["issuer"],
             "FAS_CLIENT_ID": identity["client_id"],
             "FAS_CLIENT_SECRET": identity["client_secret"],
             "BALIE_TRUSTED_PROXIES": "1",
-            # INTERIM until the provider variables land
-            "BALIE_SIGNING_PKCS12": str(ROOT / "var" / "signing" / "demo-seal.p12"),
-            "BALIE_SIGNING_PASSPHRASE": "demo",
-            "MOLLIE_API_KEY": "test_" + "a" * 30,
-            "JITSI_DOMAIN": "meet.example.org",
-            "JITSI_APP_ID": "balie",
-            "JITSI_APP_SECRET": "s" * 40,
+            "BALIE_LOG_FORMAT": "json",
+            "BALIE_METRICS_TOKEN": METRICS_TOKEN,
         }
     )
     return environment
+
+
+def demo_seal(workdir: Path) -> str:
+    """The demo seal certificate as base64 text (what ``manage.py balie_demo_signing_cert --base64`` prints)."""
+    path = workdir / "demo-seal.p12"
+    make_demo_chain(path, DEMO_PASSPHRASE)
+    return base64.b64encode(path.read_bytes()).decode()
 
 
 @pytest.fixture(scope="session")
@@ -149,9 +157,9 @@ def profile(oidc_provider):
         profile_environment(postgres, redis, s3, smtp, crm, identity, workdir),
     )
     try:
-        profile.manage("migrate", "--noinput", "--skip-checks")
-        profile.manage("collectstatic", "--noinput", "--verbosity", "0", "--skip-checks")
-        profile.manage("load_demo_content", "--skip-checks")
+        profile.manage("migrate", "--noinput")
+        profile.manage("collectstatic", "--noinput", "--verbosity", "0")
+        profile.manage("load_demo_content")
         profile.servers = [AppServer(f"web{n}", profile.environment) for n in (1, 2)]
         profile.clusters = [Cluster(f"cluster{n}", profile.environment) for n in (1, 2)]
         for process in profile.servers + profile.clusters:

@@ -18,8 +18,9 @@ from django_q.tasks import async_task
 
 from digitale_balie_plugin.cases.service import register_case
 from digitale_balie_plugin.models import Appointment, CallSession, CaseRecord, CounterSeat, Notification, Service
+from digitale_balie_plugin.models.calls import SessionStatus
 from digitale_balie_plugin.models.cases import CaseStatus
-from digitale_balie_plugin.models.choices import AppointmentStatus, SessionStatus
+from digitale_balie_plugin.models.choices import AppointmentStatus
 
 SEAT = "Loket 9"
 SERVICE = "afvalkalender"
