@@ -22,12 +22,10 @@ demo: $(INSTALLED)
 	$(DEV) $(PY) manage.py balie_demo_signing_cert
 	$(DEV) $(PY) -m example_site.run_demo
 
-# Pass 1: the whole suite on the embedded SQLite. Pass 2: on PostgreSQL (BALIE_TEST_POSTGRES), everything
-# that touches the database, including the concurrency tests (they skip locally without it, fail in CI).
+# The whole suite in two passes (tests/bin/run-passes): the embedded SQLite with the browser suite, and with
+# BALIE_TEST_POSTGRES everything that touches the database again on PostgreSQL, side by side.
 test: $(INSTALLED)
-	env -u BALIE_TEST_POSTGRES $(PY) -m pytest -m "not postgres"
-	if [ -n "$$BALIE_TEST_POSTGRES" ]; then $(PY) -m pytest -m "not browser and not slow"; \
-	else $(PY) -m pytest -m postgres; fi
+	PY=$(PY) tests/bin/run-passes
 
 test-sqlite: $(INSTALLED)
 	$(PY) -m pytest -m "not postgres and not browser and not slow"

@@ -48,6 +48,7 @@ class Profile:
     crm: CrmReceiver
     identity: object  # tests.oidc.harness.Harness: plays the citizen at the identity provider
     environment: dict[str, str]
+    workdir: Path
     servers: list[AppServer] = field(default_factory=list)
     clusters: list[Cluster] = field(default_factory=list)
 
@@ -66,7 +67,7 @@ class Profile:
 
     def script(self, code: str) -> str:
         """Python run with the profile's settings (``manage.py shell -c``): what a test sets up or counts."""
-        return self.manage("shell", "-c", code).strip()
+        return self.manage("shell", "--no-imports", "-c", code).strip().splitlines()[-1]
 
 
 def profile_environment(postgres, redis, s3, smtp, crm, identity, workdir) -> dict[str, str]:
@@ -144,19 +145,12 @@ def profile(oidc_provider):
         scope="openid profile egovnrn",
     )
     identity = {"issuer": oidc_provider.issuer, **registered}
-    postgres.init()
-    redis.start()
-    s3.start()
-    profile = Profile(
-        postgres,
-        redis,
-        s3,
-        smtp,
-        crm,
-        oidc_provider,
-        profile_environment(postgres, redis, s3, smtp, crm, identity, workdir),
-    )
+    environment = profile_environment(postgres, redis, s3, smtp, crm, identity, workdir)
+    profile = Profile(postgres, redis, s3, smtp, crm, oidc_provider, environment, workdir)
     try:
+        postgres.init()
+        redis.start()
+        s3.start()
         profile.manage("migrate", "--noinput")
         profile.manage("collectstatic", "--noinput", "--verbosity", "0")
         profile.manage("load_demo_content")
@@ -167,7 +161,7 @@ def profile(oidc_provider):
         yield profile
     finally:
         for process in profile.servers + profile.clusters:
-            process.stop()
+            process.kill()  # the end of the run: no need to wait for anything
         redis.stop()
         postgres.stop()
         s3.stop()

@@ -17,10 +17,11 @@ from django_q.brokers import get_broker
 from django_q.tasks import async_task
 
 from digitale_balie_plugin.cases.service import register_case
+from digitale_balie_plugin.integrations.video.registry import get_video_provider
 from digitale_balie_plugin.models import Appointment, CallSession, CaseRecord, CounterSeat, Notification, Service
 from digitale_balie_plugin.models.calls import SessionStatus
 from digitale_balie_plugin.models.cases import CaseStatus
-from digitale_balie_plugin.models.choices import AppointmentStatus
+from digitale_balie_plugin.models.choices import AppointmentStatus, BookedVia
 
 SEAT = "Loket 9"
 SERVICE = "afvalkalender"
@@ -28,13 +29,22 @@ REMINDER_ADDRESS = "herinnering-{n}@example.org"
 
 
 def _seat_and_service():
-    seat = CounterSeat.objects.get(name__startswith=SEAT)
+    seat = CounterSeat.objects.canonical().get(name__startswith=SEAT)
     return seat, Service.objects.get(slug=SERVICE, site=seat.site, locale__language_code="nl")
 
 
 def due_reminders(count: int) -> str:
-    """``count`` video appointments starting in the next hours, booked two days ago: all due for a reminder."""
-    seat, service = _seat_and_service()
+    """``count`` video appointments starting in the next hours, booked two days ago: all due for a reminder.
+
+    On a seat of their own (a second desk of the same service, not open for booking), so the journeys that
+    book on the always-open seat meanwhile still find free times."""
+    open_seat, service = _seat_and_service()
+    seat, _ = CounterSeat.objects.get_or_create(
+        site=open_seat.site,
+        name="Loket 10 – herinneringen",
+        locale=open_seat.locale,
+        defaults={"location": "Achteraan"},
+    )
     now = timezone.now()
     appointments = [
         Appointment(
@@ -48,6 +58,7 @@ def due_reminders(count: int) -> str:
             email=REMINDER_ADDRESS.format(n=n),
             email_confirmed=True,
             status=AppointmentStatus.BOOKED,
+            booked_via=BookedVia.PHONE,  # booked by clerks: the web's daily ceiling stays for the journeys
         )
         for n in range(count)
     ]
@@ -65,6 +76,7 @@ def ended_conversations(count: int) -> str:
     for n in range(count):
         with transaction.atomic():
             session = CallSession.objects.create(
+                room_name=get_video_provider().new_room_name(),
                 site=seat.site,
                 seat=seat,
                 service=service,

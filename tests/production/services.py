@@ -120,10 +120,13 @@ class PostgresServer:
             stderr=subprocess.STDOUT,
         )
 
+    def client(self, program: str, *arguments: str, user: str = "postgres") -> list[str]:
+        """A client program (psql, pg_dump, pg_restore) aimed at this cluster's socket, as ``user``."""
+        return as_owner([self.binary(program), "-h", str(self.sockets), "-p", str(self.port), "-U", user, *arguments])
+
     def psql(self, sql: str, database: str = "postgres") -> str:
-        command = [self.binary("psql"), "-h", str(self.sockets), "-p", str(self.port), "-U", "postgres"]
         return subprocess.run(
-            as_owner([*command, "-d", database, "-v", "ON_ERROR_STOP=1", "-qAtc", sql]),
+            self.client("psql", "-d", database, "-v", "ON_ERROR_STOP=1", "-qAtc", sql),
             check=True,
             capture_output=True,
             text=True,
@@ -196,7 +199,8 @@ class S3Server:
         self.client().create_bucket(Bucket=self.bucket, CreateBucketConfiguration={"LocationConstraint": self.region})
 
     def stop(self) -> None:
-        self.server.stop()
+        if self.server._server is not None:  # started
+            self.server.stop()
 
     def keys(self) -> list[str]:
         listing = self.client().list_objects_v2(Bucket=self.bucket)
@@ -320,7 +324,7 @@ class Process:
         if self.alive():
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(60)
+                self.process.wait(30)
             except subprocess.TimeoutExpired:
                 self.kill()
 
