@@ -97,6 +97,8 @@ def message_id(notification: Notification, from_email: str) -> str:
 def finish(notification: Notification, *, error: Exception | None = None, retry: bool = True, **fields) -> None:
     if error is None:
         notification.status = Notification.Status.SENT
+        # One line per message (ids only): with the request id the task carries, the log ties it to its cause.
+        logger.info("Sent %s by %s (notification %s).", notification.kind, notification.channel, notification.pk)
     else:
         retryable = retry and notification.attempts < MAX_ATTEMPTS
         notification.status = Notification.Status.FAILED if retryable else Notification.Status.GAVE_UP

@@ -16,7 +16,18 @@ def world(live_server):
     return {"url": live_server.url, "service": service, "seat": SeatFactory(services_for=service)}
 
 
-def test_the_waiting_room_rides_out_an_outage(world, browser):
+def answers_503(route):
+    """What errors.server_error answers while PostgreSQL or Redis is away."""
+    route.fulfill(status=503, headers={"Retry-After": "30"}, json={"error": "unavailable", "messages": []})
+
+
+def refused(route):
+    """What the browser meets while its app server restarts: no answer at all."""
+    route.abort("connectionrefused")
+
+
+@pytest.mark.parametrize("away", [answers_503, refused], ids=["503", "server restarting"])
+def test_the_waiting_room_rides_out_an_outage(world, browser, away):
     _appointment, join = join_today(world["service"], world["seat"])
     context = browser.new_context(locale="nl-BE")
     citizen = PageChecker(context.new_page())
@@ -24,15 +35,11 @@ def test_the_waiting_room_rides_out_an_outage(world, browser):
     room_url = citizen.page.url
     notice = citizen.page.locator("[data-balie-reconnecting]")
     assert notice.inner_text() == "" and not notice.is_visible()
-
-    def away(route):
-        route.fulfill(status=503, headers={"Retry-After": "30"}, json={"error": "unavailable", "messages": []})
-
-    citizen.page.route("**/live/room/**", away)  # what errors.server_error answers while PostgreSQL is away
+    citizen.page.route("**/live/room/**", away)
     wait_for(lambda: notice.is_visible(), seconds=15)  # after two failed polls (3 s apart)
     assert notice.get_attribute("role") == "status" and notice.inner_text()
     citizen.axe("waiting room, reconnecting")
-    citizen.page.unroute("**/live/room/**", away)  # the database is back
+    citizen.page.unroute("**/live/room/**", away)  # the service (or the server) is back
     wait_for(lambda: not notice.is_visible(), seconds=15)
     assert citizen.page.url == room_url  # never reloaded into an error page
     context.close()

@@ -8,9 +8,18 @@ import responses
 from django_q.brokers.orm import ORM
 from django_q.tasks import async_task
 
+from tests.admin_pages import reads_admin_in
+
 pytestmark = pytest.mark.django_db
 
 URL = "/admin/digitale-balie/status/"
+
+
+@pytest.fixture
+def admin_client(admin_client, admin_user):
+    """The page in English (the admin speaks each user's own language; the site's default is Dutch)."""
+    reads_admin_in(admin_user, "en")
+    return admin_client
 
 
 def status_page(admin_client) -> str:

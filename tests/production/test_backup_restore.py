@@ -17,7 +17,7 @@ pytestmark = pytest.mark.postgres
 def test_dump_drop_restore_and_the_manage_link_still_works(profile):
     citizen = Visitor(profile.servers, HOST)
     email = "back-up@example.be"
-    confirmation = citizen.get(book(citizen, email), server=0)
+    confirmation = citizen.get(book(citizen, email)[0], server=0)
     reference = re.search(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", confirmation.text)
     [mail] = wait_for(lambda: profile.smtp.to(email), 60, "the confirmation mail")
     manage = link(links_in(mail), "manage")

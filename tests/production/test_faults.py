@@ -80,7 +80,7 @@ def in_a_call(profile):
     """A citizen in the waiting room and a clerk who started the call: (citizen, clerk, state url, command)."""
     citizen, clerk = Visitor(profile.servers, HOST), Visitor(profile.servers, HOST, address="198.51.100.30")
     email = f"storing-{time.monotonic_ns()}@example.be"
-    citizen.get(book(citizen, email), server=1)
+    citizen.get(book(citizen, email)[0], server=1)
     [mail] = wait_for(lambda: profile.smtp.to(email), 60, "the confirmation mail")
     join = link(links_in(mail), "join")
     room = location(citizen.submit(citizen.get(join, server=0), join, server=1))

@@ -14,7 +14,7 @@ import pytest
 
 from tests.factories import make_pdf
 from tests.production.conftest import HOST, SEAT
-from tests.production.services import wait_for
+from tests.production.services import log_path, wait_for
 from tests.production.visitor import Visitor, location
 
 pytestmark = pytest.mark.postgres
@@ -49,8 +49,9 @@ def action_page(citizen: Visitor, state_url: str, kind: str, *, server: int) -> 
     return f"/digitale-balie/{ACTION_ROUTES[kind]}/{actions[-1]['id']}/"
 
 
-def book(citizen: Visitor, email: str) -> str:
-    """The three booking steps (no JavaScript), each on the other server; returns the confirmation page path."""
+def book(citizen: Visitor, email: str) -> tuple[str, str]:
+    """The three booking steps (no JavaScript), each on the other server; returns the confirmation page's path
+    and the booking request's id (``X-Request-ID``)."""
     times = citizen.get(BOOK, server=0)
     assert times.status_code == 200, times.text[:300]
     slot = re.search(r'type="radio" name="slot" value="([^"]+)"', times.text).group(1)
@@ -64,14 +65,15 @@ def book(citizen: Visitor, email: str) -> str:
     assert check.status_code == 200 and "An Peeters" in check.text
     key = re.search(r'name="key" value="([^"]+)"', check.text).group(1)
     booked = citizen.submit(check, f"{BOOK}check/", {"key": key}, server=0)
-    return location(booked)
+    return location(booked), booked.headers["X-Request-ID"]
 
 
 def test_a_whole_conversation_alternating_between_two_app_servers(profile):
     citizen, clerk = Visitor(profile.servers, HOST), Visitor(profile.servers, HOST, address="198.51.100.20")
     email = "an.peeters@example.be"
 
-    confirmation = citizen.get(book(citizen, email), server=1)
+    confirmation_page, booking_id = book(citizen, email)
+    confirmation = citizen.get(confirmation_page, server=1)
     assert confirmation.status_code == 200 and "afspraak" in confirmation.text.lower()
     # A cluster mails the confirmation with the join link (whichever cluster took the task).
     [mail] = wait_for(lambda: profile.smtp.to(email), 60, "the confirmation mail")
@@ -108,9 +110,12 @@ def test_a_whole_conversation_alternating_between_two_app_servers(profile):
     assert waiting and waiting[0]["present"], console_state.json()  # the heartbeat reached the other server
 
     def command(name: str, server: int, **data):
+        """A console command as the console's script sends it; its answer lists what the clerk is told."""
         url = f"/admin/digitale-balie/counter/{seat_id}/sessions/{session_id}/{name}/"
-        response = clerk.post(url, {"csrfmiddlewaretoken": clerk.csrf_cookie(), **data}, server=server)
-        assert response.status_code == 302, (name, response.status_code, response.text[:500])
+        data = {"csrfmiddlewaretoken": clerk.csrf_cookie(), **data}
+        response = clerk.post(url, data, server=server, headers={"Accept": "application/json"})
+        told = response.json()["messages"]
+        assert response.status_code == 200 and all(m["level"] == "success" for m in told), (name, told)
         return response
 
     command("start", server=0)
@@ -145,7 +150,8 @@ def test_a_whole_conversation_alternating_between_two_app_servers(profile):
     callback = profile.identity.authorize(to_provider.headers["Location"], account="jan")
     result = citizen.get(Visitor.path_of(callback), server=0)
     assert result.status_code == 302, result.text[:500]
-    assert "Peeters" in citizen.get(location(result), server=1).text
+    assert "u hebt getoond wie u bent" in citizen.get(location(result), server=1).text
+    assert "Peeters" in clerk.get(f"/admin/digitale-balie/counter/{seat_id}/", server=0).text  # the clerk sees who
 
     # Payment: the bank confirms later; the provider's webhook reaches the other server.
     command("action-request_payment", server=1, amount="12,50", description="Attest", currency="EUR")
@@ -161,10 +167,19 @@ def test_a_whole_conversation_alternating_between_two_app_servers(profile):
     assert "12,50" in citizen.get(pay + "result/", server=0).text
 
     # The end, the feedback, and what the clusters deliver afterwards.
-    command("end", server=0)
-    ended = citizen.get(room, server=1)
-    assert ended.status_code in (200, 410)
-    feedback = f"/digitale-balie/counter-feedback/{session_id}/"
-    print(ended.text[:3000])
-    wait_for(lambda: len(profile.crm.stored) == 1, 90, "the case record at the CRM")
-    assert len(profile.crm.requests) == 1 and feedback
+    cases_before = set(profile.crm.stored)
+    command("end", server=0, outcome="resolved", notes="Attest betaald en bezorgd.")
+    assert citizen.get(state_url, server=1).json()["status"] == "ended"
+    feedback = f"/digitale-balie/feedback/{session_id}/"
+    survey = citizen.get(feedback, server=1)
+    assert survey.status_code == 200 and 'name="satisfaction"' in survey.text
+    thanks = citizen.submit(survey, feedback, {"ease": "5", "satisfaction": "4"}, server=0)
+    assert thanks.status_code == 200 and 'name="satisfaction"' not in thanks.text
+    again = citizen.get(feedback, server=1)  # answered once, on the other server: no second form
+    assert again.status_code == 200 and 'name="satisfaction"' not in again.text
+    wait_for(lambda: set(profile.crm.stored) - cases_before, 90, "the case record at the CRM")
+    [key] = set(profile.crm.stored) - cases_before
+    assert profile.crm.requests.count(key) == 1  # delivered once
+
+    # The booking request's id is on the cluster's log line of the confirmation mail it enqueued (JSON logs).
+    assert any(booking_id in log_path(cluster.name).read_text() for cluster in profile.clusters), booking_id
