@@ -2,11 +2,14 @@
 
 Liveness answers 200 from the process alone (nothing touched): restart me only if I stop answering.
 
-Readiness asks what this app server cannot serve without — the database, the cache and the task broker — and
-answers **503 when one of them fails**, so the load balancer sends citizens to another server. The worker
-clusters' heartbeat is reported too, but never makes it 503: the workers are shared by every app server, so their
-absence would take *all* servers out while each could still serve the pages; that is an alert (metrics), not a
-reason to stop serving. The body names each check and its status only: no host, version, error text or count.
+Readiness asks what this app server needs — the database, the cache, the task broker — and answers **503 only
+when the database fails**: without it nothing can be served, so the load balancer should send citizens to a
+server that reaches it. Redis (cache and broker) away is reported as ``degraded`` with 200: the counter keeps
+serving from the database (rate limits open, live state from the database, tasks kept as one-off schedules —
+docs/operator.md, "When a service is away"), and since every app server shares the one Redis, a 503 would take
+*all* of them out and turn a slowdown into an outage (a Kubernetes Service does not "fail open"). The worker
+clusters' heartbeat is reported the same way, for the same reason. The body names each check and its status
+only: no host, version, error text or count.
 
 Each check runs in a thread of its own with ``HEALTH_CHECK_TIMEOUT`` (side by side, so the probe takes at most
 that long); a service that hangs answers ``timeout``. While a check still hangs from an earlier probe, this
@@ -37,7 +40,9 @@ OK, DOWN, TIMEOUT = "ok", "down", "timeout"
 #: Worker states: a fresh heartbeat, one older than ``WORKER_HEARTBEAT_MAX_AGE``, no cluster at all.
 STALE, NONE = "stale", "none"
 #: The checks whose failure makes this app server unready (503).
-REQUIRED = ("database", "cache", "broker")
+REQUIRED = ("database",)
+#: Shared by every app server: away, they make each server ``degraded`` (200), never unready.
+DEGRADING = ("cache", "broker", "workers")
 
 _in_flight: dict[str, threading.Thread] = {}
 _in_flight_lock = threading.Lock()
@@ -120,11 +125,12 @@ def _start(name: str, check: Callable[[], dict]) -> _Check | None:
 
 
 def readiness() -> tuple[int, dict]:
-    """(HTTP status, body): 503 when a required service fails; ``degraded`` when only the workers do."""
+    """(HTTP status, body): 503 when the database fails; ``degraded`` when Redis or the workers do."""
     results = run_checks(CHECKS, app_settings.HEALTH_CHECK_TIMEOUT)
     if any(results[name]["status"] != OK for name in REQUIRED):
         return 503, {"status": "unavailable", "checks": results}
-    return 200, {"status": OK if results["workers"]["status"] == OK else "degraded", "checks": results}
+    degraded = any(results[name]["status"] != OK for name in DEGRADING)
+    return 200, {"status": "degraded" if degraded else OK, "checks": results}
 
 
 def live_response(request) -> HttpResponse:

@@ -11,9 +11,10 @@ import re
 import time
 
 import pytest
+import requests
 
 from tests.factories import make_pdf
-from tests.production.conftest import HOST, SEAT
+from tests.production.conftest import HOST, METRICS_TOKEN, SEAT
 from tests.production.services import log_path, wait_for
 from tests.production.visitor import Visitor, location
 
@@ -183,3 +184,21 @@ def test_a_whole_conversation_alternating_between_two_app_servers(profile):
 
     # The booking request's id is on the cluster's log line of the confirmation mail it enqueued (JSON logs).
     assert any(booking_id in log_path(cluster.name).read_text() for cluster in profile.clusters), booking_id
+
+
+def test_every_server_answers_the_probes_and_sees_both_clusters(profile):
+    """The load balancer's probe over plain HTTP with its own Host header, and Prometheus' scrape with its
+    token: each app server sees the same two clusters' heartbeats (kept in Redis, not in its memory)."""
+    for server in profile.servers:
+        assert requests.get(server.url + "/digitale-balie/health/live", timeout=10).status_code == 200
+        ready = requests.get(server.url + "/digitale-balie/health/ready", headers={"Host": "10.0.0.7"}, timeout=10)
+        assert ready.status_code == 200, ready.text
+        body = ready.json()
+        assert body["status"] == "ok" and body["checks"]["workers"]["status"] == "ok", body
+        metrics = Visitor(profile.servers, HOST).get(
+            "/digitale-balie/metrics",
+            server=profile.servers.index(server),
+            headers={"Authorization": f"Bearer {METRICS_TOKEN}"},
+        )
+        assert metrics.status_code == 200 and "balie_worker_clusters" in metrics.text
+        assert re.search(r"^balie_worker_clusters(\{[^}]*\})? 2(\.0)?$", metrics.text, re.M), metrics.text[:2000]
