@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 DEV := DJANGO_SETTINGS_MODULE=example_site.settings.dev
 
-.PHONY: demo test test-sqlite test-postgres lint messages screenshots bench wheel clean
+.PHONY: demo test test-sqlite test-postgres lint messages screenshots bench bench-load wheel clean
 
 $(INSTALLED): setup.cfg pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed"'
@@ -46,6 +46,12 @@ screenshots: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(PY) bench/slots.py
+
+# Waiting citizens and clerks against gunicorn on PostgreSQL + Redis, with locust (bench/load.py; needs
+# PostgreSQL's programs and redis-server, as CI installs them).
+bench-load: $(INSTALLED)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) bench/load.py
 
 wheel: $(INSTALLED)
 	$(PY) -m build --wheel --outdir dist .
