@@ -238,27 +238,18 @@ def run(backend: str, args) -> None:
 
 def build(citizens: int, seats: int) -> tuple[list[Citizen], list[Clerk]]:
     """Seats with a clerk group and one clerk each; conversations of today with a citizen's room cookie each."""
-    from django.contrib.auth.models import Group, Permission, User
-    from django.test import Client
     from django.utils import timezone
     from django.utils.crypto import get_random_string
 
-    from digitale_balie_plugin.models import CallSession, CounterSeat, ParticipantAccess
+    from bench.load.seed import clerk_desk
+    from digitale_balie_plugin.models import CallSession, ParticipantAccess
     from tests.factories import SiteFactory
 
     site = SiteFactory(is_default_site=True, hostname="localhost")
-    permissions = list(Permission.objects.filter(codename__in=["access_admin", "work_at_counter"]))
     clerks = []
     for index in range(seats):
-        seat = CounterSeat.objects.create(site=site, name=f"Loket {index}")
-        group = Group.objects.create(name=f"Bench clerks {index}")
-        group.permissions.set(permissions)
-        seat.clerk_groups.add(group)
-        user = User.objects.create_user(f"clerk{index}", password=get_random_string(20))
-        user.groups.add(group)
-        client = Client()
-        client.force_login(user)
-        clerks.append(Clerk(seat.pk, user, client.cookies["sessionid"].value))
+        seat, user, session = clerk_desk(site, index)
+        clerks.append(Clerk(seat.pk, user, session))
     people = []
     now = timezone.now()
     for index in range(citizens):

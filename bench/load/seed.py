@@ -20,21 +20,27 @@ from digitale_balie_plugin.integrations.video.registry import get_video_provider
 from digitale_balie_plugin.models import CallSession, CounterSeat, ParticipantAccess
 
 
+def clerk_desk(site, index: int, locale=None) -> tuple[CounterSeat, User, str]:
+    """A seat with a clerk group of its own and one clerk in it, logged in: (seat, clerk, session cookie value)."""
+    permissions = Permission.objects.filter(codename__in=["access_admin", "work_at_counter"])
+    desk = CounterSeat.objects.create(site=site, name=f"Bench loket {index}", **({"locale": locale} if locale else {}))
+    group = Group.objects.create(name=f"Bench clerks {index}")
+    group.permissions.set(permissions)
+    desk.clerk_groups.add(group)
+    user = User.objects.create_user(f"bench-clerk-{index}", password=get_random_string(24))
+    user.groups.add(group)
+    client = Client()
+    client.force_login(user)
+    return desk, user, client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
 def crowd(citizens: int, clerks: int) -> str:
     seat = CounterSeat.objects.canonical().first()
-    permissions = list(Permission.objects.filter(codename__in=["access_admin", "work_at_counter"]))
     provider = get_video_provider()
     desks = []
     for index in range(clerks):
-        desk = CounterSeat.objects.create(site=seat.site, locale=seat.locale, name=f"Bench loket {index}")
-        group = Group.objects.create(name=f"Bench clerks {index}")
-        group.permissions.set(permissions)
-        desk.clerk_groups.add(group)
-        user = User.objects.create_user(f"bench-clerk-{index}", password=get_random_string(24))
-        user.groups.add(group)
-        client = Client()
-        client.force_login(user)
-        desks.append({"seat": desk.pk, "session": client.cookies[settings.SESSION_COOKIE_NAME].value})
+        desk, _user, session = clerk_desk(seat.site, index, seat.locale)
+        desks.append({"seat": desk.pk, "session": session})
     now = timezone.now()
     people = []
     for index in range(citizens):
