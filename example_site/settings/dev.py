@@ -17,6 +17,15 @@ DATABASES = {
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
+# One cache for the demo's processes (the web server and the task worker), so the worker's heartbeat, presence and
+# rate limits are seen by both: a folder on this one machine. Production shares Redis instead (production.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": BASE_DIR / "var" / "cache",
+    }
+}
+
 # The demo identity provider (example_site.demo_idp) and the demo backend that verifies against it,
 # with the real itsme code path (private_key_jwt, encrypted ID token and UserInfo). Keys are created
 # on first use in var/demo_idp/.
