@@ -55,7 +55,9 @@ def send_due_reminders_task() -> int:
 
 
 def send_reminder_task(appointment_pk: int) -> list[str]:
-    """The reminder of one appointment, by e-mail and/or SMS; sends nothing twice. Returns the channels."""
+    """The reminder of one appointment, by e-mail and/or SMS; sends nothing twice. Returns the channels.
+
+    Not ``retried_when_away``: the sweep that enqueued it finds the appointment still waiting on its next run."""
     return notifications.send_reminders(appointment_pk)
 
 
