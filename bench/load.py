@@ -19,10 +19,14 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -55,6 +59,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=60, help="seconds measured per level (after the ramp)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
+    parser.add_argument("--max-requests", type=int, default=5000, help="gunicorn recycles a worker after so many")
     args = parser.parse_args()
     levels = [int(level) for level in args.citizens.split(",")]
 
@@ -75,6 +80,7 @@ def main() -> None:
         "BALIE_LOG_FORMAT": "text",
         "GUNICORN_WORKERS": str(args.workers),
         "GUNICORN_THREADS": str(args.threads),
+        "GUNICORN_MAX_REQUESTS": str(args.max_requests),
         "GUNICORN_ACCESS_LOG": "/dev/null",
     }
     server = AppServer("load-web", environment)
@@ -91,12 +97,14 @@ def main() -> None:
         )
         server.start()
         print(
-            f"gunicorn {args.workers} processes × {args.threads} threads (gthread) on PostgreSQL + Redis; "
+            f"gunicorn {args.workers} processes × {args.threads} threads (gthread, max_requests {args.max_requests}) "
+            "on PostgreSQL + Redis; "
             f"locust open loop; {args.clerks} clerks; {args.duration} s per level; this machine: {os.cpu_count()} cores"
         )
         for citizens in levels:
-            counter = run_locust(server.url, crowd, citizens, args.clerks, args.duration, floor=False, workdir=workdir)
-            floor = run_locust(server.url, crowd, citizens, args.clerks, args.duration, floor=True, workdir=workdir)
+            common = {"workdir": workdir, "server_pid": server.process.pid}
+            counter = run_locust(server.url, crowd, citizens, args.clerks, args.duration, floor=False, **common)
+            floor = run_locust(server.url, crowd, citizens, args.clerks, args.duration, floor=True, **common)
             report(citizens, args.clerks, counter, floor)
     finally:
         server.kill()
@@ -120,7 +128,9 @@ def shell(environment: dict, code: str) -> str:
     return manage(environment, "shell", "--no-imports", "-c", code).strip().splitlines()[-1]
 
 
-def run_locust(url: str, crowd: Path, citizens: int, clerks: int, duration: int, *, floor: bool, workdir: Path) -> dict:
+def run_locust(
+    url: str, crowd: Path, citizens: int, clerks: int, duration: int, *, floor: bool, workdir: Path, server_pid: int
+) -> dict:
     """One headless locust run; the statistics per request name, from its CSV (after the ramp: --reset-stats)."""
     prefix = workdir / f"locust-{citizens}-{'floor' if floor else 'counter'}"
     users = citizens + clerks
@@ -133,14 +143,39 @@ def run_locust(url: str, crowd: Path, citizens: int, clerks: int, duration: int,
         "BALIE_LOAD_FLOOR": "1" if floor else "0",
     }
     spawn_rate = max(50, users // 10)
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
     command = [
         str(Path(sys.executable).with_name("locust")), "-f", str(LOCUSTFILE), "--headless", "--only-summary",
         "-u", str(users), "-r", str(spawn_rate), "-t", f"{duration + users // spawn_rate + 5}s",
         "--reset-stats", "--host", url, "--csv", str(prefix), "--loglevel", "WARNING",
     ]  # fmt: skip
+    server_before = cpu_seconds(server_pid)
     subprocess.run(command, cwd=ROOT, env=environment, check=False, capture_output=True)
+    after, wall = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic() - started
+    used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     with open(f"{prefix}_stats.csv", newline="") as handle:
-        return {row["Name"]: row for row in csv.DictReader(handle)}
+        stats = {row["Name"]: row for row in csv.DictReader(handle)}
+    # Who used the two cores: the load generator (locust) and the app server (gunicorn and its workers; a worker
+    # recycled by max_requests takes its CPU time with it, so measure with --max-requests 0).
+    stats["cpu"] = {"generator": used / wall, "server": (cpu_seconds(server_pid) - server_before) / wall}
+    return stats
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and all its children so far."""
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def report(citizens: int, clerks: int, counter: dict, floor: dict) -> None:
@@ -159,6 +194,9 @@ def report(citizens: int, clerks: int, counter: dict, floor: dict) -> None:
             f"{row['Failure Count']:>7}{floor_p95:>11.0f}{p95 / floor_p95 if floor_p95 else float('nan'):>9.1f}"
         )
     print("(milliseconds; the floor: the same browsers at the same pace asking /bench-floor/)")
+    for name, stats in (("counter", counter), ("floor", floor)):
+        cpu = stats["cpu"]
+        print(f"cores used during the {name} run: locust {cpu['generator']:.2f}, gunicorn {cpu['server']:.2f}")
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20  # a restart lets running requests finish (uploads included)
 keepalive = 5  # behind a reverse proxy that keeps connections open
 # Recycle workers now and then (a slow leak in any library never grows without bound); jitter avoids all at once.
-max_requests = 5000
-max_requests_jitter = 500
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
 # The reverse proxy in front terminates TLS and sets X-Forwarded-Proto (Django's SECURE_PROXY_SSL_HEADER).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
