@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import logging
 
-from digitale_balie_plugin import jobs
 from digitale_balie_plugin.actions.service import expire_overdue
 from digitale_balie_plugin.booking import notifications
 from digitale_balie_plugin.cases.service import deliver, due, release_stale
 from digitale_balie_plugin.feedback.invitations import send_due
-from digitale_balie_plugin.jobs import retried_when_away
+from digitale_balie_plugin.jobs import enqueue, retried_when_away
 from digitale_balie_plugin.payments.receipts import send_receipt
 from digitale_balie_plugin.retention.job import apply_retention
 from digitale_balie_plugin.summary.messages import send_summary
@@ -45,10 +44,10 @@ def send_due_reminders_task() -> int:
     back the claims a killed worker left half-sent). Returns how many reminder tasks it enqueued."""
     for appointment_pk, kind in notifications.release_stale():
         if kind != notifications.Kind.REMINDER:
-            jobs.enqueue("send_appointment_message_task", appointment_pk, kind)
+            enqueue("send_appointment_message_task", appointment_pk, kind)
     pks = list(notifications.awaiting_reminder().values_list("pk", flat=True))
     for pk in pks:
-        jobs.enqueue("send_reminder_task", pk)
+        enqueue("send_reminder_task", pk)
     if pks:
         logger.info("Enqueued %s reminder(s).", len(pks))
     return len(pks)

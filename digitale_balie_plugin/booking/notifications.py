@@ -73,10 +73,10 @@ def release_stale(now=None) -> list[tuple[int, str]]:
     pks = list(stale.values_list("pk", flat=True))
     if not pks:
         return []
-    Notification.objects.filter(pk__in=pks, status=Notification.Status.SENDING).update(
+    released = Notification.objects.filter(pk__in=pks, status=Notification.Status.SENDING).update(
         status=Notification.Status.FAILED, error="The worker stopped while sending.", updated_at=timezone.now()
     )
-    logger.warning("Handed back %s message(s) a stopped worker left half-sent.", len(pks))
+    logger.warning("Handed back %s message(s) a stopped worker left half-sent.", released)
     return list(
         Notification.objects.filter(pk__in=pks, appointment__isnull=False)
         .values_list("appointment_id", "kind")

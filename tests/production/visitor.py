@@ -40,7 +40,7 @@ class Visitor:
         if method not in ("GET", "HEAD"):
             sent["Origin"] = f"https://{self.host}"
             sent["Referer"] = f"https://{self.host}{path}"
-            if "csrftoken" in "".join(self.cookies):
+            if any(name.endswith("csrftoken") for name in self.cookies):
                 sent["X-CSRFToken"] = self.csrf_cookie()
         sent.update(headers or {})
         response = self.http.request(
