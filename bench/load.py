@@ -1,202 +1,86 @@
-"""The load figure: waiting citizens and clerks against gunicorn on PostgreSQL + Redis (printed, never asserted).
+"""The load figure (issue 18): waiting citizens and clerks, a booking rush and a reminder fan-out against the
+production profile on this machine — printed, never asserted.
 
-    python bench/load.py                                 # 500, 1,000 and 2,000 citizens, 50 clerks, 60 s each
-    python bench/load.py --citizens 2000 --duration 30 --workers 2 --threads 4
+    python bench/load.py                                  # everything (make bench-load)
+    python bench/load.py --parts crowd --citizens 2000 --duration 30
+    python bench/load.py --parts crowd --served gthread:2x4,gthread:4x2 --citizens 2000 --no-floor
 
-The production profile of tests/production (its own PostgreSQL cluster, Redis, the example production settings,
-gunicorn with deploy/gunicorn.conf.py) serves; locust (``pip install -e '.[bench]'``) in a second process plays
-the browsers, open loop (``constant_pacing``): every citizen polls its room's state every 3 s (If-None-Match) and
-beats every 10 s, every clerk polls its seat every 3 s. Each level runs twice: the counter's endpoints, then the
-same browsers at the same pace asking a bare Django view through the same server (the floor at the same load).
-Per kind: requests/s against what was offered, p50/p95/p99, failures; and each kind's p95 against the floor's
-(target ≤ 2×).
+The production profile of tests/production serves (bench/load/profile.py: its own PostgreSQL cluster with fsync
+on, Redis, an S3-compatible store, the example production settings, gunicorn with deploy/gunicorn.conf.py);
+locust (``pip install -e '.[bench]'``) in a second process plays the browsers, open loop (``constant_pacing``).
 
-Still to come (issue 18): SQL per request, the booking rush, the 10,000-reminder fan-out, two app servers.
+- **crowd**: every citizen polls its room's state every 3 s (If-None-Match) and beats every 10 s, every clerk polls
+  its seat every 3 s; each level runs twice: the counter's endpoints, then the same browsers at the same pace asking
+  a bare Django view through the same server (the floor at the same load). Per kind: requests/s against what was
+  offered, p50/p95/p99, failures, SQL statements per request, and p95 as a multiple of the floor's (target ≤ 2×).
+- **rush**: 200 citizens open a service's booking page within a second and book, many the same time, on two app
+  servers (bench/load/rush.py): booked, refused (409), errors, double bookings, each step's p50/p95.
+- **fan-out**: 10,000 due reminders through two worker clusters (bench/load/fanout.py): time per 1,000, and
+  exactly one message per appointment.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import os
-import resource
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
-
-import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.production.conftest import HOST, profile_environment  # noqa: E402 - after the path
-from tests.production.services import (  # noqa: E402
-    AppServer,
-    CrmReceiver,
-    PostgresServer,
-    RedisServer,
-    S3Server,
-    SmtpSink,
-)
+from bench.load import crowd, fanout, rush  # noqa: E402 - after the path
+from bench.load.profile import LoadProfile, Served  # noqa: E402
 
-LOCUSTFILE = ROOT / "bench" / "load" / "locustfile.py"
-#: What each kind offers per browser and second: a poll every 3 s; a heartbeat on the first tick 10 s after the
-#: last one, so every 12 s (the page's own timer beats every 10 s: locust's is a little gentler).
-OFFERED = {"citizen poll": 1 / 3, "heartbeat": 1 / 12, "clerk poll": 1 / 3}
-FLOOR_OF = {
-    "citizen poll": "floor (citizen poll)",
-    "heartbeat": "floor (heartbeat)",
-    "clerk poll": "floor (clerk poll)",
-}
+#: The served configuration the operator docs recommend (chosen with this bench; docs/operator.md, "Capacity").
+SERVED = "gthread:2x4"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--citizens", default="500,1000,2000", help="levels, comma separated")
+    parser.add_argument("--parts", default="crowd,rush,fanout", help="which parts, comma separated")
+    parser.add_argument("--citizens", default="500,1000,2000", help="crowd levels, comma separated")
     parser.add_argument("--clerks", type=int, default=50)
-    parser.add_argument("--duration", type=int, default=60, help="seconds measured per level (after the ramp)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
-    parser.add_argument("--max-requests", type=int, default=5000, help="gunicorn recycles a worker after so many")
+    parser.add_argument("--duration", type=int, default=60, help="seconds measured per crowd level (steady state)")
+    parser.add_argument("--arrivals", type=int, default=50, help="browsers arriving a second (the ramp)")
+    parser.add_argument("--settle", type=int, default=30, help="seconds between the arrival and the steady state")
+    parser.add_argument("--served", default=SERVED, help="worker class:processes x threads, comma separated")
+    parser.add_argument("--no-floor", action="store_true", help="skip the floor runs (comparing configurations)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="more server settings")
+    parser.add_argument("--rush", type=int, default=200, help="citizens in the booking rush")
+    parser.add_argument("--reminders", type=int, default=10_000, help="due reminders in the fan-out")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     levels = [int(level) for level in args.citizens.split(",")]
+    settings = dict(setting.split("=", 1) for setting in args.set)
+    settings.setdefault("GUNICORN_MAX_REQUESTS", "0")  # a recycled worker takes its CPU time with it
 
-    workdir = Path(tempfile.mkdtemp(prefix="balie-load-"))
-    workdir.chmod(0o755)
-    postgres, redis, s3, smtp, crm = (
-        PostgresServer(workdir),
-        RedisServer(workdir),
-        S3Server(),
-        SmtpSink(),
-        CrmReceiver(),
-    )
-    identity = {"issuer": "https://idp.invalid", "client_id": "-", "client_secret": "-"}  # identity is off here
-    environment = profile_environment(postgres, redis, s3, smtp, crm, identity, workdir)
-    environment |= {
-        "BALIE_FEATURES": "payments,documents,signing,forms,crm,feedback",
-        "BALIE_BENCH_FLOOR": "1",
-        "BALIE_LOG_FORMAT": "text",
-        "GUNICORN_WORKERS": str(args.workers),
-        "GUNICORN_THREADS": str(args.threads),
-        "GUNICORN_MAX_REQUESTS": str(args.max_requests),
-        "GUNICORN_ACCESS_LOG": "/dev/null",
-    }
-    server = AppServer("load-web", environment)
-    try:
-        postgres.init()
-        redis.start()
-        s3.start()
-        manage(environment, "migrate", "--noinput")
-        manage(environment, "collectstatic", "--noinput", "--verbosity", "0")
-        manage(environment, "load_demo_content")
-        crowd = workdir / "crowd.json"
-        crowd.write_text(
-            shell(environment, f"from bench.load import seed; print(seed.crowd({max(levels)}, {args.clerks}))")
-        )
-        server.start()
-        print(
-            f"gunicorn {args.workers} processes × {args.threads} threads (gthread, max_requests {args.max_requests}) "
-            "on PostgreSQL + Redis; "
-            f"locust open loop; {args.clerks} clerks; {args.duration} s per level; this machine: {os.cpu_count()} cores"
-        )
-        for citizens in levels:
-            common = {"workdir": workdir, "server_pid": server.process.pid}
-            counter = run_locust(server.url, crowd, citizens, args.clerks, args.duration, floor=False, **common)
-            floor = run_locust(server.url, crowd, citizens, args.clerks, args.duration, floor=True, **common)
-            report(citizens, args.clerks, counter, floor)
-    finally:
-        server.kill()
-        redis.stop()
-        postgres.stop()
-        s3.stop()
-        smtp.shutdown()
-        crm.shutdown()
-
-
-def manage(environment: dict, *arguments: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *arguments], cwd=ROOT, env=environment, capture_output=True, text=True
-    )
-    if result.returncode:
-        raise SystemExit(f"manage.py {' '.join(arguments)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-def shell(environment: dict, code: str) -> str:
-    return manage(environment, "shell", "--no-imports", "-c", code).strip().splitlines()[-1]
-
-
-def run_locust(
-    url: str, crowd: Path, citizens: int, clerks: int, duration: int, *, floor: bool, workdir: Path, server_pid: int
-) -> dict:
-    """One headless locust run; the statistics per request name, from its CSV (after the ramp: --reset-stats)."""
-    prefix = workdir / f"locust-{citizens}-{'floor' if floor else 'counter'}"
-    users = citizens + clerks
-    environment = {
-        **os.environ,
-        "BALIE_LOAD_CROWD": str(crowd),
-        "BALIE_LOAD_CITIZENS": str(citizens),
-        "BALIE_LOAD_CLERKS": str(clerks),
-        "BALIE_LOAD_HOST": HOST,
-        "BALIE_LOAD_FLOOR": "1" if floor else "0",
-    }
-    spawn_rate = max(50, users // 10)
-    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
-    command = [
-        str(Path(sys.executable).with_name("locust")), "-f", str(LOCUSTFILE), "--headless", "--only-summary",
-        "-u", str(users), "-r", str(spawn_rate), "-t", f"{duration + users // spawn_rate + 5}s",
-        "--reset-stats", "--host", url, "--csv", str(prefix), "--loglevel", "WARNING",
-    ]  # fmt: skip
-    server_before = cpu_seconds(server_pid)
-    subprocess.run(command, cwd=ROOT, env=environment, check=False, capture_output=True)
-    after, wall = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic() - started
-    used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    with open(f"{prefix}_stats.csv", newline="") as handle:
-        stats = {row["Name"]: row for row in csv.DictReader(handle)}
-    # Who used the two cores: the load generator (locust) and the app server (gunicorn and its workers; a worker
-    # recycled by max_requests takes its CPU time with it, so measure with --max-requests 0).
-    stats["cpu"] = {"generator": used / wall, "server": (cpu_seconds(server_pid) - server_before) / wall}
-    return stats
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and all its children so far."""
-    try:
-        root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0.0
-    total = 0.0
-    for process in processes:
-        try:
-            times = process.cpu_times()
-        except psutil.NoSuchProcess:
-            continue
-        total += times.user + times.system
-    return total
-
-
-def report(citizens: int, clerks: int, counter: dict, floor: dict) -> None:
-    print(f"\n{citizens} waiting citizens + {clerks} clerks")
-    print(f"{'kind':<14}{'offered/s':>10}{'served/s':>10}{'p50':>7}{'p95':>7}{'p99':>7}{'fails':>7}"
-          f"{'floor p95':>11}{'× floor':>9}")  # fmt: skip
-    for kind, per_browser in OFFERED.items():
-        row, base = counter.get(kind), floor.get(FLOOR_OF[kind])
-        if row is None:
-            print(f"{kind:<14} no requests")
-            continue
-        offered = per_browser * (clerks if kind == "clerk poll" else citizens)
-        p95, floor_p95 = float(row["95%"]), float(base["95%"]) if base else float("nan")
-        print(
-            f"{kind:<14}{offered:>10.0f}{float(row['Requests/s']):>10.0f}{row['50%']:>7}{row['95%']:>7}{row['99%']:>7}"
-            f"{row['Failure Count']:>7}{floor_p95:>11.0f}{p95 / floor_p95 if floor_p95 else float('nan'):>9.1f}"
-        )
-    print("(milliseconds; the floor: the same browsers at the same pace asking /bench-floor/)")
-    for name, stats in (("counter", counter), ("floor", floor)):
-        cpu = stats["cpu"]
-        print(f"cores used during the {name} run: locust {cpu['generator']:.2f}, gunicorn {cpu['server']:.2f}")
+    with LoadProfile(**settings) as profile:
+        print(f"this machine: {os.cpu_count()} cores; PostgreSQL (fsync on) + Redis; gunicorn with "
+              f"deploy/gunicorn.conf.py; {', '.join(f'{k}={v}' for k, v in settings.items())}")  # fmt: skip
+        if "crowd" in parts:
+            crowd_file = profile.workdir / "crowd.json"
+            crowd_file.write_text(
+                profile.shell(f"from bench.load import seed; print(seed.crowd({max(levels)}, {args.clerks}))")
+            )
+            for served in map(Served.parse, args.served.split(",")):
+                server = profile.app_server("load-web", served)
+                print(f"\n== crowd: {served}; locust open loop; {args.duration} s per level")
+                try:
+                    for citizens in levels:
+                        options = {"server_pid": server.process.pid, "settle": args.settle, "arrivals": args.arrivals}
+                        common = (profile, server.url, crowd_file, citizens, args.clerks, args.duration)
+                        counter = crowd.run_level(*common, floor=False, **options)
+                        floor = None if args.no_floor else crowd.run_level(*common, floor=True, **options)
+                        crowd.report(citizens, args.clerks, counter, floor)
+                finally:
+                    server.stop()
+                    profile.processes.remove(server)
+        served = Served.parse(args.served.split(",")[0])
+        if "rush" in parts:
+            rush.run(profile, served, args.rush)
+        if "fanout" in parts:
+            fanout.run(profile, args.reminders)
 
 
 if __name__ == "__main__":

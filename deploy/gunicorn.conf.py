@@ -9,19 +9,30 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Threads, not only processes: the waiting room's polls spend most of their time waiting on PostgreSQL and Redis.
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # A request that takes longer is a bug or a hung service: the worker is replaced, the others go on.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20  # a restart lets running requests finish (uploads included)
-keepalive = 5  # behind a reverse proxy that keeps connections open
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))  # behind a reverse proxy that keeps connections open
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))
 # Recycle workers now and then (a slow leak in any library never grows without bound); jitter avoids all at once.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests // 10
 # The reverse proxy in front terminates TLS and sets X-Forwarded-Proto (Django's SECURE_PROXY_SSL_HEADER).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log (the proxy keeps one)
 errorlog = "-"
 # No query strings in the access log: join, manage and summary links carry their token there.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms "%({x-request-id}o)s"'
+
+
+def post_worker_init(worker):
+    """The application is loaded: hide what it allocated (Django, Wagtail, the URLconf, the templates) from the
+    garbage collector with ``gc.freeze()``. Without it each full collection walked those objects again — about
+    every 5 s under load, each a pause of ~190 ms for all the worker's threads (bench/load.py, issue 18)."""
+    import gc
+
+    if os.environ.get("GUNICORN_GC_FREEZE", "1") == "1":
+        gc.freeze()

@@ -2,8 +2,9 @@
 and a clerk's unchanged console poll.
 
 Why a middleware at the top of ``MIDDLEWARE``: 200 waiting citizens send about 90 such requests a
-second, and almost all of them need one cache round trip and nothing else. Going through sessions,
-locale, messages, CSP and the URL resolver first costs more than the answer itself. This middleware
+second, and almost all of them need one cache round trip and nothing else (once a minute per browser
+one query renews the cached cookie check, here too). Going through sessions, locale, messages, CSP and
+the URL resolver first costs more than the answer itself. This middleware
 answers those requests at once and hands everything else — a changed state, an arrival, an unknown or
 revoked cookie, a failed CSRF check — to the normal stack, unchanged. It grants nothing the views would
 not: the same cached cookie check (``calls.sessions``), the same ETag, Django's own CSRF check.
@@ -66,7 +67,7 @@ class LivePollMiddleware:
         return None
 
     def _unchanged_poll(self, request, session_id: int) -> HttpResponse | None:
-        etag = sessions.unchanged_version(session_id, held_cookie(request, session_id))
+        etag = sessions.poll_version(session_id, held_cookie(request, session_id))
         return not_modified(etag) if etag is not None and etag_matches(request, etag) else None
 
     def _unchanged_console(self, request, seat_id: int) -> HttpResponse | None:
@@ -97,7 +98,7 @@ class LivePollMiddleware:
     def _heartbeat(self, request, session_id: int) -> HttpResponse | None:
         if self._csrf.process_view(request, room_api.heartbeat, (), {}) is not None:
             return None  # the normal stack refuses it, with Django's own 403 page
-        arrival = sessions.cached_heartbeat(session_id, held_cookie(request, session_id))
+        arrival = sessions.checked_heartbeat(session_id, held_cookie(request, session_id))
         if arrival is False:
             return HttpResponse(status=204)
         request.balie_heartbeat = arrival  # already recorded in the cache: the view must not beat again

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from locust import FastHttpUser, constant_pacing, task
 
+from bench.load.measure import count_queries  # noqa: F401 - registers the listeners of what is measured
+
 CROWD = json.loads(Path(os.environ["BALIE_LOAD_CROWD"]).read_text())
 HOST = os.environ.get("BALIE_LOAD_HOST", "balie.test")
 FLOOR = os.environ.get("BALIE_LOAD_FLOOR") == "1"

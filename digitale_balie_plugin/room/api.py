@@ -30,6 +30,8 @@ def state(request, session_id):
     access = access_or_404(request, session_id, admitted=False)  # a waiting device learns when it is let in
     sessions.remember_access(access)  # the next unchanged poll needs no query
     etag = live.version("session", session_id)
+    if access.admitted and etag_matches(request, etag):  # the cached cookie check had expired: nothing changed
+        return not_modified(etag)
     return json_with_etag(citizen_state(access), etag)
 
 

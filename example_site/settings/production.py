@@ -249,8 +249,11 @@ if "demo" in _identity:
     SOCIAL_AUTH_BALIE_DEMO_PRIVATE_JWKS = env("BALIE_DEMO_IDP_CLIENT_JWKS")
 SOCIAL_AUTH_REDIRECT_IS_HTTPS = True
 
-# bench/load.py's floor: a bare view at /bench-floor/ (never on a real site).
+# bench/load.py's floor: a bare view at /bench-floor/, and each answer's SQL statements counted in a header
+# (never on a real site).
 BENCH_FLOOR = env("BALIE_BENCH_FLOOR", "") == "1"
+if BENCH_FLOOR:
+    MIDDLEWARE = ["example_site.bench.QueryCountMiddleware", *MIDDLEWARE]
 
 # Health, logs and metrics (docs/operator.md): BALIE_LOG_FORMAT=json writes one JSON object a line (with the
 # request id); BALIE_METRICS_TOKEN (32+ characters) opens /digitale-balie/metrics to Prometheus' bearer token.

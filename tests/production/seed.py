@@ -33,8 +33,9 @@ def _seat_and_service():
     return seat, Service.objects.get(slug=SERVICE, site=seat.site, locale__language_code="nl")
 
 
-def due_reminders(count: int) -> str:
-    """``count`` video appointments starting in the next hours, booked two days ago: all due for a reminder.
+def due_reminders(count: int, spacing_seconds: int = 60) -> str:
+    """``count`` video appointments starting in the next hours (one every ``spacing_seconds``, all within the
+    reminder window), booked two days ago: all due for a reminder.
 
     On a seat of their own (a second desk of the same service, not open for booking), so the journeys that
     book on the always-open seat meanwhile still find free times."""
@@ -51,9 +52,9 @@ def due_reminders(count: int) -> str:
             site=seat.site,
             service=service,
             seat=seat,
-            start=now + timedelta(hours=2, minutes=n),
-            end=now + timedelta(hours=2, minutes=n + 15),
-            reserved_until=now + timedelta(hours=2, minutes=n + 15),
+            start=now + timedelta(hours=2, seconds=n * spacing_seconds),
+            end=now + timedelta(hours=2, minutes=15, seconds=n * spacing_seconds),
+            reserved_until=now + timedelta(hours=2, minutes=15, seconds=n * spacing_seconds),
             citizen_name=f"Burger {n}",
             email=REMINDER_ADDRESS.format(n=n),
             email_confirmed=True,

@@ -78,8 +78,9 @@ def as_owner(command: list[str]) -> list[str]:
 class PostgresServer:
     """A cluster of the profile's own (``initdb``), so a test may stop it without harming anything else."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, options: str = ""):
         self.data = workdir / "pgdata"
+        self.options = options  # more ``-c name=value`` settings (bench/load.py: fsync on, pg_stat_statements)
         self.sockets = workdir / "pgsockets"
         self.port = free_port()
         self.user, self.password, self.database = "balie", "balie-profile", "balie"
@@ -104,6 +105,7 @@ class PostgresServer:
 
     def start(self) -> None:
         options = f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        options += f" {self.options}"  # later settings win
         command = [self.binary("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.data / "log"), "-w"]
         subprocess.run(
             as_owner([*command, "start"]),
