@@ -47,8 +47,9 @@ screenshots: $(INSTALLED)
 bench: $(INSTALLED)
 	$(PY) bench/slots.py
 
-# Waiting citizens and clerks against gunicorn on PostgreSQL + Redis, with locust (bench/load.py; needs
-# PostgreSQL's programs and redis-server, as CI installs them).
+# The load figure (bench/load.py, ~25 minutes): waiting citizens and clerks, the booking rush on two app servers
+# and 10,000 reminders through two worker clusters, against gunicorn on PostgreSQL + Redis, with locust (needs
+# PostgreSQL's programs and redis-server, as CI installs them). Parts and levels: bench/load.py --help.
 bench-load: $(INSTALLED)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) bench/load.py

@@ -10,11 +10,19 @@ on, Redis, an S3-compatible store, the example production settings, gunicorn wit
 locust (``pip install -e '.[bench]'``) in a second process plays the browsers, open loop (``constant_pacing``).
 
 - **crowd**: every citizen polls its room's state every 3 s (If-None-Match) and beats every 10 s, every clerk polls
-  its seat every 3 s; each level runs twice: the counter's endpoints, then the same browsers at the same pace asking
-  a bare Django view through the same server (the floor at the same load). Per kind: requests/s against what was
-  offered, p50/p95/p99, failures, SQL statements per request, and p95 as a multiple of the floor's (target ≤ 2×).
-- **rush**: 200 citizens open a service's booking page within a second and book, many the same time, on two app
-  servers (bench/load/rush.py): booked, refused (409), errors, double bookings, each step's p50/p95.
+  its seat every 3 s. The browsers arrive at ``--arrivals`` a second (50; the arrival is reported on its own),
+  ``--settle`` seconds later (30) the steady state is measured for ``--duration`` seconds (60). Each level runs
+  twice: the counter's endpoints, then the same browsers at the same pace asking a bare Django view through the
+  same server (the floor at the same load). Per kind: requests/s against what was offered, p50/p95/p99,
+  failures, SQL statements per request, and p95 as a multiple of the floor's (target ≤ 2×). A probe outside
+  locust (one more citizen, 20 polls a second on one connection) says what a browser waits on the server
+  itself: locust's own event loop adds tens of milliseconds with thousands of browsers in one process.
+  ``--arrivals 205 --settle 0 --duration 30`` is the harsher protocol of the issue (everybody within 10 s,
+  measured at once).
+- **rush**: 200 citizens open a service's booking page within 5 s and book one of its 18 free times, on two app
+  servers, twice: people (the form filled in within 5–45 s, so all book within the same minute) and a crowd of
+  scripts at the form's minimum fill time (bench/load/rush.py): booked, refused (409), errors, double bookings
+  in the database, each step's p50/p95/p99 and SQL per request.
 - **fan-out**: 10,000 due reminders through two worker clusters (bench/load/fanout.py): time per 1,000, and
   exactly one message per appointment.
 """

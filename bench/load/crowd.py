@@ -30,6 +30,7 @@ FLOOR_OF = {kind: f"floor ({kind})" for kind in OFFERED}
 
 def run_level(profile: LoadProfile, url: str, crowd: Path, citizens: int, clerks: int, duration: int, *,
               arrivals: int, settle: int, floor: bool, server_pid: int) -> dict:  # fmt: skip
+    database_pid = profile.postgres.pid()
     """One headless locust run: ``arrivals`` browsers start a second (the arrival), ``settle`` seconds later the
     figures start again (bench/load/measure.py) and run for ``duration`` seconds (the steady state). Returns
     the steady state's statistics per request name, from locust's CSV, with the arrival's, the SQL statements
@@ -58,7 +59,7 @@ def run_level(profile: LoadProfile, url: str, crowd: Path, citizens: int, clerks
         "-u", str(users), "-r", str(spawn_rate), "-t", f"{users // spawn_rate + settle + duration + 2}s",
         "--host", url, "--csv", str(prefix), "--csv-full-history", "--loglevel", "WARNING",
     ]  # fmt: skip
-    server_before = cpu_seconds(server_pid)
+    server_before, database_before = cpu_seconds(server_pid), cpu_seconds(database_pid)
     subprocess.run(command, cwd=ROOT, env=environment, check=False, capture_output=True)
     probe.join()
     after, wall = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic() - started
@@ -72,7 +73,12 @@ def run_level(profile: LoadProfile, url: str, crowd: Path, citizens: int, clerks
     # recycled by max_requests takes its CPU time with it, so the bench runs with --max-requests 0).
     stats["probe"] = probe.figures()
     stats["arrival_rate"] = arrivals
-    stats["cpu"] = {"generator": used / wall, "server": (cpu_seconds(server_pid) - server_before) / wall}
+    stats["cpu"] = {
+        "generator": used / wall,
+        "server": (cpu_seconds(server_pid) - server_before) / wall,
+        # (the backends alive at both ends: one that exited took its time with it)
+        "database": max(0.0, cpu_seconds(database_pid) - database_before) / wall,
+    }
     return stats
 
 
@@ -192,5 +198,6 @@ def report(citizens: int, clerks: int, counter: dict, floor: dict | None) -> dic
     for name, stats in (("counter", counter), ("floor", floor)):
         if stats:
             cpu = stats["cpu"]
-            print(f"cores used during the {name} run: locust {cpu['generator']:.2f}, gunicorn {cpu['server']:.2f}")
+            print(f"cores used during the {name} run: locust {cpu['generator']:.2f}, gunicorn {cpu['server']:.2f}, "
+                  f"PostgreSQL {cpu['database']:.2f}")  # fmt: skip
     return ratios

@@ -2,9 +2,9 @@
 
 - SQL statements per kind of request: the bench middleware of the example site (example_site/bench.py) puts each
   answer's count in ``X-Bench-Queries``; they are added up per request name.
-- The window: with ``BALIE_LOAD_SETTLE=N``, N seconds after the last browser started, the figures so far — the
-  arrival, when every browser's first requests come at once — are written to ``BALIE_LOAD_ARRIVALS`` and all
-  figures start again, so the ones locust writes at the end are the steady state of that many browsers.
+- The window: with ``BALIE_LOAD_SETTLE=N``, N seconds after the last browser started (0: at once), the figures
+  so far — the arrival, when every browser's first requests come — are written to ``BALIE_LOAD_ARRIVALS`` and
+  all figures start again, so the ones locust writes at the end are the steady state of that many browsers.
 
 Both are written as JSON when locust stops (``BALIE_LOAD_QUERIES``) or at the reset.
 """
@@ -20,7 +20,7 @@ import gevent
 from locust import events
 
 queries = collections.defaultdict(lambda: {"requests": 0, "statements": 0})
-SETTLE = float(os.environ.get("BALIE_LOAD_SETTLE", "0"))
+SETTLE = os.environ.get("BALIE_LOAD_SETTLE")
 _environment = None
 
 
@@ -40,8 +40,8 @@ def count_queries(name, response=None, **_kwargs):
 
 @events.spawning_complete.add_listener
 def _settle(user_count, **_kwargs):
-    if SETTLE:
-        gevent.spawn_later(SETTLE, _start_the_window)
+    if SETTLE is not None:  # 0: the figures start again as the last browser starts (locust's --reset-stats)
+        gevent.spawn_later(float(SETTLE), _start_the_window)
 
 
 def _start_the_window():

@@ -76,9 +76,11 @@ def run_one(profile: LoadProfile, served: Served, citizens: int, crowd: str, fil
     print(f"\n== booking rush ({crowd}: the form filled in within {fill[0]:g}–{fill[1]:g} s): {citizens} citizens "
           f"open the page within {SPREAD} s, {PLACES} free times, two app servers ({served} each)")  # fmt: skip
     errors = {outcome: n for outcome, n in outcomes.items() if outcome.startswith("error")}
+    resent = outcomes.pop("resent on a new connection", 0)
     booked, refused, journeys = outcomes.get("booked", 0), outcomes.get("refused", 0), sum(outcomes.values())
     print(f"the browsers saw: {booked} booked, {refused} refused (409), {sum(errors.values())} errors "
-          f"{errors or ''}; {journeys} journeys in {wall:.0f} s")  # fmt: skip
+          f"{errors or ''}; {journeys} journeys in {wall:.0f} s; {resent} requests resent after the server closed "
+          "an idle kept-alive connection as they left (as a browser does)")  # fmt: skip
     print(f"the database holds: {stored['booked']} booked appointments, {stored['double_booked']} double bookings")
     print(f"{'step':<16}{'requests':>9}{'p50':>7}{'p95':>7}{'p99':>7}{'fails':>7}{'SQL/req':>9}")
     for step in STEPS:

@@ -107,20 +107,29 @@ class Rusher(HttpUser):
         if method == "POST":
             headers |= {"Origin": f"https://{HOST}", "Referer": f"https://{HOST}{path}"}
         self.turn += 1
-        with self.client.request(
-            method,
-            SERVERS[self.turn % len(SERVERS)] + path,
-            name=name,
-            data=data,
-            headers=headers,
-            allow_redirects=False,
-            catch_response=True,
-        ) as answer:
-            if answer.status_code in (200, 303, 409):
-                answer.success()  # a 409 is the rush's expected refusal: a time taken meanwhile
-            for header in answer.raw.headers.getlist("Set-Cookie"):
-                for key, morsel in SimpleCookie(header).items():
-                    self.cookies[key] = morsel.value
+        server = SERVERS[self.turn % len(SERVERS)]
+        for attempt in (1, 2):
+            with self.client.request(
+                method,
+                server + path,
+                name=name,
+                data=data,
+                headers=headers,
+                allow_redirects=False,
+                catch_response=True,
+            ) as answer:
+                if answer.status_code in (200, 303, 409):
+                    answer.success()  # a 409 is the rush's expected refusal: a time taken meanwhile
+                elif answer.status_code == 0 and attempt == 1:
+                    # No answer at all: the server closed the kept-alive connection (5 s idle) as the request
+                    # left. A browser sends it once more on a new connection; so does this one (the first try
+                    # stays a failure in locust's figures).
+                    outcomes["resent on a new connection"] += 1
+                    continue
+                for header in answer.raw.headers.getlist("Set-Cookie") if answer.raw is not None else ():
+                    for key, morsel in SimpleCookie(header).items():
+                        self.cookies[key] = morsel.value
+            break
         return answer
 
 

@@ -301,9 +301,7 @@ def test_the_fast_path_grants_nothing_the_views_would_not(appointment, clerk, dj
     assert stranger.post(beat_url).status_code == 404
 
 
-def test_an_expired_cookie_check_costs_one_query_not_the_whole_stack(
-    appointment, clerk, django_assert_num_queries
-):
+def test_an_expired_cookie_check_costs_one_query_not_the_whole_stack(appointment, clerk, django_assert_num_queries):
     """The cached cookie check lives a minute: the poll and the beat after it check the cookie with one query
     at the top of the stack and answer as before (issue 18: 2,000 citizens sent 33 polls a second through
     the whole stack and the state builder); a cookie revoked meanwhile still meets the view's 404."""

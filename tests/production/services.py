@@ -114,6 +114,10 @@ class PostgresServer:
             stderr=subprocess.STDOUT,
         )
 
+    def pid(self) -> int:
+        """The postmaster's process id (its backends are its children)."""
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
     def stop(self) -> None:
         subprocess.run(
             as_owner([self.binary("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"]),
@@ -147,10 +151,11 @@ class PostgresServer:
 class RedisServer:
     """Cache and broker, with the append-only file docs/operator.md asks for: queued tasks survive a restart."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, appendfsync: str = "always"):
         self.dir = workdir / "redis"
         self.dir.mkdir()
         self.port = free_port()
+        self.appendfsync = appendfsync  # "always" for the fault tests; bench/load.py: the docs' "everysec"
         self.process: subprocess.Popen | None = None
 
     @property
@@ -159,7 +164,7 @@ class RedisServer:
 
     def start(self) -> None:
         command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir)]
-        command += ["--appendonly", "yes", "--appendfsync", "always", "--save", ""]
+        command += ["--appendonly", "yes", "--appendfsync", self.appendfsync, "--save", ""]
         self.process = subprocess.Popen(command, stdout=_log("redis"), stderr=subprocess.STDOUT)
         wait_for(lambda: port_open(self.port), 20, "Redis starting")
 
