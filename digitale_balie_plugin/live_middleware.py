@@ -4,10 +4,10 @@ and a clerk's unchanged console poll.
 Why a middleware at the top of ``MIDDLEWARE``: 200 waiting citizens send about 90 such requests a
 second, and almost all of them need one cache round trip and nothing else (once a minute per browser
 one query renews the cached cookie check, here too). Going through sessions, locale, messages, CSP and
-the URL resolver first costs more than the answer itself. This middleware
-answers those requests at once and hands everything else — a changed state, an arrival, an unknown or
-revoked cookie, a failed CSRF check — to the normal stack, unchanged. It grants nothing the views would
-not: the same cached cookie check (``calls.sessions``), the same ETag, Django's own CSRF check.
+the URL resolver first costs more than the answer itself. This middleware answers those requests at
+once and hands everything else — a changed state, an arrival, an unknown or revoked cookie, a failed
+CSRF check — to the normal stack, unchanged. It grants nothing the views would not: the same cached
+cookie check (``calls.sessions``), the same ETag, Django's own CSRF check.
 
 Put it first::
 

@@ -11,9 +11,9 @@ from django.test import RequestFactory
 
 from bench.load import seed
 from digitale_balie_plugin.booking.availability import free_slots
-from digitale_balie_plugin.models import Appointment, Service
-from digitale_balie_plugin.models.choices import AppointmentStatus
+from digitale_balie_plugin.models import Service
 from example_site.bench import QueryCountMiddleware
+from tests.factories import AppointmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,17 +33,7 @@ def test_double_bookings_are_counted(seat):
     first = free_slots(service)[0]
 
     def book(start, name):
-        return Appointment.objects.create(
-            site=service.site,
-            service=service,
-            seat=desk,
-            start=start,
-            end=start + timedelta(minutes=15),
-            reserved_until=start + timedelta(minutes=15),
-            citizen_name=name,
-            email=f"{name}@example.org",
-            status=AppointmentStatus.BOOKED,
-        )
+        return AppointmentFactory(service=service, seat=desk, start=start, citizen_name=name)
 
     book(first.start, "an")
     book(first.start + timedelta(minutes=15), "bert")  # the next time: no overlap
